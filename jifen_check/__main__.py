@@ -1,0 +1,3 @@
+from jifen_check.cli import main
+
+main()
