@@ -1,0 +1,453 @@
+"""The document checklist: which papers to bring to the window, and why.
+
+The catalogue and the triggers are data (rulesets/<id>/documents.yaml, its header documents the
+condition language); this module validates that file and evaluates the triggers against an
+applicant plus the engine's score lines and findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import types
+import typing
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from jifen_check.applicant import Applicant, Child, Education, Qualification, Spouse
+from jifen_check.result import ChecklistItem, Finding, LineStatus, ScoreLine, Severity
+
+RULESETS_DIR = Path(__file__).resolve().parents[1] / "rulesets"
+DEFAULT_CATALOGUE = RULESETS_DIR / "shanghai-2023" / "documents.yaml"
+
+GROUPS: tuple[str, ...] = ("单位材料", "基本材料", "积分指标材料", "同住人材料")
+Group = Literal["单位材料", "基本材料", "积分指标材料", "同住人材料"]
+
+# Highest first; used only when the engine did not say which education counts.
+_EDU_RANK = ["doctor", "master", "bachelor", "junior_college", "secondary_vocational", "high_school"]
+
+
+class CatalogueError(ValueError):
+    """The document catalogue is malformed; the message names the file and the key path."""
+
+
+# ── the catalogue schema ─────────────────────────────────────────────────────────────────────
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+def _exactly_one(model: BaseModel, what: str) -> None:
+    given = [name for name in type(model).model_fields if name in model.model_fields_set]
+    if len(given) != 1:
+        keys = ", ".join(f.alias or n for n, f in type(model).model_fields.items())
+        raise ValueError(f"{what} needs exactly one of: {keys} (got {len(given)})")
+
+
+def _as_test(value: Any) -> Any:
+    # A bare value means equality, a list means membership: keeps the YAML short.
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, list):
+        return {"in": value}
+    return {"eq": value}
+
+
+class _Test(_Strict):
+    eq: Any = None
+    ne: Any = None
+    in_: list[Any] | None = Field(None, alias="in")
+    not_in: list[Any] | None = None
+    lte: float | None = None
+    gte: float | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> _Test:
+        _exactly_one(self, "a test")
+        return self
+
+    def holds(self, value: Any) -> bool:
+        op = next(iter(self.model_fields_set))
+        if op == "eq":
+            return value == self.eq
+        if op == "ne":
+            return value != self.ne
+        if op == "in_":
+            return value in (self.in_ or [])
+        if op == "not_in":
+            return value not in (self.not_in or [])
+        # Ordering tests make sense on numbers only (bool is an int in Python: exclude it).
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return False
+        return value <= self.lte if op == "lte" else value >= self.gte  # type: ignore[operator]
+
+
+Test = typing.Annotated[_Test, BeforeValidator(_as_test)]
+Where = dict[str, Test]
+
+
+class _LineCond(_Strict):
+    rule: str = Field(pattern=r"^[A-Z]+(-[A-Z0-9]+)+$")
+    status: list[LineStatus] = ["counted", "at_risk"]
+    min_points: int | None = None
+    facts: Where = {}
+
+
+class _FindingCond(_Strict):
+    rule: str = Field(pattern=r"^[A-Z]+(-[A-Z0-9]+)+$")
+    severity: list[Severity] | None = None
+
+
+class _EntryCond(_Strict):
+    which: Literal["counted", "any"]
+    where: Where = {}
+
+
+class _ChildCond(_Strict):
+    where: Where = {}
+    min_age: int | None = None
+    max_age: int | None = None
+
+
+def _always_word(value: Any) -> Any:
+    return {"always": True} if value == "always" else value
+
+
+class Cond(_Strict):
+    """One trigger node: exactly one key (see the header of documents.yaml)."""
+
+    always: Literal[True] | None = None
+    line: _LineCond | None = None
+    finding: _FindingCond | None = None
+    applicant: Where | None = None
+    education: _EntryCond | None = None
+    qualification: _EntryCond | None = None
+    spouse: Where | None = None
+    child: _ChildCond | None = None
+    any_of: list[CondIn] | None = None
+    all_of: list[CondIn] | None = None
+    not_: CondIn | None = Field(None, alias="not")
+
+    @model_validator(mode="after")
+    def _one(self) -> Cond:
+        _exactly_one(self, "a condition")
+        _check_paths(self)
+        return self
+
+
+CondIn = typing.Annotated[Cond, BeforeValidator(_always_word)]
+
+
+class DocumentSpec(_Strict):
+    id: str = Field(pattern=r"^DOC-[A-Z0-9]+(-[A-Z0-9]+)*$")
+    group: Group
+    order: int
+    title: str = Field(min_length=1)
+    original: bool
+    copies: int = Field(ge=0)
+    note: str = ""
+    reason: str = ""
+    because: list[str] = []
+    cite_findings: list[str] = []
+    per: Literal["child"] | None = None
+    when: CondIn
+
+
+class Catalogue(_Strict):
+    documents: list[DocumentSpec]
+
+    @model_validator(mode="after")
+    def _unique(self) -> Catalogue:
+        seen: set[str] = set()
+        slots: set[tuple[str, int]] = set()
+        for doc in self.documents:
+            if doc.id in seen:
+                raise ValueError(f"duplicate document id {doc.id}")
+            if (doc.group, doc.order) in slots:
+                raise ValueError(f"{doc.id}: order {doc.order} is already used in {doc.group}")
+            seen.add(doc.id)
+            slots.add((doc.group, doc.order))
+        return self
+
+
+Cond.model_rebuild()
+
+
+# ── load-time check of field paths against the applicant models ─────────────────────────────
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside `X | None` / `list[X]`, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) in (typing.Union, list):
+        for arg in typing.get_args(annotation):
+            if found := _model_of(arg):
+                return found
+    return None
+
+
+def _check_path(model: type[BaseModel], path: str) -> None:
+    current: type[BaseModel] | None = model
+    for part in path.split("."):
+        if current is None or part not in current.model_fields:
+            raise ValueError(f"unknown field {path!r} (on {model.__name__})")
+        current = _model_of(current.model_fields[part].annotation)
+
+
+def _check_paths(cond: Cond) -> None:
+    pairs: list[tuple[type[BaseModel], Iterable[str]]] = []
+    if cond.applicant is not None:
+        pairs.append((Applicant, cond.applicant))
+    if cond.education is not None:
+        pairs.append((Education, cond.education.where))
+    if cond.qualification is not None:
+        pairs.append((Qualification, cond.qualification.where))
+    if cond.spouse is not None:
+        pairs.append((Spouse, cond.spouse))
+    if cond.child is not None:
+        pairs.append((Child, cond.child.where))
+    for model, paths in pairs:
+        for path in paths:
+            _check_path(model, path)
+
+
+# ── loading ──────────────────────────────────────────────────────────────────────────────────
+
+
+def _loc(parts: tuple[int | str, ...], data: Any) -> str:
+    """`documents[12].when.all_of[1].lin (DOC-DEGREE)` from a pydantic error location."""
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    if len(parts) >= 2 and parts[0] == "documents" and isinstance(parts[1], int):
+        try:
+            text += f" ({data['documents'][parts[1]]['id']})"
+        except (KeyError, IndexError, TypeError):
+            pass
+    return text
+
+
+def _error_text(path: Path, err: ValidationError, data: Any) -> str:
+    lines = [f"{path}: invalid document catalogue"]
+    for e in err.errors():
+        # Drop pydantic's internal union/validator labels so the path reads as the YAML keys.
+        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and "[" in p))
+        lines.append(f"  {_loc(loc, data)}: {e['msg']}")
+    return "\n".join(lines)
+
+
+def load_catalogue(path: Path = DEFAULT_CATALOGUE) -> Catalogue:
+    """Parse and validate a documents.yaml; raises CatalogueError naming the file and key path."""
+    return _load_cached(Path(path).resolve())
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(path: Path) -> Catalogue:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CatalogueError(f"{path}: cannot read document catalogue: {exc}") from exc
+    try:
+        return Catalogue.model_validate(data)
+    except ValidationError as exc:
+        raise CatalogueError(_error_text(path, exc, data)) from None
+
+
+# ── evaluation ───────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    applicant: Applicant
+    lines: list[ScoreLine]
+    findings: list[Finding]
+    as_of: dt.date
+    counted_education: Education | None
+    counted_qualification: Qualification | None
+    child: Child | None = None
+    hits: list[str] = field(default_factory=list)
+
+
+def _resolve(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        if obj is None:
+            return None
+        obj = obj.get(part) if isinstance(obj, dict) else getattr(obj, part, None)
+    return obj
+
+
+def _matches(obj: Any, where: dict[str, _Test]) -> bool:
+    return obj is not None and all(test.holds(_resolve(obj, path)) for path, test in where.items())
+
+
+def _age(birth: dt.date, on: dt.date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _child_ok(child: Child, cond: _ChildCond, as_of: dt.date) -> bool:
+    if not _matches(child, cond.where):
+        return False
+    if cond.min_age is None and cond.max_age is None:
+        return True
+    if child.birth_date is None:
+        return False
+    age = _age(child.birth_date, as_of)
+    return (cond.min_age is None or age >= cond.min_age) and (cond.max_age is None or age <= cond.max_age)
+
+
+def _line_ok(line: ScoreLine, cond: _LineCond) -> bool:
+    return (
+        line.rule == cond.rule
+        and line.status in cond.status
+        and (cond.min_points is None or line.points >= cond.min_points)
+        and all(test.holds(line.facts.get(key)) for key, test in cond.facts.items())
+    )
+
+
+def _entry(cond: _EntryCond, counted: Any, entries: list[Any]) -> bool:
+    if cond.which == "counted":
+        return _matches(counted, cond.where)
+    return any(_matches(e, cond.where) for e in entries)
+
+
+def _holds(cond: Cond, ctx: _Ctx) -> bool:
+    """Evaluate one node; line/finding atoms that hold append their rule to ctx.hits."""
+    if cond.always:
+        return True
+    if cond.line is not None:
+        ok = any(_line_ok(line, cond.line) for line in ctx.lines)
+        return _hit(ok, cond.line.rule, ctx)
+    if cond.finding is not None:
+        sev = cond.finding.severity
+        ok = any(f.rule == cond.finding.rule and (sev is None or f.severity in sev) for f in ctx.findings)
+        return _hit(ok, cond.finding.rule, ctx)
+    if cond.applicant is not None:
+        return _matches(ctx.applicant, cond.applicant)
+    if cond.education is not None:
+        return _entry(cond.education, ctx.counted_education, ctx.applicant.education)
+    if cond.qualification is not None:
+        return _entry(cond.qualification, ctx.counted_qualification, ctx.applicant.qualifications)
+    if cond.spouse is not None:
+        return _matches(ctx.applicant.family.spouse, cond.spouse)
+    if cond.child is not None:
+        kids = [ctx.child] if ctx.child is not None else ctx.applicant.family.children
+        return any(_child_ok(c, cond.child, ctx.as_of) for c in kids)
+    return _holds_combined(cond, ctx)
+
+
+def _holds_combined(cond: Cond, ctx: _Ctx) -> bool:
+    if cond.not_ is not None:
+        # A negated atom is not a reason: evaluate it with a throw-away hit list.
+        return not _holds(cond.not_, replace(ctx, hits=[]))
+    if cond.any_of is not None:
+        # No short-circuit: every branch that holds contributes its rule to `because`.
+        results = [_holds(c, ctx) for c in cond.any_of]
+        return any(results)
+    assert cond.all_of is not None
+    scratch = replace(ctx, hits=[])
+    ok = all(_holds(c, scratch) for c in cond.all_of)
+    if ok:
+        ctx.hits.extend(scratch.hits)
+    return ok
+
+
+def _hit(ok: bool, rule: str, ctx: _Ctx) -> bool:
+    if ok:
+        ctx.hits.append(rule)
+    return ok
+
+
+# ── which education / qualification the score lines point at ───────────────────────────────
+
+
+def _live_line(lines: list[ScoreLine], rule: str) -> ScoreLine | None:
+    return next((ln for ln in lines if ln.rule == rule and ln.status in ("counted", "at_risk")), None)
+
+
+def _indexed(entries: list[Any], index: Any) -> Any:
+    if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(entries):
+        return entries[index]
+    return None
+
+
+def _counted_education(applicant: Applicant, lines: list[ScoreLine]) -> Education | None:
+    line = _live_line(lines, "PTS-EDU")
+    if line is None or not applicant.education:
+        return None
+    found = _indexed(applicant.education, line.facts.get("education_index"))
+    if found is not None or "education_index" in line.facts:
+        return found
+    # The engine contract says the index is there; without it, the highest level is the best guess.
+    return min(applicant.education, key=lambda e: _EDU_RANK.index(e.level))
+
+
+def _counted_qualification(applicant: Applicant, lines: list[ScoreLine]) -> Qualification | None:
+    line = _live_line(lines, "PTS-TITLE")
+    if line is None or not applicant.qualifications:
+        return None
+    found = _indexed(applicant.qualifications, line.facts.get("qualification_index"))
+    if found is not None or "qualification_index" in line.facts:
+        return found
+    # Qualifications of different kinds have no common rank: guess only when there is one.
+    return applicant.qualifications[0] if len(applicant.qualifications) == 1 else None
+
+
+# ── building ─────────────────────────────────────────────────────────────────────────────────
+
+
+def _because(doc: DocumentSpec, hits: list[str], findings: list[Finding]) -> list[str]:
+    present = {f.rule for f in findings}
+    cited = [r for r in doc.cite_findings if r in present]
+    return list(dict.fromkeys([*doc.because, *hits, *cited]))
+
+
+def _item(doc: DocumentSpec, because: list[str], note: str) -> ChecklistItem:
+    return ChecklistItem(
+        id=doc.id, title=doc.title, group=doc.group, original=doc.original, copies=doc.copies,
+        because=because, reason=doc.reason, note=note,
+    )
+
+
+def _child_note(child: Child, index: int, note: str) -> str:
+    name = child.name or f"第 {index + 1} 个子女"
+    return f"子女：{name}" + (f"；{note}" if note else "")
+
+
+def _items_for(doc: DocumentSpec, ctx: _Ctx) -> list[ChecklistItem]:
+    if doc.per == "child":
+        items = []
+        for i, child in enumerate(ctx.applicant.family.children):
+            scoped = replace(ctx, child=child, hits=[])
+            if _holds(doc.when, scoped):
+                because = _because(doc, scoped.hits, ctx.findings)
+                items.append(_item(doc, because, _child_note(child, i, doc.note)))
+        return items
+    scoped = replace(ctx, hits=[])
+    if not _holds(doc.when, scoped):
+        return []
+    return [_item(doc, _because(doc, scoped.hits, ctx.findings), doc.note)]
+
+
+def build_checklist(
+    applicant: Applicant,
+    lines: list[ScoreLine],
+    findings: list[Finding],
+    as_of: dt.date,
+    *,
+    catalogue: Path = DEFAULT_CATALOGUE,
+) -> list[ChecklistItem]:
+    """The documents this applicant must bring, grouped and ordered as printed."""
+    ctx = _Ctx(
+        applicant=applicant, lines=lines, findings=findings, as_of=as_of,
+        counted_education=_counted_education(applicant, lines),
+        counted_qualification=_counted_qualification(applicant, lines),
+    )
+    docs = sorted(load_catalogue(catalogue).documents, key=lambda d: (GROUPS.index(d.group), d.order))
+    return [item for doc in docs for item in _items_for(doc, ctx)]
