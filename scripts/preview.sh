@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Renders page 1 of every PDF under DIR (default: out) to a PNG beside it, for a quick look.
+# Used by `make preview OUT=dir`.
+set -euo pipefail
+dir="${1:-out}"
+if ! command -v pdftoppm >/dev/null 2>&1; then
+  echo "pdftoppm not found: install poppler-utils (make setup does)" >&2
+  exit 1
+fi
+mapfile -d '' pdfs < <(find "$dir" -type f -name '*.pdf' -print0 2>/dev/null | sort -z)
+if [ "${#pdfs[@]}" -eq 0 ]; then
+  echo "no PDFs under $dir/ yet: run 'make demo' first (or 'make demo OUT=$dir')" >&2
+  exit 1
+fi
+for pdf in "${pdfs[@]}"; do
+  # pdftoppm appends the page number: foo.pdf -> foo-1.png (zero-padded for long documents).
+  pdftoppm -png -r 80 -f 1 -l 1 "$pdf" "${pdf%.pdf}"
+  ls "${pdf%.pdf}"-*1.png
+done
