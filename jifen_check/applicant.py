@@ -137,6 +137,7 @@ class SocialInsuranceRow(Strict):
     base: float
     payer_uscc: str | None = None
     back_payment: bool = False
+    transferred_in: bool = Field(False, description="由外地转入的月份（不计入社保年限与基数加分）")
 
 
 class OtherSocialInsurance(Strict):

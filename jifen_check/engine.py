@@ -1,0 +1,380 @@
+"""The durable-rules engine, driven by the rules in `rulesets/` (data, compiled here).
+
+How an applicant is judged:
+1. `facts.measure` asserts one `profile` fact plus a `degree`/`qual` fact per entry (no rule can
+   fire yet: every rule also needs its stage fact).
+2. The stage facts `checks`, `points`, `select`, `total`, `verdict` are asserted in turn. Within a
+   stage the engine chains freely: a pitfall asserts a `block` fact, a points rule in the next
+   stage consumes it (`none`/`all` joins on the item index) and yields its line as `at_risk` or
+   `not_counted`; the `total` rule asserts a `total` fact that the verdict rules consume.
+   Stages exist because durable-rules decides a negated join when a fact arrives and does not
+   revisit it when the negating fact arrives later in the same batch.
+
+Traps handled here (measured on durable-rules 2.0.28):
+- the Host's two background timer threads race the synchronous chain and lose results: `_run` is
+  disabled;
+- a ruleset holds at most 1024 live states: each applicant's state is deleted in `finally`;
+- an exception inside an action is stored in the state, not raised: it is re-raised here;
+- the engine is not thread-safe: one Engine per process (see `judge.engine_for_process`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+from durable.engine import Host
+
+from jifen_check.facts import Observation
+from jifen_check.rulebook import Case, Pattern, Rule, Rulebook
+
+STATUS_RANK = {"counted": 2, "at_risk": 1, "not_counted": 0}
+LINE_KINDS = ("points", "bonus", "deduction")
+
+
+class EngineError(RuntimeError):
+    """The rule engine failed on one applicant (an action raised, or a result went missing)."""
+
+
+class _QuietHost(Host):
+    def _run(self) -> None:
+        """Disabled: the background dispatch/timer threads race the synchronous rule chain."""
+
+
+# ---------------------------------------------------------------- what the rules produce
+
+@dataclass
+class LineCandidate:
+    rule: str
+    idx: int
+    points: int
+    status: str
+    reasons: list[str]
+    detail: str
+    facts: dict[str, Any]
+
+
+@dataclass
+class Firing:
+    rule: str
+    case: int
+    fact: dict[str, Any]
+
+
+@dataclass
+class Ledger:
+    """Everything the rule firings produced for one applicant."""
+
+    obs: Observation
+    params: dict[str, Any]
+    candidates: dict[tuple[str, int], LineCandidate] = field(default_factory=dict)
+    lines: dict[str, LineCandidate] = field(default_factory=dict)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    fired: list[Firing] = field(default_factory=list)
+    total: dict[str, Any] | None = None
+    verdicts: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    block_seq: itertools.count = field(default_factory=itertools.count)
+
+    def context(self, fact: dict[str, Any]) -> dict[str, Any]:
+        ctx = dict(self.obs.details)
+        kind = fact.get("t")
+        if kind == "degree":
+            ctx.update(self.obs.degree_details[fact["idx"]])
+        elif kind == "qual":
+            ctx.update(self.obs.qual_details[fact["idx"]])
+        ctx.update(fact)
+        if self.total:
+            ctx.update(self.total)
+        return ctx
+
+    def add_candidate(self, cand: LineCandidate) -> None:
+        key = (cand.rule, cand.idx)
+        old = self.candidates.get(key)
+        if old is None:
+            self.candidates[key] = cand
+        elif STATUS_RANK[cand.status] < STATUS_RANK[old.status]:
+            cand.reasons = old.reasons + cand.reasons
+            self.candidates[key] = cand
+        else:
+            old.reasons += [r for r in cand.reasons if r not in old.reasons]
+
+
+# ---------------------------------------------------------------- templates
+
+_PLACEHOLDER = re.compile(r"\{(@?)([A-Za-z_][\w.]*)\}")
+
+
+def lookup(path: str, data: dict[str, Any]) -> Any:
+    value: Any = data
+    for part in path.split("."):
+        value = value[int(part)] if isinstance(value, list) else value[part]
+    return value
+
+
+def render(template: str, ctx: dict[str, Any], params: dict[str, Any]) -> str:
+    """`{field}` from the facts and details, `{@param.path}` from the parameters in force."""
+
+    def sub(m: re.Match[str]) -> str:
+        value = lookup(m[2], params if m[1] else ctx)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value)
+
+    return _PLACEHOLDER.sub(sub, template)
+
+
+# ---------------------------------------------------------------- compiling rules to durable JSON
+
+class Compiler:
+    """Translates the rule data into a durable-rules ruleset definition for one parameter set."""
+
+    def __init__(self, book: Rulebook, params: dict[str, Any], engine: Engine) -> None:
+        self.book = book
+        self.params = params
+        self.engine = engine
+
+    def value(self, v: Any) -> Any:
+        if isinstance(v, str) and v.startswith("@"):
+            return lookup(v[1:], self.params)
+        if isinstance(v, str) and v.startswith("$"):
+            ref = v[1:]
+            if "." in ref:
+                name, fld = ref.split(".", 1)
+                return {name: fld}
+            return {"$m": ref}
+        return v
+
+    def field_test(self, name: str, spec: Any) -> list[dict[str, Any]]:
+        if not isinstance(spec, dict):
+            spec = {"eq": spec}
+        out: list[dict[str, Any]] = []
+        for op, raw in spec.items():
+            if op == "in":
+                out.append({"$or": [{name: self.value(x)} for x in raw]})
+            elif op == "exists":
+                out.append({"$ex" if raw else "$nex": {name: 1}})
+            elif op in ("eq", "ne", "lt", "lte", "gt", "gte"):
+                v = self.value(raw)
+                out.append({name: v} if op == "eq" else {f"${'neq' if op == 'ne' else op}": {name: v}})
+            else:
+                raise ValueError(f"unknown operator {op!r} in test of {name!r}")
+        return out
+
+    def tests(self, mapping: dict[str, Any]) -> list[dict[str, Any]]:
+        return [c for name, spec in mapping.items() for c in self.field_test(name, spec)]
+
+    def pattern(self, p: Pattern, extra: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        clauses: list[dict[str, Any]] = [{"t": p.fact}, *self.tests(p.test), *(extra or [])]
+        if p.any:
+            clauses.append({"$or": [{"$and": self.tests(alt) or [{"t": p.fact}]} for alt in p.any]})
+        return {"$and": clauses}
+
+    def rule_definitions(self, rule: Rule) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        stage = {"stage": {"$and": [{"t": "stage"}, {"name": rule.stage}]}}
+        for i, case in enumerate(rule.cases):
+            base = [stage] + [{p.as_: self.pattern(p)} for p in case.when.all]
+            negs = [{f"{p.as_}$not": self.pattern(p)} for p in case.when.none]
+            if case.then.line is not None and rule.kind in LINE_KINDS:
+                item = case.when.all[0].as_
+                blk = {"$and": [{"t": "block"}, {"target": rule.id}, {"idx": {item: "idx"}}]}
+                out[f"{rule.id}#{i}"] = {"all": base + negs + [{"blk$not": blk}],
+                                         "run": self.engine.action(rule, i, item)}
+                out[f"{rule.id}#{i}!"] = {"all": base + negs + [{"blk": blk}],
+                                          "run": self.engine.action(rule, i, item)}
+            else:
+                out[f"{rule.id}#{i}"] = {"all": base + negs, "run": self.engine.action(rule, i, case.when.all[0].as_)}
+        return out
+
+    def ruleset(self) -> dict[str, dict[str, Any]]:
+        definition: dict[str, dict[str, Any]] = {}
+        for rule in self.book.rules.values():
+            definition.update(self.rule_definitions(rule))
+        return definition
+
+
+# ---------------------------------------------------------------- the engine
+
+class Engine:
+    """One durable-rules host with one compiled ruleset per parameter set. Not thread-safe."""
+
+    def __init__(self, book: Rulebook) -> None:
+        self.book = book
+        self.host = _QuietHost()
+        self._rulesets: dict[dt.date, str] = {}
+        self._ledgers: dict[str, Ledger] = {}
+        self._sids = itertools.count(1)
+
+    def ruleset_for(self, as_of: dt.date) -> tuple[str, dict[str, Any]]:
+        version = self.book.parameters_as_of(as_of)
+        params = self.book.snapshot(as_of)
+        name = self._rulesets.get(version)
+        if name is None:
+            name = f"{self.book.id}@{version.isoformat()}"
+            self.host.register_rulesets({name: Compiler(self.book, params, self).ruleset()})
+            self._rulesets[version] = name
+        return name, params
+
+    def run(self, obs: Observation) -> Ledger:
+        name, params = self.ruleset_for(obs.as_of)
+        sid = str(next(self._sids))
+        ledger = Ledger(obs, params)
+        self._ledgers[sid] = ledger
+        try:
+            facts = [dict(f, sid=sid) for f in obs.engine_facts()]
+            for f in facts:
+                f.setdefault("idx", 0)
+            self._call(ledger, self.host.assert_facts, name, facts)
+            for stage in self.book.header.stages:
+                self._call(ledger, self.host.assert_fact, name, {"sid": sid, "t": "stage", "name": stage})
+        finally:
+            del self._ledgers[sid]
+            self.host.delete_state(name, sid)
+        if len(ledger.verdicts) != 1:
+            raise EngineError(f"expected exactly one verdict, rules gave {ledger.verdicts}")
+        return ledger
+
+    @staticmethod
+    def _call(ledger: Ledger, fn: Any, name: str, payload: Any) -> None:
+        state = fn(name, payload)
+        if ledger.errors:
+            raise EngineError(ledger.errors[0])
+        if isinstance(state, dict) and "exception" in state:
+            raise EngineError(str(state["exception"]))
+
+    def action(self, rule: Rule, case_index: int, item: str) -> Any:
+        case = rule.cases[case_index]
+
+        def run(c: Any) -> None:
+            ledger = self._ledgers[c.s.sid]
+            try:
+                fact = getattr(c, item)._d
+                blk = c.blk._d if c.blk is not None else None
+                ledger.fired.append(Firing(rule.id, case_index, fact))
+                Effects(ledger, rule, case, fact, blk, c).apply()
+            except Exception:  # recorded and re-raised by Engine._call: the engine would swallow it
+                ledger.errors.append(f"{rule.id}: {traceback.format_exc(limit=3)}")
+                raise
+
+        return run
+
+
+class Effects:
+    """Applies a case's `then` for one firing."""
+
+    def __init__(self, ledger: Ledger, rule: Rule, case: Case, fact: dict[str, Any],
+                 blk: dict[str, Any] | None, closure: Any) -> None:
+        self.ledger, self.rule, self.case, self.fact, self.blk, self.c = ledger, rule, case, fact, blk, closure
+        self.ctx = ledger.context(fact)
+
+    def apply(self) -> None:
+        then = self.case.then
+        if then.block is not None:
+            self.block()
+        if then.line is not None:
+            self.line()
+        if then.finding:
+            self.finding()
+        if then.choose_best:
+            choose_best(self.ledger, then.choose_best, self.rule.id)
+        if then.total:
+            self.total()
+        if then.verdict:
+            self.ledger.verdicts.append(then.verdict)
+
+    def text(self, template: str) -> str:
+        return render(template, self.ctx, self.ledger.params)
+
+    def block(self) -> None:
+        eff = self.case.then.block
+        assert eff is not None
+        for target in eff.targets:
+            self.c.assert_fact({"t": "block", "target": target, "idx": self.fact.get("idx", 0),
+                                "status": eff.status, "reason": self.rule.id, "n": next(self.ledger.block_seq)})
+
+    def line(self) -> None:
+        eff = self.case.then.line
+        assert eff is not None
+        points = eff.points
+        if isinstance(points, str):
+            points = lookup(points[1:], self.ctx if points.startswith("$") else self.ledger.params)
+        status, reasons = eff.status, ([] if eff.status == "counted" else [self.rule.id])
+        if self.blk is not None and STATUS_RANK[self.blk["status"]] < STATUS_RANK[status]:
+            status, reasons = self.blk["status"], [self.blk["reason"]]
+        facts = {k: self.ctx[k] for k in eff.facts if k in self.ctx}
+        if self.fact.get("t") == "degree":
+            facts["education_index"] = self.fact["idx"]
+            if self.fact.get("three_places") in ("a", "b", "c"):
+                facts["three_places_case"] = self.fact["three_places"]
+        elif self.fact.get("t") == "qual":
+            facts["qualification_index"] = self.fact["idx"]
+        self.ledger.add_candidate(LineCandidate(self.rule.id, self.fact.get("idx", 0), int(points), status,
+                                                reasons, self.text(eff.detail), facts))
+
+    def finding(self) -> None:
+        rule, case = self.rule, self.case
+        evidence: list[str] = []
+        for e in rule.evidence:
+            if e.startswith("*"):
+                evidence.extend(self.ctx.get(e[1:], []))
+            else:
+                evidence.append(self.text(e))
+        self.ledger.findings.append({
+            "rule": rule.id, "severity": case.severity or rule.severity, "confidence": rule.confidence,
+            "title": rule.title, "message": self.text(case.message), "evidence": evidence,
+            "remedy": self.text(case.remedy), "source": rule.source,
+            "facts": {k: self.ctx[k] for k in rule.facts if k in self.ctx},
+            "deadline": self.text(case.deadline) if case.deadline else None,
+        })
+
+    def total(self) -> None:
+        ledger = self.ledger
+        lines = list(ledger.lines.values())
+        counted = sum(x.points for x in lines if x.status == "counted")
+        at_risk = sum(x.points for x in lines if x.status == "at_risk")
+        counted = max(0, counted)
+        sev = [f["severity"] for f in ledger.findings]
+        ledger.total = {"t": "total", "counted": counted, "at_risk": at_risk, "reach": counted + at_risk,
+                        "above": counted - ledger.params["pass_mark"],
+                        "blockers": sev.count("blocker"), "reviews": sev.count("review")}
+        self.c.assert_fact(dict(ledger.total))
+
+
+def choose_best(ledger: Ledger, rules: list[str], chooser: str) -> None:
+    """Settles the lines: the best candidate per rule, then only the best of `rules` counts.
+
+    Ranking: a line that counts beats one at risk, which beats one not counted; then points.
+    (So a counted 本科 90 is preferred to an at-risk title 100: the safe choice for the applicant.)
+    """
+    best: dict[str, LineCandidate] = {}
+    for cand in ledger.candidates.values():
+        cur = best.get(cand.rule)
+        if cur is None or _rank(cand) > _rank(cur):
+            if cur is not None and cur.points > cand.points and cur.status != "counted":
+                cand.detail += f"；另有 {cur.points} 分的认定因 {'、'.join(cur.reasons)} 未计"
+            best[cand.rule] = cand
+        elif cand.points > cur.points and cand.status != "counted":
+            cur.detail += f"；另有 {cand.points} 分的认定因 {'、'.join(cand.reasons)} 未计"
+    contenders = [best[r] for r in rules if r in best and best[r].points > 0 and best[r].status != "not_counted"]
+    if len(contenders) > 1:
+        winner = max(contenders, key=_rank)
+        for loser in contenders:
+            if loser is not winner:
+                loser.status, loser.reasons = "not_counted", [chooser]
+                loser.detail = (loser.detail + "；" if loser.detail else "") + f"学历与职称不叠加，按 {winner.rule} 计"
+    ledger.lines = {r: best[r] for r in sorted(best, key=_line_order)}
+
+
+def _rank(c: LineCandidate) -> tuple[int, int]:
+    return STATUS_RANK[c.status], c.points
+
+
+def _line_order(rule_id: str) -> tuple[int, str]:
+    prefix = rule_id.split("-")[0]
+    return {"PTS": 0, "BON": 1, "DED": 2}.get(prefix, 3), rule_id
+

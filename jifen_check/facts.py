@@ -1,0 +1,586 @@
+"""Measurements: turns an applicant profile into the facts the rules reason over.
+
+This module only *measures* (counts months, computes ages, looks up tiers and the wage in force
+for each month). It decides nothing: whether 5 months fail the 6-of-12 gate, whether a degree
+counts, which line wins, and the verdict are all decided by rules in the engine.
+
+Per-month arithmetic lives here on purpose: asserting every month as an engine fact would cost
+~100 µs per month. The engine gets one `profile` fact, one `degree` fact per education entry and
+one `qual` fact per qualification, with scalar fields only. Details for messages and `explain`
+(month lists, wage used per month, evidence paths) stay on the Python side in `details`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from jifen_check import months as mo
+from jifen_check import reference, workdays
+from jifen_check.applicant import Applicant, Education, Qualification
+from jifen_check.identifiers import id_birth_date, uscc_is_shanghai
+from jifen_check.rulebook import Rulebook
+
+OPEN_ENDED = 9999  # months: an open-ended contract never runs out
+EDU_RANK = {"high_school": 1, "secondary_vocational": 1, "junior_college": 2, "bachelor": 3, "master": 4, "doctor": 5}
+EDU_ZH = {"high_school": "高中", "secondary_vocational": "中专", "junior_college": "大专", "bachelor": "本科",
+          "master": "硕士研究生", "doctor": "博士研究生"}
+MODE_ZH = {"full_time": "全日制", "self_study": "自学考试", "adult": "成人高考", "online": "网络教育",
+           "open_university": "开放大学", "part_time_postgraduate": "非全日制研究生"}
+
+
+@dataclass
+class SiMonth:
+    base: float
+    payer: str | None
+    back_payment: bool
+    transferred: bool
+    row: int
+
+
+@dataclass
+class Observation:
+    """What the rules see (`profile`, `degrees`, `quals`) and what messages may quote (`details`)."""
+
+    as_of: dt.date
+    profile: dict[str, Any]
+    degrees: list[dict[str, Any]]
+    quals: list[dict[str, Any]]
+    details: dict[str, Any] = field(default_factory=dict)
+    degree_details: list[dict[str, Any]] = field(default_factory=list)
+    qual_details: list[dict[str, Any]] = field(default_factory=list)
+
+    def engine_facts(self) -> list[dict[str, Any]]:
+        return [self.profile, *self.degrees, *self.quals]
+
+
+class Wages:
+    """The average wage in force for a month, and whether it is provisional (not yet published)."""
+
+    def __init__(self, book: Rulebook) -> None:
+        self.param = book.parameters["average_wage"]
+        self.floor = book.parameters["contribution_floor"]
+        self.ceiling_multiple = book.parameters["contribution_ceiling_multiple"]
+        # A value is in force for 12 months from its date; later months reuse it provisionally.
+        self.published_until = mo.of_date(self.param.dates[-1]) + 11
+        self._cache: dict[int, int] = {}
+
+    def at(self, mi: int) -> int:
+        v = self._cache.get(mi)
+        if v is None:
+            v = self._cache[mi] = self.param.at(mo.first_day(mi))
+        return v
+
+    def provisional(self, mi: int) -> bool:
+        return mi > self.published_until
+
+    def bounds(self, mi: int) -> tuple[int, float]:
+        day = mo.first_day(mi)
+        return self.floor.at(day), self.ceiling_multiple.at(day) * self.at(mi)
+
+
+def expand_si(app: Applicant) -> dict[int, SiMonth]:
+    """Shanghai social insurance by month. Duplicates are reported by validation; first row wins."""
+    out: dict[int, SiMonth] = {}
+    for i, row in enumerate(app.social_insurance):
+        first, last = mo.spec_bounds(row.month)
+        rec = SiMonth(row.base, row.payer_uscc, row.back_payment, row.transferred_in, i)
+        for m in range(first, last + 1):
+            out.setdefault(m, rec)
+    return out
+
+
+def expand_tax(app: Applicant) -> dict[int, tuple[float, str | None, int]]:
+    out: dict[int, tuple[float, str | None, int]] = {}
+    for i, row in enumerate(app.income_tax):
+        first, last = mo.spec_bounds(row.month)
+        for m in range(first, last + 1):
+            out.setdefault(m, (row.income, row.withholder_uscc, i))
+    return out
+
+
+def other_city_months(app: Applicant) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for row in app.other_social_insurance:
+        first, _ = mo.spec_bounds(row.from_)
+        _, last = mo.spec_bounds(row.to)
+        for m in range(first, last + 1):
+            out.setdefault(m, []).append(row.city)
+    return out
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    return mo.full_years_between(birth, day)
+
+
+def table_points(table: list[list[int]], value: int) -> int:
+    for lo, hi, pts in table:
+        if lo <= value <= hi:
+            return pts
+    return 0
+
+
+# ---------------------------------------------------------------- the profile
+
+class Measurer:
+    """Measures one applicant against the parameters in force on the as-of date."""
+
+    def __init__(self, book: Rulebook, app: Applicant, as_of: dt.date) -> None:
+        self.book = book
+        self.app = app
+        self.as_of = as_of
+        self.p = book.snapshot(as_of)
+        self.wages = Wages(book)
+        self.app_month = mo.of_date(as_of)
+        self.si = expand_si(app)
+        self.tax = expand_tax(app)
+        self.others = other_city_months(app)
+        self.contract_uscc = app.contract.employer_uscc or app.employer.uscc
+        self.details: dict[str, Any] = {"as_of": as_of.isoformat(), "app_month": mo.fmt(self.app_month)}
+        self.profile: dict[str, Any] = {"t": "profile"}
+
+    def run(self) -> Observation:
+        for step in (self.person, self.permit, self.employer, self.contract, self.social_insurance,
+                     self.base_bands, self.bonuses, self.records):
+            step()
+        degrees, degree_details = self.education()
+        quals, qual_details = self.qualifications()
+        profile = {k: v for k, v in self.profile.items() if v is not None}
+        return Observation(self.as_of, profile, degrees, quals, self.details, degree_details, qual_details)
+
+    def set(self, **values: Any) -> None:
+        self.profile.update(values)
+
+    def note(self, **values: Any) -> None:
+        self.details.update(values)
+
+    # -- person
+    def person(self) -> None:
+        person = self.app.person
+        birth = person.birth_date or id_birth_date(person.id_number)
+        age = age_on(birth, self.as_of) if birth else -1
+        archive = person.personnel_archive or "unstated"
+        self.set(age=age, age_points=table_points(self.p["age_points"], age), archive=archive)
+        self.note(birth_date=birth.isoformat() if birth else "未知", age=age,
+                  hukou_province=reference.normalize_province(person.hukou_province or "") or "未填")
+
+    # -- permit
+    def permit(self) -> None:
+        rp = self.app.residence_permit
+        valid = rp.status == "valid" and (rp.valid_until is None or rp.valid_until >= self.as_of)
+        self.set(permit_status=rp.status, permit_valid=valid)
+        self.note(permit_status=rp.status, permit_valid_until=str(rp.valid_until or "未填"))
+        if rp.valid_until is not None:
+            self.set(permit_days_left=(rp.valid_until - self.as_of).days)
+        if rp.issued_or_renewed_on is not None:
+            n = self.p["permit"]["sync_working_days"]
+            ready = workdays.first_usable_date(rp.issued_or_renewed_on, n)
+            self.set(sync_known=True, sync_ok=self.as_of >= ready)
+            self.note(permit_issued=rp.issued_or_renewed_on.isoformat(), sync_date=ready.isoformat(),
+                      sync_calendar=("含法定节假日调休" if workdays.calendar_covers(ready)
+                                     else "该年节假日安排未收录，按周一至周五计算"))
+        else:
+            self.set(sync_known=False)
+
+    # -- employer
+    def employer(self) -> None:
+        emp = self.app.employer
+        self.set(employer_kind=emp.kind, employer_sh=uscc_is_shanghai(emp.uscc),
+                 dispatch_license=emp.dispatch_license, dispatch_agreements=emp.dispatch_agreements)
+        self.note(employer_name=emp.name, employer_uscc=emp.uscc, employer_region=emp.uscc[2:8])
+
+    # -- contract
+    def contract(self) -> None:
+        c = self.app.contract
+        covers = c.start <= self.as_of and (c.end is None or c.end >= self.as_of)
+        if c.end is None:
+            term = remaining = OPEN_ENDED
+        else:
+            term = mo.full_months_between(c.start, c.end + dt.timedelta(days=1))
+            remaining = mo.full_months_between(self.as_of, c.end + dt.timedelta(days=1)) if covers else 0
+        self.set(contract_employer_ok=self.contract_uscc == self.app.employer.uscc, contract_covers=covers,
+                 contract_term_months=term, contract_remaining_months=remaining)
+        self.note(contract_start=c.start.isoformat(), contract_end=c.end.isoformat() if c.end else "无固定期限",
+                  contract_term=("无固定期限" if term == OPEN_ENDED else f"{term} 个月"),
+                  contract_remaining=("无固定期限" if remaining == OPEN_ENDED else f"{remaining} 个月"),
+                  contract_uscc=self.contract_uscc)
+
+    def in_contract(self, mi: int) -> bool:
+        c = self.app.contract
+        return mo.of_date(c.start) <= mi and (c.end is None or mi <= mo.of_date(c.end))
+
+    def consistent(self, mi: int) -> bool:
+        """Contract employer, SI payer and tax withholder are the same unit in month `mi`."""
+        rec = self.si.get(mi)
+        payer = rec.payer if rec else None
+        tax = self.tax.get(mi)
+        withholder = tax[1] if tax else None
+        if payer and withholder and payer != withholder:
+            return False
+        if self.in_contract(mi):
+            return all(u is None or u == self.contract_uscc for u in (payer, withholder))
+        return True
+
+    def tax_matches(self, mi: int, base: float) -> bool:
+        tax = self.tax.get(mi)
+        return tax is not None and tax[0] >= self.p["tax_match"]["min_ratio"] * base
+
+    # -- social insurance: gates, years, double contributions
+    def social_insurance(self) -> None:
+        am = self.app_month
+        valid = {m for m, r in self.si.items() if not r.back_payment and m <= am}
+        counted = {m for m in valid if not self.si[m].transferred}
+        backpay = sorted(m for m, r in self.si.items() if r.back_payment)
+        double = sorted(m for m in valid if m in self.others)
+        app_rec = self.si.get(am)
+        app_status = "none" if app_rec is None else ("backpay" if app_rec.back_payment else "paid")
+        win = self.p["six_of_twelve"]["window_months"]
+        six = sorted(m for m in valid if am - win <= m <= am - 1)
+        years = self.p["si_years"]
+        block = years["months_per_block"]
+        yp = years["points_per_block"] * (len(counted) // block)
+        yp_safe = years["points_per_block"] * (len(counted - set(double)) // block)
+        title_win = self.p["title_si_base"]
+        title_months = sorted(m for m in valid if am - title_win["window_months"] <= m <= am - 1
+                              and self.si[m].base >= title_win["multiple"] * self.wages.at(m) - 1e-6)
+        self.set(app_month_status=app_status,
+                 app_payer_ok=app_rec is None or app_rec.payer is None or app_rec.payer == self.contract_uscc,
+                 si_6of12=len(six), si_valid_months=len(counted), si_years_points=yp,
+                 si_years_points_safe=yp_safe, backpay_count=len(backpay), double_city_count=len(double),
+                 title_base_months=len(title_months))
+        self.note(si_6of12_window=f"{mo.fmt(am - win)}–{mo.fmt(am - 1)}", si_6of12_months=mo.spans(six),
+                  si_6of12_missing=max(0, self.p["six_of_twelve"]["min_months"] - len(six)),
+                  backpay_months=mo.spans(backpay), double_city_months=mo.spans(double),
+                  double_city_cities="、".join(sorted({c for m in double for c in self.others[m]})),
+                  si_valid_months=len(counted), title_base_months=mo.spans(title_months),
+                  title_base_window=f"{mo.fmt(am - title_win['window_months'])}–{mo.fmt(am - 1)}",
+                  ev_backpay=[f"social_insurance[{self.si[m].row}]" for m in backpay],
+                  ev_app_month=[f"social_insurance[{app_rec.row}]"] if app_rec else ["social_insurance"],
+                  ev_double=sorted({f"social_insurance[{self.si[m].row}]" for m in double}) + ["other_social_insurance"])
+        self.note(**self._six_cure(valid))
+
+    def _six_cure(self, valid: set[int]) -> dict[str, Any]:
+        """First month whose preceding 12 months hold 6 paid months, if contributions continue."""
+        need = self.p["six_of_twelve"]["min_months"]
+        win = self.p["six_of_twelve"]["window_months"]
+        paid = set(valid) | {self.app_month}
+        for ahead in range(0, win + 2):
+            target = self.app_month + ahead
+            months = paid | set(range(self.app_month, target))
+            if sum(1 for m in months if target - win <= m <= target - 1) >= need:
+                return {"si_6of12_cure_month": mo.fmt(target), "si_6of12_wait": ahead}
+        return {"si_6of12_cure_month": "—", "si_6of12_wait": "—"}
+
+    # -- contribution-base bonus
+    def base_bands(self) -> None:
+        am = self.app_month
+        bands = self.p["si_base_bands"]
+        widest = max(b["window_months"] for b in bands)
+        lowest = min(b["multiple"] for b in bands)
+        window = range(am - widest, am)
+        excluded: dict[str, list[int]] = {"backpay": [], "transferred": [], "inconsistent": [], "tax": []}
+        usable: dict[int, float] = {}
+        provisional: list[int] = []
+        for m in window:
+            rec = self.si.get(m)
+            if rec is None:
+                continue
+            reason = self._exclusion(m, rec, lowest)
+            if reason:
+                excluded[reason].append(m)
+                continue
+            usable[m] = rec.base / self.wages.at(m)
+            # A provisional wage only matters where the month could reach a band.
+            if self.wages.provisional(m) and usable[m] >= lowest - 1e-9:
+                provisional.append(m)
+        double = {m for m in usable if m in self.others}
+        points, counts = self._band_points(bands, usable, am)
+        safe, _ = self._band_points(bands, {m: r for m, r in usable.items() if m not in double}, am)
+        inconsistent_app = not self.consistent(am) and am in self.si
+        self.set(si_base_points=points, si_base_points_safe=safe, tax_mismatch_count=len(excluded["tax"]),
+                 inconsistent_count=len(excluded["inconsistent"]), inconsistent_app_month=inconsistent_app,
+                 provisional_count=len(provisional))
+        self.note(band_counts=counts, band_summary="；".join(counts),
+                  tax_mismatch_months=mo.spans(excluded["tax"]), inconsistent_months=mo.spans(excluded["inconsistent"]),
+                  provisional_months=mo.spans(provisional),
+                  provisional_wage=self.wages.at(am), base_window=f"{mo.fmt(am - widest)}–{mo.fmt(am - 1)}",
+                  ev_tax=sorted({f"social_insurance[{self.si[m].row}]" for m in excluded["tax"]}) + ["income_tax"],
+                  ev_inconsistent=sorted({f"social_insurance[{self.si[m].row}]" for m in excluded["inconsistent"]})
+                  + ["contract.employer_uscc", "income_tax"])
+
+    def _exclusion(self, m: int, rec: SiMonth, lowest: float) -> str | None:
+        if rec.back_payment:
+            return "backpay"
+        if rec.transferred:
+            return "transferred"
+        if not self.consistent(m):
+            return "inconsistent"
+        # Only months that could count for a band are checked against the tax records.
+        if rec.base >= lowest * self.wages.at(m) - 1e-6 and not self.tax_matches(m, rec.base):
+            return "tax"
+        return None
+
+    def _band_points(self, bands: list[dict[str, Any]], ratios: dict[int, float], am: int) -> tuple[int, list[str]]:
+        points, counts = 0, []
+        for b in bands:
+            n = sum(1 for m, r in ratios.items() if m >= am - b["window_months"] and r >= b["multiple"] - 1e-9)
+            counts.append(f"近{b['window_months']}个月≥{b['multiple']:g}倍 {n} 个月（需 {b['min_months']}）")
+            if not points and n >= b["min_months"]:
+                points = b["points"]
+        return points, counts
+
+    def month_table(self) -> list[dict[str, Any]]:
+        """Per month of the base window: base, wage in force, tax, exclusion (for `explain`)."""
+        widest = max(b["window_months"] for b in self.p["si_base_bands"])
+        window = range(self.app_month - widest, self.app_month)
+        rows = []
+        lowest = min(b["multiple"] for b in self.p["si_base_bands"])
+        for m in window:
+            rec = self.si.get(m)
+            tax = self.tax.get(m)
+            rows.append({
+                "month": mo.fmt(m), "base": rec.base if rec else None, "wage": self.wages.at(m),
+                "provisional": self.wages.provisional(m), "tax_income": tax[0] if tax else None,
+                "excluded": (self._exclusion(m, rec, lowest) if rec else "no_record"),
+            })
+        return rows
+
+    # -- bonuses
+    def bonuses(self) -> None:
+        b = self.app.bonuses
+        bp = self.p["bonuses"]
+        self._shortage(b.shortage_major)
+        if b.investment is not None:
+            inv = b.investment
+            by_tax = int((inv.avg_annual_tax_personal_share or 0) // bp["invest_tax_step"])
+            by_hires = int((inv.avg_annual_hukou_hires or 0) // bp["invest_hires_step"])
+            pts = min(bp["invest_max"], bp["invest_step_points"] * max(by_tax, by_hires))
+            years = inv.consecutive_years if inv.consecutive_years is not None else bp["invest_min_years"]
+            self.set(invest_claimed=True, invest_points=pts, invest_years=years)
+            self.note(invest_route="纳税" if by_tax >= by_hires else "聘用本市户籍人数", invest_points=pts)
+        ps = b.public_service_years
+        self.set(public_service_years=ps, public_service_points=bp["public_service_per_year"] * ps)
+        if b.remote_area is not None:
+            ra = b.remote_area
+            pts = min(bp["remote_area_max"], bp["remote_area_per_year"] * ra.full_years)
+            self.set(remote_claimed=True, remote_designated=ra.area in bp["remote_areas"],
+                     remote_works_lives=ra.works_and_lives, remote_years=ra.full_years, remote_points=pts)
+            self.note(remote_area=ra.area, remote_years=ra.full_years)
+        self._fresh_graduate(b.fresh_graduate)
+        self._awards()
+        self._spouse()
+        if b.talent:
+            self.set(talent_claimed=True)
+            self.note(talent={"startup": "创业人才", "intermediary": "创新创业中介服务人才"}[b.talent])
+
+    def _shortage(self, sm: Any) -> None:
+        if sm is None:
+            return
+        ft_jc = any(e.level == "junior_college" and e.mode == "full_time" for e in self.app.education)
+        self.set(shortage_claimed=True, shortage_on_catalogue=sm.on_catalogue, shortage_job_matches=sm.job_matches,
+                 shortage_fulltime_jc=ft_jc)
+        self.note(shortage_major=f"{sm.major or ''}（{sm.major_code or '无代码'}）")
+
+    def _fresh_graduate(self, claimed: bool) -> None:
+        if not claimed:
+            return
+        years = [e.end.year for e in self.app.education if e.mode == "full_time" and e.end and e.level != "high_school"]
+        latest = max(years) if years else None
+        ok = latest is not None and self.as_of.year - latest in (0, 1)
+        self.set(fresh_claimed=True, fresh_ok=ok)
+        self.note(graduation_year=latest or "未填")
+
+    def _awards(self) -> None:
+        awards = self.app.bonuses.awards
+        if not awards:
+            return
+        table = self.p["bonuses"]["award"]
+        good = [table[a.level] for a in awards if a.on_official_list and a.while_in_shanghai]
+        self.set(award_claimed=True, award_points=max(good, default=0), award_unlisted=len(good) < len(awards))
+
+    def _spouse(self) -> None:
+        fam = self.app.family
+        if not (fam.spouse and fam.spouse.shanghai_hukou):
+            return
+        bp = self.p["bonuses"]
+        married = fam.marital_status == "married" and fam.marriage_date is not None
+        years = mo.full_years_between(fam.marriage_date, self.as_of) if married and fam.marriage_date else 0
+        self.set(spouse_claimed=True, spouse_married=fam.marital_status == "married",
+                 marriage_date_known=fam.marriage_date is not None, spouse_years=years,
+                 spouse_points=min(bp["spouse_max"], bp["spouse_per_year"] * years))
+        self.note(marriage_date=str(fam.marriage_date or "未填"), spouse_years=years)
+
+    # -- records
+    def records(self) -> None:
+        r = self.app.records
+        d = self.p["deductions"]
+
+        def recent(dates: list[dt.date], years: int) -> list[dt.date]:
+            start = self.as_of.replace(year=self.as_of.year - years) if not (
+                self.as_of.month == 2 and self.as_of.day == 29) else self.as_of.replace(year=self.as_of.year - years, day=28)
+            return [x for x in dates if start <= x <= self.as_of]
+
+        false_recent = recent(r.false_materials, d["false_material"]["years"])
+        detentions = recent(r.administrative_detentions, d["detention"]["years"])
+        crimes = recent(r.general_crimes, d["crime"]["years"])
+        self.set(serious_crime=r.serious_crime, family_planning=r.family_planning_violation,
+                 false_recent=len(false_recent), false_serious=r.false_materials_serious and bool(false_recent),
+                 false_points=-d["false_material"]["points"] * len(false_recent),
+                 detention_recent=len(detentions), detention_points=-d["detention"]["points"] * len(detentions),
+                 crime_recent=len(crimes), crime_points=-d["crime"]["points"] * len(crimes))
+        self.note(false_dates="、".join(map(str, false_recent)), detention_dates="、".join(map(str, detentions)),
+                  crime_dates="、".join(map(str, crimes)))
+
+    # -- education
+    def education(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        facts, details = [], []
+        for i, e in enumerate(self.app.education):
+            fact, detail = self._degree(i, e)
+            facts.append(fact)
+            details.append(detail)
+        return facts, details
+
+    def _tier(self, e: Education) -> int:
+        pts = self.p["education_points"]
+        both = e.diploma and e.degree
+        if e.level == "junior_college":
+            return pts["junior_college"] if e.diploma else 0
+        if e.level == "bachelor":
+            return pts["bachelor_degree"] if both else (pts["bachelor"] if e.diploma else 0)
+        if e.level == "master":
+            # With only one of the two certificates: the next tier the papers support.
+            return pts["master"] if both else (pts["bachelor_degree"] if e.diploma or e.degree else 0)
+        if e.level == "doctor":
+            return pts["doctor"] if both else (pts["master"] if e.diploma or e.degree else 0)
+        return 0
+
+    def _degree(self, i: int, e: Education) -> tuple[dict[str, Any], dict[str, Any]]:
+        verifiable = e.chsi_verifiable and (not e.foreign or e.cscse_certified)
+        three, why = self._three_places(e)
+        fact = {"t": "degree", "idx": i, "level": e.level, "mode": e.mode, "full_time": e.mode == "full_time",
+                "tier_points": self._tier(e), "verifiable": verifiable, "foreign": e.foreign,
+                "three_places": three, "prior": self._prior(i, e), "no_hs_record": self._no_hs_record(e)}
+        papers = "＋".join(x for x, ok in (("学历证书", e.diploma), ("学位证书", e.degree)) if ok) or "无证书"
+        detail = {"edu_label": f"{MODE_ZH[e.mode]}{EDU_ZH[e.level]}（{e.school or '学校未填'}，{papers}）",
+                  "study_city": e.study_city or "未填", "three_places_why": why,
+                  "study_period": f"{e.start or '?'}–{e.end or '?'}"}
+        return fact, detail
+
+    def _three_places(self, e: Education) -> tuple[str, str]:
+        """三地一致: 'a' Shanghai, 'b' hukou province, 'c' city of work; 'fail', 'unknown', 'na'."""
+        if e.mode == "full_time":
+            return "na", "全日制学历不适用三地一致"
+        if not e.study_city:
+            return "unknown", "未填写学习地（study_city）"
+        study_prov = reference.province_of(e.study_city)
+        if study_prov == "上海":
+            return "a", f"在上海学习（{e.study_city}）"
+        if e.start is None or e.end is None:
+            return "unknown", "未填写入学或毕业时间，无法核对学习期间社保"
+        first, last = mo.of_date(e.start), mo.of_date(e.end)
+        hukou = reference.normalize_province(self.app.person.hukou_province or "")
+        if study_prov and hukou == study_prov and not self._si_outside(hukou, first, last):
+            return "b", f"在户籍地{hukou}学习，学习期间无外地社保"
+        if self._work_city_covers(e.study_city, first, last):
+            return "c", f"在工作地{e.study_city}学习，学习期间缴纳当地社保"
+        where = f"学习地{e.study_city}（{study_prov or '省份未知'}），户籍地{hukou or '未填'}"
+        return "fail", f"{where}，学习期间社保不在学习地"
+
+    def _si_outside(self, province: str, first: int, last: int) -> bool:
+        if any(first <= m <= last for m in self.si):
+            return province != "上海"
+        return any(first <= m <= last and any(reference.province_of(c) != province for c in cities)
+                   for m, cities in self.others.items())
+
+    def _work_city_covers(self, city: str, first: int, last: int) -> bool:
+        key = _city_key(city)
+        return all(any(_city_key(c) == key for c in self.others.get(m, [])) for m in range(first, last + 1))
+
+    def _prior(self, i: int, e: Education) -> str:
+        if e.level != "bachelor":
+            return "na"
+        colleges = [x for x in self.app.education if x.level == "junior_college"]
+        if not colleges:
+            return "missing" if e.mode != "full_time" else "na"
+        jc = colleges[-1]
+        if e.mode != "full_time" and not jc.chsi_verifiable:
+            return "missing"
+        if jc.end and e.end and mo.full_months_between(jc.end, e.end) < self.p["prior_degree"]["min_gap_months"]:
+            return "overlap"
+        if jc.end and e.start and e.start < jc.end and e.mode != "full_time":
+            return "overlap"
+        return "ok"
+
+    def _no_hs_record(self, e: Education) -> bool:
+        if e.mode == "full_time" or e.level != "junior_college":
+            return False
+        return not any(x.level in ("high_school", "secondary_vocational") for x in self.app.education)
+
+    # -- qualifications
+    def qualifications(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        top_edu = max((EDU_RANK[e.level] for e in self.app.education), default=0)
+        facts, details = [], []
+        for j, q in enumerate(self.app.qualifications):
+            fact, detail = self._qual(j, q, top_edu)
+            facts.append(fact)
+            details.append(detail)
+        return facts, details
+
+    def _qual(self, j: int, q: Qualification, top_edu: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        tp = self.p["title_points"]
+        if q.kind == "skill_level":
+            level = q.level if isinstance(q.level, int) else 0
+            points = tp["skill"].get(level, 0)
+            high = level in (1, 2)
+        else:
+            level = q.level if isinstance(q.level, str) else ""
+            points = tp["title"].get(level, 0)
+            high = level in ("intermediate", "senior")
+        fact = {"t": "qual", "idx": j, "kind": q.kind, "level": str(level), "tier_points": points, "high_tier": high,
+                "matches": _tri(q.matches_position), "appointed": _tri(q.appointed), "where": self._where(q),
+                "registration": ("unregistered" if q.kind == "vocational_qualification" and q.registration_required
+                                 and not q.registered else "ok"),
+                "catalogue": ("na" if q.kind != "vocational_qualification" else _tri(q.on_shanghai_catalogue)),
+                "title_base_months": self.profile["title_base_months"],
+                "only_high_school": 0 < top_edu <= 1}
+        detail = {"qual_label": f"{q.name or _qual_zh(q)}（{_qual_zh(q)}）", "obtained_city": q.obtained_city or "未填",
+                  "obtained_on": str(q.obtained_on or "未填")}
+        return fact, detail
+
+    def _where(self, q: Qualification) -> str:
+        """PIT-TITLE-WHERE: review titles and skill certificates must come from work in Shanghai."""
+        restricted = q.kind == "skill_level" or (q.kind == "professional_title" and q.obtained_by == "review")
+        if not restricted:
+            return "na"
+        if not q.obtained_city:
+            return "unknown"
+        if reference.province_of(q.obtained_city) == "上海":
+            return "ok"
+        if q.kind == "skill_level" and isinstance(q.level, int) and q.level <= 3 and q.shanghai_verified:
+            return "ok"
+        return "fail"
+
+
+def _tri(v: bool | str | None) -> str:
+    if v is True:
+        return "yes"
+    if v is False:
+        return "no"
+    return "unknown"
+
+
+def _city_key(city: str) -> str:
+    return city.strip().removesuffix("市")
+
+
+def _qual_zh(q: Qualification) -> str:
+    if q.kind == "skill_level":
+        return f"职业技能等级{q.level}级"
+    names = {"junior": "初级", "intermediate": "中级", "senior": "高级"}
+    kind = "专业技术职称" if q.kind == "professional_title" else "专业技术类职业资格"
+    return f"{names.get(str(q.level), q.level)}{kind}"
+
+
+def measure(book: Rulebook, app: Applicant, as_of: dt.date) -> Observation:
+    return Measurer(book, app, as_of).run()

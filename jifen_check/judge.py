@@ -1,0 +1,134 @@
+"""Judge one applicant: input → facts → rules → result. The one entry point every renderer uses.
+
+`judge()` never raises for bad input: it returns a result with verdict `invalid_input` and the
+`DATA-*` findings that name each field. One engine per process (durable-rules is not thread-safe).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from jifen_check import rulebook
+from jifen_check.applicant import Applicant
+from jifen_check.checklist import build_checklist
+from jifen_check.engine import Engine, Ledger
+from jifen_check.facts import measure
+from jifen_check.identifiers import mask_id
+from jifen_check.result import (
+    ApplicantRef,
+    EmployerRef,
+    Finding,
+    Result,
+    RulesetRef,
+    Score,
+    ScoreLine,
+)
+from jifen_check.validate import Problem, check, to_applicant
+
+SEVERITY_ORDER = {"error": 0, "blocker": 1, "review": 2, "warning": 3, "info": 4}
+
+_engines: dict[tuple[int, str], Engine] = {}
+
+
+def engine_for_process(ruleset_id: str = rulebook.DEFAULT_RULESET) -> Engine:
+    """The engine of this process (a forked worker gets its own: keyed by pid)."""
+    key = (os.getpid(), ruleset_id)
+    eng = _engines.get(key)
+    if eng is None:
+        eng = _engines[key] = Engine(rulebook.load(ruleset_id))
+    return eng
+
+
+@dataclass
+class Judgement:
+    """A result plus what produced it (for `explain` and `earliest`)."""
+
+    result: Result
+    applicant: Applicant | None
+    ledger: Ledger | None
+
+
+def judge(doc: Any, *, as_of: dt.date | None = None, source: str | None = None, show_id: bool = False,
+          ruleset_id: str = rulebook.DEFAULT_RULESET) -> Result:
+    return judge_full(doc, as_of=as_of, source=source, show_id=show_id, ruleset_id=ruleset_id).result
+
+
+def judge_full(doc: Any, *, as_of: dt.date | None = None, source: str | None = None, show_id: bool = False,
+               ruleset_id: str = rulebook.DEFAULT_RULESET, problems: list[Problem] | None = None,
+               with_earliest: bool = True) -> Judgement:
+    book = rulebook.load(ruleset_id)
+    app, found = (None, list(problems)) if problems else to_applicant(doc)
+    day = as_of or (app.as_of if app and app.as_of else None) or dt.date.today()
+    ref = _applicant_ref(doc, app, source, show_id)
+    if app is None:
+        return Judgement(_invalid(book, day, ref, found, doc), None, None)
+    found = check(app, day, book)
+    if any(p.severity == "error" for p in found):
+        return Judgement(_invalid(book, day, ref, found, doc), app, None)
+    ledger = engine_for_process(ruleset_id).run(measure(book, app, day))
+    result = _result(book, app, day, ref, ledger, found)
+    if with_earliest and result.verdict == "not_eligible":
+        from jifen_check.earliest import earliest_eligible  # imported late: earliest re-enters judge
+
+        result.earliest_eligible = earliest_eligible(book, app, day, result, ruleset_id)
+    return Judgement(result, app, ledger)
+
+
+def _applicant_ref(doc: Any, app: Applicant | None, source: str | None, show_id: bool) -> ApplicantRef:
+    if app is not None:
+        name, idn, no = app.person.name, app.person.id_number, app.person.employee_no
+    else:
+        person = doc.get("person") if isinstance(doc, dict) else None
+        person = person if isinstance(person, dict) else {}
+        name, idn, no = person.get("name"), person.get("id_number"), person.get("employee_no")
+        name = str(name) if name is not None else None
+        idn = str(idn) if idn is not None else None
+        no = str(no) if no is not None else None
+    shown = idn if show_id or not idn else mask_id(idn)
+    return ApplicantRef(name=name, id_number=shown, row=source, employee_no=no)
+
+
+def _ruleset_ref(book: rulebook.Rulebook, day: dt.date) -> RulesetRef:
+    return RulesetRef(id=book.id, parameters_as_of=book.parameters_as_of(day).isoformat())
+
+
+def _problem_finding(book: rulebook.Rulebook, p: Problem) -> Finding:
+    rule = book.rules.get(p.rule)
+    return Finding(rule=p.rule, severity=p.severity, confidence="official", title=rule.title if rule else "",
+                   message=f"{p.path}: {p.message}", evidence=[p.path], source=rule.source if rule else "",
+                   remedy="更正该字段后重新检查" if p.severity == "error" else "核对该字段")
+
+
+def _employer_ref(doc: Any, app: Applicant | None) -> EmployerRef:
+    if app is not None:
+        return EmployerRef(name=app.employer.name, uscc=app.employer.uscc)
+    emp = doc.get("employer") if isinstance(doc, dict) else None
+    if isinstance(emp, dict):
+        return EmployerRef(name=str(emp.get("name") or "") or None, uscc=str(emp.get("uscc") or "") or None)
+    return EmployerRef()
+
+
+def _invalid(book: rulebook.Rulebook, day: dt.date, ref: ApplicantRef, problems: list[Problem], doc: Any) -> Result:
+    findings = sorted((_problem_finding(book, p) for p in problems), key=lambda f: SEVERITY_ORDER[f.severity])
+    return Result(as_of=day.isoformat(), ruleset=_ruleset_ref(book, day), applicant=ref,
+                  employer=_employer_ref(doc, None), verdict="invalid_input",
+                  score=Score(pass_mark=book.param("pass_mark", day)), findings=findings)
+
+
+def _result(book: rulebook.Rulebook, app: Applicant, day: dt.date, ref: ApplicantRef, ledger: Ledger,
+            problems: list[Problem]) -> Result:
+    lines = [ScoreLine(rule=c.rule, points=c.points, status=c.status, title=book.rules[c.rule].title,
+                       detail=c.detail, reason=c.reasons[0] if c.reasons else None, facts=c.facts)
+             for c in ledger.lines.values()]
+    findings = [Finding(**f) for f in ledger.findings] + [_problem_finding(book, p) for p in problems]
+    order = {rid: i for i, rid in enumerate(book.rules)}
+    findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], order.get(f.rule, 999)))
+    total = ledger.total or {}
+    score = Score(total=total.get("counted", 0), pass_mark=book.param("pass_mark", day),
+                  at_risk=total.get("at_risk", 0), lines=lines)
+    return Result(as_of=day.isoformat(), ruleset=_ruleset_ref(book, day), applicant=ref,
+                  employer=_employer_ref(None, app), verdict=ledger.verdicts[0], score=score,
+                  findings=findings, checklist=build_checklist(app, lines, findings, day))

@@ -1,0 +1,395 @@
+"""Loads a ruleset directory (rules and dated parameters as data) and validates it strictly.
+
+Layout of `rulesets/<id>/`:
+- `ruleset.yaml`: id, title, stages, cited sources.
+- `parameters/<name>.yaml`: one concept per file, `values: {YYYY-MM-DD: {value, source}}`.
+- `rules/*.yaml`: lists of rules (ID, title, confidence, source, stage, cases with condition and effect).
+
+Anything misplaced fails at load time with the file and the key path, so a typo never silently
+turns a rule off.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+
+from jifen_check.result import Confidence, LineStatus, Severity, Verdict
+
+RULESETS_DIR = Path(__file__).resolve().parent.parent / "rulesets"
+DEFAULT_RULESET = "shanghai-2023"
+
+
+class RulesetError(Exception):
+    """A ruleset file is malformed. The message names the file and the key."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+# ---------------------------------------------------------------- parameters
+
+class Band(Strict):
+    multiple: float
+    min_months: int
+    window_months: int
+    points: int
+
+
+class AgeLimits(Strict):
+    min: int
+    max: int
+
+
+class SiYears(Strict):
+    points_per_block: int
+    months_per_block: int
+
+
+class SixOfTwelve(Strict):
+    window_months: int
+    min_months: int
+
+
+class PermitParams(Strict):
+    expiring_warning_days: int
+    sync_working_days: int
+
+
+class ContractParams(Strict):
+    min_term_months: int
+    min_remaining_months: int
+    warn_remaining_months: int
+
+
+class TaxMatch(Strict):
+    min_ratio: float
+
+
+class TitleSiBase(Strict):
+    window_months: int
+    min_months: int
+    multiple: float
+
+
+class PriorDegree(Strict):
+    min_gap_months: int
+
+
+class EducationPoints(Strict):
+    junior_college: int
+    bachelor: int
+    bachelor_degree: int
+    master: int
+    doctor: int
+
+
+class TitlePoints(Strict):
+    skill: dict[int, int]
+    title: dict[Literal["junior", "intermediate", "senior"], int]
+
+
+class AwardPoints(Strict):
+    municipal_special: int
+    municipal_comprehensive: int
+    provincial_or_higher: int
+
+
+class BonusParams(Strict):
+    shortage_major: int
+    invest_step_points: int
+    invest_tax_step: int
+    invest_hires_step: int
+    invest_max: int
+    invest_min_years: int
+    public_service_per_year: int
+    public_service_min_years: int
+    remote_area_per_year: int
+    remote_area_min_years: int
+    remote_area_max: int
+    remote_areas: list[str]
+    fresh_graduate: int
+    award: AwardPoints
+    spouse_per_year: int
+    spouse_max: int
+    talent: int
+
+
+class Deduction(Strict):
+    points: int
+    years: int
+
+
+class DeductionParams(Strict):
+    false_material: Deduction
+    detention: Deduction
+    crime: Deduction
+
+
+# The type of every parameter the code knows. A file not listed here, or a value of the wrong
+# shape, is an error: parameters are looked up by these names.
+PARAMETER_TYPES: dict[str, Any] = {
+    "pass_mark": int,
+    "average_wage": int,
+    "contribution_floor": int,
+    "contribution_ceiling_multiple": float,
+    "age_points": list[tuple[int, int, int]],
+    "age_limits": AgeLimits,
+    "education_points": EducationPoints,
+    "title_points": TitlePoints,
+    "si_years": SiYears,
+    "si_base_bands": list[Band],
+    "six_of_twelve": SixOfTwelve,
+    "permit": PermitParams,
+    "contract": ContractParams,
+    "tax_match": TaxMatch,
+    "title_si_base": TitleSiBase,
+    "prior_degree": PriorDegree,
+    "bonuses": BonusParams,
+    "deductions": DeductionParams,
+    "near_threshold": int,
+}
+
+
+class DatedValue(Strict):
+    value: Any
+    source: str = Field(min_length=1)
+    note: str | None = None
+
+
+class ParameterFile(Strict):
+    description: str
+    unit: str
+    values: dict[dt.date, DatedValue] = Field(min_length=1)
+
+
+class Parameter:
+    """A parameter's dated values; `at(date)` gives the value in force on that date."""
+
+    def __init__(self, name: str, spec: ParameterFile, value_type: Any) -> None:
+        self.name = name
+        self.description = spec.description
+        self.unit = spec.unit
+        self.dates = sorted(spec.values)
+        adapter = TypeAdapter(value_type)
+        self.values = [adapter.validate_python(spec.values[d].value) for d in self.dates]
+        self.sources = [spec.values[d].source for d in self.dates]
+
+    def index_at(self, day: dt.date) -> int:
+        i = bisect.bisect_right(self.dates, day) - 1
+        if i < 0:
+            raise KeyError(f"parameter {self.name} has no value in force on {day}")
+        return i
+
+    def at(self, day: dt.date) -> Any:
+        return self.values[self.index_at(day)]
+
+    def since(self, day: dt.date) -> dt.date:
+        return self.dates[self.index_at(day)]
+
+    def source_at(self, day: dt.date) -> str:
+        return self.sources[self.index_at(day)]
+
+
+# ---------------------------------------------------------------- rules
+
+FactType = Literal["profile", "degree", "qual", "block", "total"]
+
+
+class Pattern(Strict):
+    """One fact in a condition. `test` is AND of field tests; `any` is OR of test mappings.
+
+    A field test is a value (equality) or {op: value}, op in eq ne lt lte gt gte in.
+    A value `@param.path` is a parameter in force on the as-of date; `$field` is another field of
+    the same fact; `$name.field` is a field of another fact of the rule (named with `as`).
+    """
+
+    fact: FactType
+    as_: str = Field("m", alias="as", pattern=r"^[a-z]\w*$")
+    test: dict[str, Any] = {}
+    any: list[dict[str, Any]] = []
+
+
+class When(Strict):
+    all: list[Pattern] = Field(min_length=1)
+    none: list[Pattern] = []
+
+
+class BlockEffect(Strict):
+    targets: list[str] = Field(min_length=1)
+    status: Literal["at_risk", "not_counted"]
+
+
+class LineEffect(Strict):
+    """A score line. `points`: a number, `$field` of the fact, or `@param.path`.
+
+    `status` is the line's own status (a claim that fails its own conditions is `not_counted`);
+    a `block` fact from a pitfall can only make it worse.
+    """
+
+    points: int | str
+    status: LineStatus = "counted"
+    detail: str = ""
+    facts: list[str] = []
+
+
+class Then(Strict):
+    finding: bool = False
+    block: BlockEffect | None = None
+    line: LineEffect | None = None
+    choose_best: list[str] | None = None
+    total: bool = False
+    verdict: Verdict | None = None
+
+
+class Case(Strict):
+    when: When
+    then: Then = Then(finding=True)
+    severity: Severity | None = None
+    message: str = ""
+    remedy: str = ""
+    deadline: str | None = None
+
+
+class Rule(Strict):
+    id: str = Field(pattern=r"^[A-Z]+(-[A-Z0-9]+)+$")
+    title: str
+    kind: Literal["gate", "veto", "points", "bonus", "deduction", "pitfall", "data", "aggregate", "verdict"]
+    confidence: Confidence | None = None
+    source: str = ""
+    stage: str
+    severity: Severity | None = None
+    time_cures: bool = False
+    evidence: list[str] = []
+    facts: list[str] = []
+    note: str = ""
+    cases: list[Case] = []
+
+    @model_validator(mode="after")
+    def _findings_have_severity(self) -> Rule:
+        for i, case in enumerate(self.cases):
+            if case.then.finding and not (case.severity or self.severity):
+                raise ValueError(f"cases[{i}] emits a finding but neither the case nor the rule has a severity")
+            if case.then.finding and not case.message:
+                raise ValueError(f"cases[{i}] emits a finding without a message")
+        return self
+
+
+class RulesetHeader(Strict):
+    id: str
+    title: str
+    in_force: dict[Literal["from", "to"], dt.date]
+    stages: list[str] = Field(min_length=1)
+    sources: dict[str, str] = {}
+
+
+class Rulebook:
+    """A loaded, validated ruleset: header, rules by ID, parameters by name."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.header = _load_model(root / "ruleset.yaml", RulesetHeader)
+        self.id = self.header.id
+        self.parameters = _load_parameters(root / "parameters")
+        self.rules = _load_rules(root / "rules", self.header.stages)
+
+    def param(self, name: str, day: dt.date) -> Any:
+        return self.parameters[name].at(day)
+
+    def rule(self, rule_id: str) -> Rule:
+        return self.rules[rule_id]
+
+    def parameters_as_of(self, day: dt.date) -> dt.date:
+        """The date of the newest parameter value in force on `day` (shown in results)."""
+        return max(p.since(day) for p in self.parameters.values())
+
+    def snapshot(self, day: dt.date) -> dict[str, Any]:
+        """Every parameter's value in force on `day`, as plain data (for conditions and messages)."""
+        out: dict[str, Any] = {}
+        for name, p in self.parameters.items():
+            v = p.at(day)
+            out[name] = v.model_dump() if isinstance(v, BaseModel) else _plain(v)
+        return out
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    if isinstance(v, tuple):
+        return [_plain(x) for x in v]
+    if isinstance(v, BaseModel):
+        return v.model_dump()
+    return v
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as e:
+        raise RulesetError(f"{path}: cannot read: {e}") from e
+
+
+def _describe(e: ValidationError) -> str:
+    parts = []
+    for err in e.errors():
+        loc = ".".join(str(x) for x in err["loc"])
+        parts.append(f"{loc}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def _load_model(path: Path, model: type[Strict]) -> Any:
+    try:
+        return model.model_validate(_read_yaml(path))
+    except ValidationError as e:
+        raise RulesetError(f"{path}: {_describe(e)}") from e
+
+
+def _load_parameters(folder: Path) -> dict[str, Parameter]:
+    params: dict[str, Parameter] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        name = path.stem
+        if name not in PARAMETER_TYPES:
+            raise RulesetError(f"{path}: unknown parameter {name!r} (known: {', '.join(PARAMETER_TYPES)})")
+        spec = _load_model(path, ParameterFile)
+        try:
+            params[name] = Parameter(name, spec, PARAMETER_TYPES[name])
+        except ValidationError as e:
+            raise RulesetError(f"{path}: values: {_describe(e)}") from e
+    missing = set(PARAMETER_TYPES) - set(params)
+    if missing:
+        raise RulesetError(f"{folder}: missing parameter files: {', '.join(sorted(missing))}")
+    return params
+
+
+def _load_rules(folder: Path, stages: list[str]) -> dict[str, Rule]:
+    rules: dict[str, Rule] = {}
+    adapter = TypeAdapter(list[Rule])
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            batch = adapter.validate_python(_read_yaml(path))
+        except ValidationError as e:
+            raise RulesetError(f"{path}: {_describe(e)}") from e
+        for rule in batch:
+            if rule.id in rules:
+                raise RulesetError(f"{path}: rule {rule.id} defined twice")
+            if rule.stage not in stages:
+                raise RulesetError(f"{path}: {rule.id}.stage: unknown stage {rule.stage!r} (stages: {stages})")
+            rules[rule.id] = rule
+    if not rules:
+        raise RulesetError(f"{folder}: no rules")
+    return rules
+
+
+@cache
+def load(ruleset_id: str = DEFAULT_RULESET) -> Rulebook:
+    root = RULESETS_DIR / ruleset_id
+    if not (root / "ruleset.yaml").exists():
+        raise RulesetError(f"{root}: no such ruleset")
+    return Rulebook(root)
