@@ -1,0 +1,90 @@
+"""summary.pdf: counts, a verdict bar chart, a score histogram (inline SVG drawn by WeasyPrint),
+the staff who need attention with their main problem, and those who become eligible soon.
+
+This module computes the chart geometry; templates/summary.html.j2 only places it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jifen_check.batch.summary import SOON_MONTHS, VERDICTS, Tally
+from jifen_check.result import VERDICT_ZH
+
+TEMPLATE = "summary.html.j2"
+BIN_WIDTH = 10
+PASS_MARK = 120
+CHART_W, CHART_H = 460.0, 150.0
+VERDICT_SHORT = {"eligible": "符合", "needs_review": "需复核", "not_eligible": "暂不符合", "invalid_input": "输入有误"}
+VERDICT_COLOUR = {"eligible": "#3a8f4b", "needs_review": "#d9a400", "not_eligible": "#c0392b",
+                  "invalid_input": "#7f7f7f"}
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    x: float
+    y: float
+    w: float
+    h: float
+    colour: str
+
+
+def verdict_bars(tally: Tally) -> list[Bar]:
+    peak = max(tally.counts.values(), default=0) or 1
+    slot = CHART_W / len(VERDICTS)
+    bars = []
+    for i, verdict in enumerate(VERDICTS):
+        n = tally.counts.get(verdict, 0)
+        h = CHART_H * n / peak
+        bars.append(Bar(VERDICT_SHORT[verdict], n, i * slot + slot * 0.2, CHART_H - h, slot * 0.6, h,
+                        VERDICT_COLOUR[verdict]))
+    return bars
+
+
+def histogram(totals: list[int]) -> tuple[list[Bar], float | None]:
+    """Bars of BIN_WIDTH points from 0 to the top score, and the x of the pass mark."""
+    if not totals:
+        return [], None
+    top = max(max(totals), PASS_MARK)
+    bins = [0] * (top // BIN_WIDTH + 1)
+    for t in totals:
+        bins[max(t, 0) // BIN_WIDTH] += 1
+    peak, slot = max(bins) or 1, CHART_W / len(bins)
+    bars = [
+        Bar(f"{i * BIN_WIDTH}", n, i * slot, CHART_H - CHART_H * n / peak, slot * 0.9, CHART_H * n / peak,
+            VERDICT_COLOUR["eligible"] if i * BIN_WIDTH >= PASS_MARK else "#4a6fa5")
+        for i, n in enumerate(bins)
+    ]
+    return bars, PASS_MARK / BIN_WIDTH * slot
+
+
+def summary_context(tally: Tally, facts: dict[str, str]) -> dict[str, Any]:
+    bars, pass_x = histogram(tally.totals)
+    return {
+        "facts": facts,
+        "counts": [(VERDICT_ZH[v], v, tally.counts.get(v, 0)) for v in VERDICTS],
+        "total": tally.total,
+        "verdict_bars": verdict_bars(tally),
+        "hist_bars": bars,
+        "hist_label_every": max(1, len(bars) // 12),
+        "pass_x": pass_x,
+        "pass_mark": PASS_MARK,
+        "chart_w": CHART_W,
+        "chart_h": CHART_H,
+        "attention": sorted(tally.attention, key=lambda r: (r.verdict != "not_eligible", r.index)),
+        "invalid": tally.invalid,
+        "soon": sorted(tally.soon, key=lambda r: (r.earliest_eligible or "", r.index)),
+        "soon_months": SOON_MONTHS,
+        "verdict_zh": VERDICT_ZH,
+    }
+
+
+def write_summary_pdf(path: Path, tally: Tally, facts: dict[str, str], *, created: dt.date) -> None:
+    from jifen_check.render.pdf import render_pdf  # WeasyPrint loads only when PDFs are asked for
+
+    render_pdf(TEMPLATE, summary_context(tally, facts), path, created=created)
