@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -198,6 +200,20 @@ def test_byte_identical_renders(tmp_path: Path) -> None:
     assert a == b
     info = PdfReader(tmp_path / "a.pdf").metadata
     assert info is not None and info["/CreationDate"].startswith("D:20261122")
+
+
+def test_byte_identical_across_processes(tmp_path: Path) -> None:
+    # Another interpreter has another hash seed: set/dict order must not leak into the bytes.
+    here = tmp_path / "here.pdf"
+    pdf.render_checklist_pdf(eligible_result(), here)
+    there = tmp_path / "there.pdf"
+    code = ("import sys; from pathlib import Path; sys.path.insert(0, sys.argv[2]); "
+            "from tests.test_pdf import eligible_result; from jifen_check.render.pdf import render_checklist_pdf; "
+            "render_checklist_pdf(eligible_result(), Path(sys.argv[1]))")
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, "-c", code, str(there), str(root)], check=True, cwd=root,
+                   env={**os.environ, "PYTHONHASHSEED": "12345"})
+    assert here.read_bytes() == there.read_bytes()
 
 
 @pytest.mark.skipif(shutil.which("pdffonts") is None, reason="pdffonts (poppler-utils) not installed")
