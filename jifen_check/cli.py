@@ -1,15 +1,187 @@
-"""The command line: thin wrappers over judge → renderers. Being written; see README."""
+"""The command line: thin wrappers over input → judge → renderers. No traceback ever reaches a user."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
 import click
 
-from jifen_check import cli_batch
+from jifen_check import cli_batch, rulebook
+from jifen_check.result import Result
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_CODES = {"eligible": 0, "needs_review": 3, "not_eligible": 4, "invalid_input": 5}
+EXIT_HELP = ("退出码 Exit codes: 0 eligible 符合; 3 needs_review 需复核; 4 not_eligible 不符合; "
+             "5 invalid_input 输入有误; 1 内部错误 internal error; 2 用法错误 usage error.")
 
 
-@click.group()
+def as_of_option(f: F) -> F:
+    return click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                        help="申请日期 YYYY-MM-DD（默认：文件中的 as_of，否则今天）。")(f)
+
+
+def show_id_option(f: F) -> F:
+    return click.option("--show-id", is_flag=True, help="输出完整身份证号码（默认脱敏：前 6 位与后 4 位）。")(f)
+
+
+def read_input(path: str) -> tuple[bytes, str]:
+    if path == "-":
+        return sys.stdin.buffer.read(), "-"
+    p = Path(path)
+    if not p.is_file():
+        raise click.UsageError(f"找不到文件 {path}（应为 YAML 或 JSON 格式的申请人文件）")
+    return p.read_bytes(), p.name
+
+
+def judge_file(path: str, as_of: dt.datetime | None, show_id: bool) -> Any:
+    from jifen_check.judge import judge_full
+    from jifen_check.validate import parse_text
+
+    raw, name = read_input(path)
+    doc, problems = parse_text(raw, name)
+    day = as_of.date() if as_of else None
+    return judge_full(doc, as_of=day, source=name, show_id=show_id, problems=problems or None)
+
+
+def write_pdf(result: Result, out: Path, html: Path | None = None) -> None:
+    from jifen_check.render import pdf  # WeasyPrint is imported only when a PDF is asked for
+
+    pdf.render_checklist_pdf(result, out)
+    if html is not None:
+        html.write_text(pdf.render_checklist_html(result), encoding="utf-8")
+
+
+def guarded(fn: F) -> F:
+    """Any unexpected error becomes one clear line and exit code 1, never a traceback."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except rulebook.RulesetError as e:
+            click.echo(f"规则文件有误 ruleset error: {e}", err=True)
+            sys.exit(1)
+        except Exception as e:  # noqa: BLE001 - the last line of defence for a CLI user
+            click.echo(f"内部错误 internal error: {type(e).__name__}: {e}", err=True)
+            sys.exit(1)
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="jifen-check")
 def main() -> None:
-    """jifen-check: 上海市居住证积分 预审。"""
+    """jifen-check：上海市居住证积分 申请预审。
+
+    读取申请人文件（jifen-check/applicant@1，YAML 或 JSON），给出结论、积分明细、
+    阻断项与风险提示、最早可申请日期，以及要带去受理点的材料清单（PDF）。
+    """
+
+
+@main.command()
+@click.argument("file")
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text：中文报告；json：一个 jifen-check/result@1 对象。")
+@show_id_option
+@click.option("--pdf", "pdf_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="同时把材料清单写成 PDF。")
+@guarded
+def check(file: str, as_of: dt.datetime | None, fmt: str, show_id: bool, pdf_out: Path | None) -> None:
+    """预审一个申请人。FILE 为 YAML/JSON 文件，- 表示标准输入。
+
+    \b
+    退出码 Exit codes:
+      0 eligible 符合申请条件
+      3 needs_review 需人工复核
+      4 not_eligible 暂不符合
+      5 invalid_input 输入有误（字段路径见输出）
+      1 内部错误；2 用法错误
+    """
+    result = judge_file(file, as_of, show_id).result
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2))
+    else:
+        from jifen_check.render.text import render_text
+
+        click.echo(render_text(result), nl=False)
+    if pdf_out is not None:
+        write_pdf(result, pdf_out)
+        click.echo(f"材料清单已写入 {pdf_out}", err=True)
+    sys.exit(EXIT_CODES[result.verdict])
+
+
+@main.command()
+@click.argument("file")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="PDF 输出路径。")
+@click.option("--html", "html", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="同时输出同一份清单的 HTML（用于邮件或浏览器）。")
+@as_of_option
+@show_id_option
+@guarded
+def checklist(file: str, out: Path, html: Path | None, as_of: dt.datetime | None, show_id: bool) -> None:
+    """只生成材料清单 PDF（以及可选的 HTML）。退出码同 check。"""
+    result = judge_file(file, as_of, show_id).result
+    write_pdf(result, out, html)
+    click.echo(f"材料清单已写入 {out}" + (f" 和 {html}" if html else ""))
+    sys.exit(EXIT_CODES[result.verdict])
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@guarded
+def rules(fmt: str) -> None:
+    """列出全部规则：编号、名称、可信度、出处。"""
+    book = rulebook.load()
+    if fmt == "json":
+        data = [{"id": r.id, "title": r.title, "kind": r.kind, "confidence": r.confidence, "severity": r.severity,
+                 "source": r.source} for r in book.rules.values()]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for r in book.rules.values():
+        click.echo(f"{r.id:<26} {r.confidence or '—':<10} {r.kind:<9} {r.title}")
+        click.echo(f"{'':<26} 出处：{r.source or '—'}")
+
+
+@main.command()
+@click.argument("file")
+@click.argument("rule_id", metavar="RULE-ID")
+@as_of_option
+@guarded
+def explain(file: str, rule_id: str, as_of: dt.datetime | None) -> None:
+    """说明一条规则对该申请人如何触发或为何未触发：所用事实与参数。
+
+    例：jifen-check explain samples/03-base-2x.yaml BON-SI-BASE
+    （逐月列出计入与剔除的月份及每月适用的社平工资）。
+    """
+    from jifen_check.explain import explain as explain_rule
+
+    book = rulebook.load()
+    if rule_id not in book.rules:
+        raise click.UsageError(f"没有规则 {rule_id}；用 jifen-check rules 查看全部编号")
+    judgement = judge_file(file, as_of, False)
+    click.echo(explain_rule(book, judgement, rule_id), nl=False)
+
+
+@main.command()
+def schema() -> None:
+    """输出申请人文件格式（jifen-check/applicant@1）的 JSON Schema，由数据模型生成。"""
+    from jifen_check.applicant import Applicant
+
+    doc = Applicant.model_json_schema(by_alias=True)
+    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    doc["$id"] = "jifen-check/applicant@1"
+    click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
 
 
 cli_batch.register(main)

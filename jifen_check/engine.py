@@ -27,7 +27,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
-from durable.engine import Host
+from durable.engine import Host, MessageNotHandledException
 
 from jifen_check.facts import Observation
 from jifen_check.rulebook import Case, Pattern, Rule, Rulebook
@@ -225,19 +225,32 @@ class Engine:
         sid = str(next(self._sids))
         ledger = Ledger(obs, params)
         self._ledgers[sid] = ledger
+        created = False
         try:
-            facts = [dict(f, sid=sid) for f in obs.engine_facts()]
-            for f in facts:
-                f.setdefault("idx", 0)
-            self._call(ledger, self.host.assert_facts, name, facts)
+            for fact in obs.engine_facts():
+                created |= self._assert(ledger, name, dict(fact, sid=sid, idx=fact.get("idx", 0)))
             for stage in self.book.header.stages:
-                self._call(ledger, self.host.assert_fact, name, {"sid": sid, "t": "stage", "name": stage})
+                created |= self._assert(ledger, name, {"sid": sid, "t": "stage", "name": stage})
         finally:
             del self._ledgers[sid]
-            self.host.delete_state(name, sid)
+            # Deleting a state that no handled fact created crashes the process (segfault).
+            if created:
+                self.host.delete_state(name, sid)
         if len(ledger.verdicts) != 1:
             raise EngineError(f"expected exactly one verdict, rules gave {ledger.verdicts}")
         return ledger
+
+    def _assert(self, ledger: Ledger, name: str, fact: dict[str, Any]) -> bool:
+        """Asserts one fact; False if no rule tests facts like it (durable-rules refuses those).
+
+        Facts go one at a time: in a batch, one unmatched fact (say a high-school record that no
+        points rule tests) makes durable-rules reject the whole batch.
+        """
+        try:
+            self._call(ledger, self.host.assert_fact, name, fact)
+        except MessageNotHandledException:
+            return False
+        return True
 
     @staticmethod
     def _call(ledger: Ledger, fn: Any, name: str, payload: Any) -> None:
