@@ -1,9 +1,151 @@
-"""CLI commands for batch runs (`template`, `batch`). Registered on the main group by cli.py."""
+"""CLI commands for batch runs (`template`, `batch`). Registered on the main group by cli.py.
+
+Thin: option parsing, progress display and messages. The work is in jifen_check.batch.
+Exit codes: 0 the batch ran (whatever the verdicts), 2 usage error, 1 fatal error, 130 Ctrl-C.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+from jifen_check.result import VERDICT_ZH
+
+MAX_NOTICES_SHOWN = 10
 
 
 def register(group: click.Group) -> None:
     """Adds the batch commands to the main CLI group."""
+    group.add_command(template_command)
+    group.add_command(batch_command)
+
+
+@click.command("template")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="PATH 已存在时覆盖它。")
+def template_command(path: Path, overwrite: bool) -> None:
+    """写出空白的批量输入工作簿 PATH（.xlsx）。
+
+    工作簿含 人员、社保、个税、外地社保、学历、职称技能、家庭 各表的中文表头、
+    一位示例申请人、下拉选项和日期格式，以及逐列说明的「填写说明」表。
+    填好后用 `jifen-check batch PATH --out 输出文件夹` 运行。
+    """
+    from jifen_check.batch.template import write_template
+
+    if path.suffix.lower() != ".xlsx":
+        raise click.BadParameter("文件名应以 .xlsx 结尾", param_hint="PATH")
+    if path.exists() and not overwrite:
+        raise click.UsageError(f"{path} 已存在；如要覆盖，请加 --overwrite")
+    try:
+        write_template(path)
+    except OSError as exc:
+        raise click.ClickException(f"无法写入 {path}：{exc}") from None
+    click.echo(f"已写出批量输入模板：{path}")
+
+
+@click.command("batch")
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="输出文件夹（不存在则创建；非空时需加 --overwrite）。")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="申请日期 YYYY-MM-DD，对所有人生效（覆盖各行的「申请日期」）。不填时按各行「申请日期」，再不填按今天。")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="并行的工作进程数，默认为 CPU 核数。")
+@click.option("--pdf/--no-pdf", default=True, show_default=True,
+              help="是否生成每人的材料清单 PDF（checklists/）和 summary.pdf。")
+@click.option("--overwrite", is_flag=True, help="输出文件夹非空时，覆盖上次批量运行的结果文件。")
+@click.option("--show-id", is_flag=True, help="在结果中显示完整身份证号（默认只显示前 6 位和后 4 位）。")
+def batch_command(input_path: Path, out_dir: Path, as_of: dt.datetime | None, jobs: int | None, pdf: bool,
+                  overwrite: bool, show_id: bool) -> None:
+    """批量预审：INPUT 中的每位申请人各得一个结论。
+
+    \b
+    INPUT 可以是：
+      - 批量输入工作簿 .xlsx（用 `jifen-check template` 生成）；
+      - 一个 CSV 文件夹：人员.csv、社保.csv、个税.csv、外地社保.csv、学历.csv、
+        职称技能.csv、家庭.csv（也可用英文名 persons.csv、social_insurance.csv、
+        income_tax.csv、other_social_insurance.csv、education.csv、qualifications.csv、
+        family.csv），UTF-8 或 GBK 编码，列与工作簿相同；
+      - 一个申请人 YAML/JSON 文件夹（每个文件一人，按文件名顺序）。
+
+    \b
+    输出文件夹中：
+      results.jsonl   每人一行 result@1，顺序与输入相同（含输入有误者）
+      summary.xlsx    汇总表（结论、分数、阻断项、最早可申请日期、清单链接）、统计、未匹配行
+      checklists/     每人一份材料清单 PDF（工号-姓名.pdf）
+      summary.pdf     统计图表、暂不符合与需复核名单、6 个月内可申请名单
+      batch.log       仅在出现内部错误时写出
+    """
+    from jifen_check.batch.pipeline import OutputExists, prepare_out_dir
+    from jifen_check.batch.readers import read_input
+    from jifen_check.batch.runner import Options
+    from jifen_check.batch.tables import InputError
+
+    console = Console(stderr=True)
+    try:
+        prepare_out_dir(out_dir, overwrite)
+    except OutputExists as exc:
+        raise click.UsageError(str(exc)) from None
+    options = Options(out_dir, as_of.date() if as_of else None, show_id, pdf)
+    try:
+        with console.status("正在读取输入…"):
+            batch = read_input(input_path)
+        report = _run(console, batch, options, input_path.name, jobs)
+    except InputError as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        console.print("[red]已中断[/red]：未完成的结果文件已删除，没有留下写了一半的文件。")
+        raise SystemExit(130) from None
+    except click.ClickException:
+        raise
+    except Exception as exc:  # fatal, but the user gets a sentence, not a traceback
+        raise click.ClickException(f"批量运行失败：{type(exc).__name__}: {exc}") from None
+    _report(console, report)
+
+
+def _run(console: Console, batch: object, options: object, label: str, jobs: int | None) -> object:
+    from jifen_check.batch.pipeline import run_batch
+
+    columns = (TextColumn("判断中"), BarColumn(), MofNCompleteColumn(), _RateColumn(), TimeElapsedColumn(),
+               TextColumn("剩余"), TimeRemainingColumn())
+    with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
+        task = progress.add_task("batch", total=len(batch.items))  # type: ignore[attr-defined]
+        return run_batch(batch, options, label=label, jobs=jobs,  # type: ignore[arg-type]
+                         on_result=lambda _: progress.advance(task))
+
+
+class _RateColumn(ProgressColumn):
+    """Applicants per second."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} 人/秒" if speed else "– 人/秒")
+
+
+def _report(console: Console, report: object) -> None:
+    tally, notices = report.tally, report.notices  # type: ignore[attr-defined]
+    shown = notices[:MAX_NOTICES_SHOWN]
+    for n in shown:
+        console.print(f"[yellow]警告[/yellow] {n.where}: {n.message}", highlight=False)
+    if len(notices) > len(shown):
+        console.print(f"…… 共 {len(notices)} 条警告，见 summary.xlsx 的「未匹配行」表", highlight=False)
+    counts = "，".join(f"{VERDICT_ZH[v]} {tally.counts.get(v, 0)}"
+                      for v in ("eligible", "needs_review", "not_eligible", "invalid_input"))
+    click.echo(f"共 {tally.total} 人：{counts}。")
+    click.echo(f"结果已写入 {report.out_dir}：{'、'.join(report.files)}")  # type: ignore[attr-defined]
+    if report.logged:  # type: ignore[attr-defined]
+        click.echo(f"有 {report.logged} 人判断时出现内部错误，详情见 batch.log")  # type: ignore[attr-defined]

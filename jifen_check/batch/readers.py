@@ -206,7 +206,7 @@ def _read_persons(layout: Layout, table: Table) -> list[SheetPerson]:
             continue
         people.append(SheetPerson(
             len(people), f"{layout.name}!{n}", (n, values),
-            employee_no=_key(_cell(values, no_i)), name=_key(_cell(values, name_i)),
+            employee_no=_key(_cell(values, no_i)), name=_text(_cell(values, name_i)),
         ))
     _flag_duplicates(layout, people, no_i, "工号")
     _flag_duplicates(layout, people, id_i, "身份证号")
@@ -228,6 +228,10 @@ def _flag_duplicates(layout: Layout, people: list[SheetPerson], col: int | None,
             person.problems.append(Problem(path, cell, msg))
         else:
             first[key] = person
+
+
+def _text(value: object) -> str:
+    return "" if is_blank(value) else as_text(value)
 
 
 def _key(value: object, *, upper: bool = False) -> str:
@@ -314,7 +318,7 @@ def assemble(item: Item, layouts: dict[str, Layout]) -> Assembled:
     out.doc.setdefault("social_insurance", [])  # required by the model; none means none was paid
     for key, rows in item.details.items():
         layout = layouts[key]
-        if layout.sheet is FAMILY:
+        if layout.sheet.key == FAMILY.key:  # by key: layouts are pickled copies in workers
             _fill_family(out, layout, rows)
         else:
             _fill_list(out, layout, rows)
