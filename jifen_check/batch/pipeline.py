@@ -104,8 +104,8 @@ def run_batch(
         (out / CHECKLIST_DIR).mkdir(exist_ok=True)
     results, log = StreamedFile(out / RESULTS), StreamedFile(out / LOG, lazy=True)
     report = BatchReport(out, Tally(), batch.notices)
+    workbook = SummaryWorkbook(out / SUMMARY_XLSX)
     try:
-        workbook = SummaryWorkbook(out / SUMMARY_XLSX)
         for outcome in run_items(batch.items, batch.layouts, options, jobs=jobs, start_method=start_method):
             results.write(outcome.line)
             workbook.add(outcome.row)
@@ -122,6 +122,7 @@ def run_batch(
     except BaseException:
         results.discard()
         log.discard()
+        workbook.discard()
         raise
     return report
 

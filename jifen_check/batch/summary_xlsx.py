@@ -97,6 +97,13 @@ class SummaryWorkbook:
         with atomic_path(self.path) as tmp:
             self.wb.save(tmp)
 
+    def discard(self) -> None:
+        """An interrupted run: finish the sheets' temp streams, write nothing (openpyxl removes
+        its temp files at exit)."""
+        for ws in self.wb.worksheets:
+            if not ws.closed:
+                ws.close()
+
     def _write_counts(self, tally: Tally, facts: dict[str, str]) -> None:
         ws = self.counts
         self._header(ws, (("结论", 18), ("结论代码", 14), ("人数", 8), ("占比", 8)))
