@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -63,6 +64,11 @@ def _month_spec(value: Any) -> str:
         return f"{value.year:04d}-{value.month:02d}"
     if not isinstance(value, str):
         raise ValueError("应为月份 YYYY-MM 或区间 YYYY-MM..YYYY-MM")
+    return _normal_month_spec(value)
+
+
+@lru_cache(maxsize=1 << 16)  # the same month strings recur in every applicant of a batch
+def _normal_month_spec(value: str) -> str:
     parts = value.split("..")
     if len(parts) > 2:
         raise ValueError(f"无法识别的月份区间 {value!r}")
@@ -235,7 +241,7 @@ class Bonuses(Strict):
     public_service_years: int = Field(0, ge=0)
     remote_area: RemoteArea | None = None
     fresh_graduate: bool = False
-    awards: list[Award] = []
+    awards: list[Award] = Field(default_factory=list)
     talent: Literal["startup", "intermediary"] | None = None
 
 
@@ -262,14 +268,14 @@ class Family(Strict):
     marital_status: Literal["single", "married", "divorced", "widowed"] = "single"
     marriage_date: Day | None = None
     spouse: Spouse | None = None
-    children: list[Child] = []
+    children: list[Child] = Field(default_factory=list)
 
 
 class Records(Strict):
     serious_crime: bool = False
-    general_crimes: list[Day] = []
-    administrative_detentions: list[Day] = []
-    false_materials: list[Day] = []
+    general_crimes: list[Day] = Field(default_factory=list)
+    administrative_detentions: list[Day] = Field(default_factory=list)
+    false_materials: list[Day] = Field(default_factory=list)
     false_materials_serious: bool = False
     family_planning_violation: bool = False
 
@@ -284,10 +290,11 @@ class Applicant(Strict):
     employer: Employer
     contract: Contract
     social_insurance: list[SocialInsuranceRow]
-    other_social_insurance: list[OtherSocialInsurance] = []
-    income_tax: list[IncomeTaxRow] = []
-    education: list[Education] = []
-    qualifications: list[Qualification] = []
-    bonuses: Bonuses = Bonuses()
-    family: Family = Family()
-    records: Records = Records()
+    other_social_insurance: list[OtherSocialInsurance] = Field(default_factory=list)
+    income_tax: list[IncomeTaxRow] = Field(default_factory=list)
+    education: list[Education] = Field(default_factory=list)
+    qualifications: list[Qualification] = Field(default_factory=list)
+    # default_factory: a model instance as default is deep-copied on every validation (slow).
+    bonuses: Bonuses = Field(default_factory=Bonuses)
+    family: Family = Field(default_factory=Family)
+    records: Records = Field(default_factory=Records)

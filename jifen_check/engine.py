@@ -3,12 +3,14 @@
 How an applicant is judged:
 1. `facts.measure` asserts one `profile` fact plus a `degree`/`qual` fact per entry (no rule can
    fire yet: every rule also needs its stage fact).
-2. The stage facts `checks`, `points`, `select`, `total`, `verdict` are asserted in turn. Within a
-   stage the engine chains freely: a pitfall asserts a `block` fact, a points rule in the next
-   stage consumes it (`none`/`all` joins on the item index) and yields its line as `at_risk` or
-   `not_counted`; the `total` rule asserts a `total` fact that the verdict rules consume.
+2. The stage facts `checks`, `points`, `settle` are asserted in turn. Within a stage the engine
+   chains freely: a pitfall asserts a `block` fact, a points rule in the next stage consumes it
+   (`none`/`all` joins on the item index) and yields its line as `at_risk` or `not_counted`; in
+   `settle`, PTS-EDU-OR-TITLE (priority 1) picks the lines, AGG-TOTAL (priority 2) asserts a
+   `total` fact, and the verdict rules consume it.
    Stages exist because durable-rules decides a negated join when a fact arrives and does not
-   revisit it when the negating fact arrives later in the same batch.
+   revisit it when the negating fact arrives later in the same batch; where no negation is
+   involved, rule priorities order the firings instead.
 
 Traps handled here (measured on durable-rules 2.0.28):
 - the Host's two background timer threads race the synchronous chain and lose results: `_run` is
@@ -194,7 +196,8 @@ class Compiler:
     def ruleset(self) -> dict[str, dict[str, Any]]:
         definition: dict[str, dict[str, Any]] = {}
         for rule in self.book.rules.values():
-            definition.update(self.rule_definitions(rule))
+            for name, d in self.rule_definitions(rule).items():
+                definition[name] = dict(d, pri=rule.priority) if rule.priority else d
         return definition
 
 
@@ -339,7 +342,7 @@ class Effects:
                 evidence.append(self.text(e))
         self.ledger.findings.append({
             "rule": rule.id, "severity": case.severity or rule.severity, "confidence": rule.confidence,
-            "title": rule.title, "message": self.text(case.message), "evidence": evidence,
+            "title": rule.title, "message": self.text(case.message), "evidence": list(dict.fromkeys(evidence)),
             "remedy": self.text(case.remedy), "source": rule.source,
             "facts": {k: self.ctx[k] for k in rule.facts if k in self.ctx},
             "deadline": self.text(case.deadline) if case.deadline else None,

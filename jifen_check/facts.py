@@ -56,7 +56,10 @@ class Observation:
 
 
 class Wages:
-    """The average wage in force for a month, and whether it is provisional (not yet published)."""
+    """The average wage in force for a month, and whether it is provisional (not yet published).
+
+    One per rulebook (`wages_for`), caching per month: every applicant asks about the same months.
+    """
 
     def __init__(self, book: Rulebook) -> None:
         self.param = book.parameters["average_wage"]
@@ -64,20 +67,34 @@ class Wages:
         self.ceiling_multiple = book.parameters["contribution_ceiling_multiple"]
         # A value is in force for 12 months from its date; later months reuse it provisionally.
         self.published_until = mo.of_date(self.param.dates[-1]) + 11
-        self._cache: dict[int, int] = {}
+        self._wage: dict[int, int] = {}
+        self._bounds: dict[int, tuple[int, float]] = {}
 
     def at(self, mi: int) -> int:
-        v = self._cache.get(mi)
+        v = self._wage.get(mi)
         if v is None:
-            v = self._cache[mi] = self.param.at(mo.first_day(mi))
+            v = self._wage[mi] = self.param.at(mo.first_day(mi))
         return v
 
     def provisional(self, mi: int) -> bool:
         return mi > self.published_until
 
     def bounds(self, mi: int) -> tuple[int, float]:
-        day = mo.first_day(mi)
-        return self.floor.at(day), self.ceiling_multiple.at(day) * self.at(mi)
+        b = self._bounds.get(mi)
+        if b is None:
+            day = mo.first_day(mi)
+            b = self._bounds[mi] = (self.floor.at(day), self.ceiling_multiple.at(day) * self.at(mi))
+        return b
+
+
+_wages: dict[int, Wages] = {}
+
+
+def wages_for(book: Rulebook) -> Wages:
+    w = _wages.get(id(book))
+    if w is None:
+        w = _wages[id(book)] = Wages(book)
+    return w
 
 
 def expand_si(app: Applicant) -> dict[int, SiMonth]:
@@ -131,7 +148,7 @@ class Measurer:
         self.app = app
         self.as_of = as_of
         self.p = book.snapshot(as_of)
-        self.wages = Wages(book)
+        self.wages = wages_for(book)
         self.app_month = mo.of_date(as_of)
         self.si = expand_si(app)
         self.tax = expand_tax(app)
@@ -322,12 +339,14 @@ class Measurer:
         return None
 
     def _band_points(self, bands: list[dict[str, Any]], ratios: dict[int, float], am: int) -> tuple[int, list[str]]:
-        points, counts = 0, []
+        points, counts, numbers = 0, [], []
         for b in bands:
             n = sum(1 for m, r in ratios.items() if m >= am - b["window_months"] and r >= b["multiple"] - 1e-9)
+            numbers.append(n)
             counts.append(f"近{b['window_months']}个月≥{b['multiple']:g}倍 {n} 个月（需 {b['min_months']}）")
             if not points and n >= b["min_months"]:
                 points = b["points"]
+        self.details.setdefault("band_months", numbers)
         return points, counts
 
     def month_table(self) -> list[dict[str, Any]]:

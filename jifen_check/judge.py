@@ -73,7 +73,8 @@ def judge_full(doc: Any, *, as_of: dt.date | None = None, source: str | None = N
     if with_earliest and result.verdict == "not_eligible":
         from jifen_check.earliest import earliest_eligible  # imported late: earliest re-enters judge
 
-        result.earliest_eligible = earliest_eligible(book, app, day, result, ruleset_id)
+        result.earliest_eligible = earliest_eligible(book, app, day, result, ruleset_id,
+                                                     ledger.obs.details.get("band_months", []))
     return Judgement(result, app, ledger)
 
 

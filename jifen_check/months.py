@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from jifen_check.applicant import month_range
 
@@ -23,6 +24,7 @@ def first_day(mi: int) -> dt.date:
     return dt.date(mi // 12, mi % 12 + 1, 1)
 
 
+@lru_cache(maxsize=1 << 16)  # bounded: memory stays flat over long batches
 def spec_bounds(spec: str) -> tuple[int, int]:
     """A validated `YYYY-MM` or `YYYY-MM..YYYY-MM` as an inclusive (first, last) index pair."""
     (y1, m1), (y2, m2) = month_range(spec)

@@ -265,6 +265,7 @@ class Rule(Strict):
     confidence: Confidence | None = None
     source: str = ""
     stage: str
+    priority: int = Field(0, ge=0, description="order within a stage: lower fires first (durable `pri`)")
     severity: Severity | None = None
     time_cures: bool = False
     evidence: list[str] = []
@@ -299,6 +300,7 @@ class Rulebook:
         self.id = self.header.id
         self.parameters = _load_parameters(root / "parameters")
         self.rules = _load_rules(root / "rules", self.header.stages)
+        self._snapshots: dict[dt.date, dict[str, Any]] = {}
 
     def param(self, name: str, day: dt.date) -> Any:
         return self.parameters[name].at(day)
@@ -311,12 +313,17 @@ class Rulebook:
         return max(p.since(day) for p in self.parameters.values())
 
     def snapshot(self, day: dt.date) -> dict[str, Any]:
-        """Every parameter's value in force on `day`, as plain data (for conditions and messages)."""
-        out: dict[str, Any] = {}
-        for name, p in self.parameters.items():
-            v = p.at(day)
-            out[name] = v.model_dump() if isinstance(v, BaseModel) else _plain(v)
-        return out
+        """Every parameter's value in force on `day`, as plain data (for conditions and messages).
+
+        Cached per parameter version: the newest in-force date identifies the whole set. Callers
+        must not mutate it.
+        """
+        version = self.parameters_as_of(day)
+        snap = self._snapshots.get(version)
+        if snap is None:
+            snap = self._snapshots[version] = {
+                name: _plain(p.at(day)) for name, p in self.parameters.items()}
+        return snap
 
 
 def _plain(v: Any) -> Any:

@@ -197,8 +197,9 @@ class Checker:
                     break
                 seen[m] = i
             if row.base > 0:
-                from jifen_check.facts import Wages  # local: validation without a wage table is pointless
-                wages = wages or Wages(self.book)
+                from jifen_check.facts import wages_for  # local: facts imports this module's siblings
+
+                wages = wages or wages_for(self.book)
                 self.base_range(path, row.base, first, last, wages)
         self.tax_rows(app_month)
 

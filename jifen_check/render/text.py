@@ -76,7 +76,7 @@ def earliest(r: Result) -> list[str]:
     if r.verdict != "not_eligible":
         return []
     if r.earliest_eligible:
-        return ["", f"最早可申请日期：{r.earliest_eligible}（假设按当前基数和单位继续缴纳社保与个税）"]
+        return ["", f"最早可申请日期：{r.earliest_eligible}（假设按当前基数和单位继续缴纳社保与个税，居住证和劳动合同按时续签）"]
     return ["", "最早可申请日期：无（阻断原因不会随时间自行消除，须先解决上述问题）"]
 
 
