@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from jifen_check.engine import lookup
@@ -9,6 +10,8 @@ from jifen_check.facts import Measurer
 from jifen_check.judge import Judgement
 from jifen_check.rulebook import Pattern, Rule, Rulebook
 
+COMPARE = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "lte": operator.le, "gt": operator.gt,
+           "gte": operator.ge, "in": lambda a, b: a in (b or [])}
 OPS = {"eq": "=", "ne": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "in": "∈", "exists": "存在"}
 
 
@@ -27,8 +30,7 @@ def holds(op: str, actual: Any, want: Any) -> bool:
     if actual is None:
         return False
     try:
-        return {"eq": actual == want, "ne": actual != want, "in": actual in (want or []),
-                "lt": actual < want, "lte": actual <= want, "gt": actual > want, "gte": actual >= want}[op]
+        return bool(COMPARE[op](actual, want))
     except TypeError:
         return False
 

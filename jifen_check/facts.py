@@ -73,8 +73,14 @@ class Wages:
     def at(self, mi: int) -> int:
         v = self._wage.get(mi)
         if v is None:
-            v = self._wage[mi] = self.param.at(mo.first_day(mi))
+            # Months older than the table (before 2015-04) never fall in a scoring window; the
+            # earliest value keeps the arithmetic defined for them.
+            day = max(mo.first_day(mi), self.param.dates[0])
+            v = self._wage[mi] = self.param.at(day)
         return v
+
+    def covers(self, mi: int) -> bool:
+        return mo.first_day(mi) >= max(self.param.dates[0], self.floor.dates[0])
 
     def provisional(self, mi: int) -> bool:
         return mi > self.published_until
@@ -253,7 +259,8 @@ class Measurer:
         app_rec = self.si.get(am)
         app_status = "none" if app_rec is None else ("backpay" if app_rec.back_payment else "paid")
         win = self.p["six_of_twelve"]["window_months"]
-        six = sorted(m for m in valid if am - win <= m <= am - 1)
+        # Months transferred in from another city are not Shanghai contributions: not for 6-of-12.
+        six = sorted(m for m in counted if am - win <= m <= am - 1)
         years = self.p["si_years"]
         block = years["months_per_block"]
         yp = years["points_per_block"] * (len(counted) // block)
@@ -275,7 +282,7 @@ class Measurer:
                   ev_backpay=[f"social_insurance[{self.si[m].row}]" for m in backpay],
                   ev_app_month=[f"social_insurance[{app_rec.row}]"] if app_rec else ["social_insurance"],
                   ev_double=sorted({f"social_insurance[{self.si[m].row}]" for m in double}) + ["other_social_insurance"])
-        self.note(**self._six_cure(valid))
+        self.note(**self._six_cure(counted))
 
     def _six_cure(self, valid: set[int]) -> dict[str, Any]:
         """First month whose preceding 12 months hold 6 paid months, if contributions continue."""

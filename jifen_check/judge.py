@@ -98,7 +98,8 @@ def _ruleset_ref(book: rulebook.Rulebook, day: dt.date) -> RulesetRef:
 
 def _problem_finding(book: rulebook.Rulebook, p: Problem) -> Finding:
     rule = book.rules.get(p.rule)
-    return Finding(rule=p.rule, severity=p.severity, confidence="official", title=rule.title if rule else "",
+    return Finding(rule=p.rule, severity=p.severity, confidence=rule.confidence if rule else None,
+                   title=rule.title if rule else "",
                    message=f"{p.path}: {p.message}", evidence=[p.path], source=rule.source if rule else "",
                    remedy="更正该字段后重新检查" if p.severity == "error" else "核对该字段")
 

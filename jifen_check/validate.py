@@ -205,6 +205,8 @@ class Checker:
 
     def base_range(self, path: str, base: float, first: int, last: int, wages: Any) -> None:
         for m in (first, last):
+            if not wages.covers(m):
+                continue
             floor, ceiling = wages.bounds(m)
             if not floor <= base <= ceiling + 0.5:
                 self.add("DATA-SI-MONTH", f"{path}.base",
@@ -232,6 +234,7 @@ class Checker:
         past = [("residence_permit.issued_or_renewed_on", app.residence_permit.issued_or_renewed_on),
                 ("contract.start", app.contract.start), ("family.marriage_date", app.family.marriage_date)]
         past += [(f"education[{i}].end", e.end) for i, e in enumerate(app.education)]
+        past += [(f"education[{i}].start", e.start) for i, e in enumerate(app.education)]
         past += [(f"qualifications[{i}].obtained_on", q.obtained_on) for i, q in enumerate(app.qualifications)]
         past += [(f"bonuses.awards[{i}].awarded_on", a.awarded_on) for i, a in enumerate(app.bonuses.awards)]
         past += [(f"family.children[{i}].birth_date", c.birth_date) for i, c in enumerate(app.family.children)]
@@ -245,11 +248,28 @@ class Checker:
         for i, e in enumerate(app.education):
             if e.start and e.end and e.end < e.start:
                 self.add("DATA-DATES", f"education[{i}].end", f"毕业 {e.end} 早于入学 {e.start}")
+        app_month = mo.of_date(self.as_of)
         for i, row in enumerate(app.other_social_insurance):
             if mo.spec_bounds(row.to)[1] < mo.spec_bounds(row.from_)[0]:
                 self.add("DATA-DATES", f"other_social_insurance[{i}].to", f"结束 {row.to} 早于开始 {row.from_}")
+            if mo.spec_bounds(row.to)[1] > app_month:
+                self.add("DATA-DATES", f"other_social_insurance[{i}].to", f"{row.to} 晚于申请月 {mo.fmt(app_month)}")
+
+
+def in_force(as_of: dt.date, book: Rulebook) -> list[Problem]:
+    """The application date must fall in the ruleset's period (沪府规〔2022〕21号: 2023–2027)."""
+    period = book.header.in_force
+    if as_of < period["from"]:
+        return [Problem("DATA-DATES", "as_of", f"申请日期 {as_of} 早于规则集 {book.id} 的施行日 {period['from']}，无法按现行规定判断")]
+    if as_of > period["to"]:
+        return [Problem("DATA-DATES", "as_of", f"申请日期 {as_of} 晚于规则集 {book.id} 的有效期 {period['to']}，"
+                        "请确认是否有新规定", "warning")]
+    return []
 
 
 def check(app: Applicant, as_of: dt.date, book: Rulebook) -> list[Problem]:
-    problems = Checker(app, as_of, book).run()
+    problems = in_force(as_of, book)
+    if any(p.severity == "error" for p in problems):
+        return problems
+    problems += Checker(app, as_of, book).run()
     return problems[:MAX_PROBLEMS]

@@ -176,8 +176,6 @@ def test_DATA_SI_MONTH_does_not_fire_for_base():
     assert findings(run(base_applicant()), "DATA-SI-MONTH") == []
 
 
-@pytest.mark.xfail(strict=True, reason="validate.base_range asks contribution_floor for a month before its first "
-                                       "value (2015-04-01) and judge() raises KeyError instead of returning a result")
 def test_DATA_SI_MONTH_month_before_first_parameter_never_crashes():
     """DATA-SI-MONTH: a contribution month before the first wage parameter (2015-01) must not crash the
     run ("A data error never crashes a run"); the applicant is still judged."""
@@ -225,16 +223,12 @@ def test_DATA_DATES_future_permit_renewal():
     assert_invalid(run(doc), "DATA-DATES", "residence_permit.issued_or_renewed_on")
 
 
-@pytest.mark.xfail(strict=True, reason="validate.Checker.dates never checks other_social_insurance months against "
-                                       "the application date: a future `to` is accepted and judged")
 def test_DATA_DATES_future_other_city_insurance_month():
     """DATA-DATES: other-city social insurance recorded up to 2027-05, after the application month."""
     doc = base_applicant(other_social_insurance=[{"from": "2019-01", "to": "2027-05", "city": "苏州"}])
     assert_invalid(run(doc), "DATA-DATES", "other_social_insurance[0].to")
 
 
-@pytest.mark.xfail(strict=True, reason="validate.Checker.dates never checks education[i].start: an enrolment in "
-                                       "2027-09 (no graduation date) is accepted and the 本科 scores 90")
 def test_DATA_DATES_future_enrolment():
     """DATA-DATES: enrolment 2027-09 is after the application date 2026-11-18."""
     doc = base_applicant(education=[degree("bachelor", start="2027-09", end=None)])

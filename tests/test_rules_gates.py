@@ -201,8 +201,6 @@ def test_PRE_SI_6OF12_application_month_not_in_window():
     assert "5 个月" in assert_blocker(r, "PRE-SI-6OF12").message
 
 
-@pytest.mark.xfail(strict=True, reason="facts.social_insurance counts transferred_in months (paid in another city) "
-                                       "toward the 6-of-12 window; the gate passes with 1 Shanghai-paid month")
 def test_PRE_SI_6OF12_transferred_in_months_are_not_shanghai_contributions():
     """PRE-SI-6OF12: 2025-11..2026-04 transferred in from another city plus 2026-10 paid in Shanghai:
     only 1 month of Shanghai social insurance in the window 2025-11..2026-10 → blocker."""

@@ -1,0 +1,141 @@
+"""The real `jifen-check` command: outputs, exit codes, help, privacy, and no traceback ever."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from jifen_check import rulebook
+from tests.conftest import ROOT, check_json, run_cli
+
+SAMPLES = ROOT / "samples"
+CASES = ROOT / "tests" / "cases"
+
+
+def case_file(tmp_path: Path, name: str) -> Path:
+    doc = yaml.safe_load((CASES / f"{name}.yaml").read_text(encoding="utf-8"))["applicant"]
+    f = tmp_path / f"{name}.yaml"
+    f.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    return f
+
+
+def test_json_is_one_result_with_masked_id(tmp_path: Path) -> None:
+    code, r = check_json(case_file(tmp_path, "classic-bachelor-120"))
+    assert code == 0 and r["verdict"] == "eligible"
+    assert r["applicant"]["id_number"] == "320102********1239"
+    assert r["ruleset"] == {"id": "shanghai-2023", "parameters_as_of": "2025-07-01"}
+    for f in r["findings"]:
+        assert f["rule"] and f["confidence"] and f["message"] and f["severity"]
+
+
+def test_show_id_reveals_the_number(tmp_path: Path) -> None:
+    _, r = check_json(case_file(tmp_path, "classic-bachelor-120"), "--show-id")
+    assert r["applicant"]["id_number"] == "320102199605101239"
+
+
+def test_text_report_order_and_masking(tmp_path: Path) -> None:
+    p = run_cli("check", str(case_file(tmp_path, "si-5-of-12")))
+    text = p.stdout.decode()
+    assert p.returncode == 4
+    assert text.startswith("结论：暂不符合申请条件")
+    assert text.index("积分明细") < text.index("阻断项") < text.index("风险提示") < text.index("最早可申请日期")
+    assert "最早可申请日期：2026-12-01" in text
+    assert "PRE-SI-6OF12" in text and "办法：" in text
+    assert "320102199501151231" not in text and "320102********1231" in text
+
+
+def test_exit_codes_distinguish_verdicts(tmp_path: Path) -> None:
+    assert run_cli("check", str(case_file(tmp_path, "classic-bachelor-120"))).returncode == 0
+    assert run_cli("check", str(case_file(tmp_path, "nonlocal-office"))).returncode == 4
+    assert run_cli("check", str(case_file(tmp_path, "bad-id-number"))).returncode == 5
+
+
+def test_needs_review_exit_code(tmp_path: Path) -> None:
+    doc = yaml.safe_load((CASES / "classic-bachelor-120.yaml").read_text(encoding="utf-8"))["applicant"]
+    doc["employer"]["kind"] = "individual_business"
+    f = tmp_path / "a.yaml"
+    f.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    code, r = check_json(f)
+    assert (code, r["verdict"]) == (3, "needs_review")
+    assert "PRE-EMPLOYER-INDIVIDUAL" in {x["rule"] for x in r["findings"]}
+
+
+def test_stdin_and_as_of_override(tmp_path: Path) -> None:
+    raw = case_file(tmp_path, "si-5-of-12").read_bytes()
+    p = run_cli("check", "-", "--format", "json", "--as-of", "2026-12-01", stdin=raw)
+    r = json.loads(p.stdout)
+    assert r["as_of"] == "2026-12-01"
+    # In December the 12 months before hold 6 paid months: the gate passes.
+    assert "PRE-SI-6OF12" not in {f["rule"] for f in r["findings"]}
+
+
+def test_help_documents_exit_codes() -> None:
+    p = run_cli("check", "--help")
+    out = p.stdout.decode()
+    assert p.returncode == 0 and "needs_review" in out and "invalid_input" in out and "--show-id" in out
+
+
+def test_missing_file_is_a_usage_error_without_traceback() -> None:
+    p = run_cli("check", "no-such-file.yaml")
+    assert p.returncode == 2
+    assert "找不到文件" in p.stderr.decode() and b"Traceback" not in p.stderr
+
+
+def test_rules_lists_every_rule_with_confidence_and_source() -> None:
+    p = run_cli("rules", "--format", "json")
+    listed = {r["id"]: r for r in json.loads(p.stdout)}
+    assert set(listed) == set(rulebook.load().rules)
+    assert listed["PRE-SI-6OF12"]["confidence"] == "official" and listed["PRE-SI-6OF12"]["source"]
+    assert listed["PIT-THREE-PLACES"]["confidence"] == "practice"
+    text = run_cli("rules").stdout.decode()
+    assert "PTS-AGE" in text and "出处" in text
+
+
+def test_explain_si_base_names_months_and_wages() -> None:
+    p = run_cli("explain", str(SAMPLES / "10-backpay-and-mismatch.yaml"), "BON-SI-BASE")
+    out = p.stdout.decode()
+    assert p.returncode == 0
+    assert "补缴，剔除" in out and "单位不一致，剔除" in out and "个税不对应，剔除" in out
+    assert "/ 12183" in out and "/ 12434（暂定）" in out  # the wage in force for each month
+    assert "si_base_points" in out
+
+
+def test_explain_fired_rule_shows_facts(tmp_path: Path) -> None:
+    out = run_cli("explain", str(case_file(tmp_path, "si-5-of-12")), "PRE-SI-6OF12").stdout.decode()
+    assert "第 1 种情形成立" in out
+    assert "✓ si_6of12 < @six_of_twelve.min_months=6" in out and "实际 si_6of12 = 5" in out
+
+
+def test_explain_unknown_rule_is_usage_error(tmp_path: Path) -> None:
+    p = run_cli("explain", str(case_file(tmp_path, "si-5-of-12")), "PRE-NOPE")
+    assert p.returncode == 2 and "jifen-check rules" in p.stderr.decode()
+
+
+def test_schema_is_generated_from_models() -> None:
+    schema = json.loads(run_cli("schema").stdout)
+    assert schema["$id"] == "jifen-check/applicant@1"
+    assert {"person", "residence_permit", "employer", "contract", "social_insurance"} <= set(schema["required"])
+    assert schema["additionalProperties"] is False
+
+
+def test_check_without_pdf_does_not_import_weasyprint(tmp_path: Path) -> None:
+    f = case_file(tmp_path, "classic-bachelor-120")
+    code = ("import sys\nfrom jifen_check.cli import main\n"
+            f"try:\n    main(['check', {str(f)!r}, '--format', 'json'])\nexcept SystemExit:\n    pass\n"
+            "assert 'weasyprint' not in sys.modules, 'weasyprint imported'\n")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT)
+    assert p.returncode == 0, p.stderr.decode()
+
+
+def test_every_sample_matches_its_readme_verdict() -> None:
+    readme = (SAMPLES / "README.md").read_text(encoding="utf-8")
+    files = sorted(SAMPLES.glob("*.yaml"))
+    assert len(files) >= 8
+    for f in files:
+        row = next(line for line in readme.splitlines() if f.name in line)
+        _, r = check_json(f)
+        assert r["verdict"] in row, (f.name, r["verdict"], row)

@@ -1,0 +1,161 @@
+"""The durable-rules engine wrapper: the known traps, chaining, and the ruleset data loading."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+import yaml
+
+from jifen_check import engine as engine_mod
+from jifen_check import rulebook
+from jifen_check.applicant import Applicant
+from jifen_check.engine import Engine, EngineError
+from jifen_check.facts import measure
+from jifen_check.judge import judge
+from tests.conftest import ROOT
+
+CASE = yaml.safe_load((ROOT / "tests/cases/classic-bachelor-120.yaml").read_text(encoding="utf-8"))["applicant"]
+DAY = dt.date(2026, 11, 18)
+
+
+def observation(doc: dict | None = None):  # type: ignore[no-untyped-def]
+    app = Applicant.model_validate(doc or CASE)
+    return measure(rulebook.load(), app, DAY)
+
+
+def test_no_background_timer_threads() -> None:
+    before = {t.name for t in threading.enumerate()}
+    eng = Engine(rulebook.load())
+    eng.run(observation())
+    timers = [t for t in threading.enumerate() if isinstance(t, threading.Timer)]
+    assert timers == [], f"durable-rules timer threads running: {timers} (before: {before})"
+
+
+def test_more_than_1024_applicants_in_one_process() -> None:
+    """A ruleset holds at most 1024 live states: each run must delete its own."""
+    eng = Engine(rulebook.load())
+    obs = observation()
+    for _ in range(1100):
+        assert eng.run(obs).verdicts == ["eligible"]
+
+
+def test_action_exception_is_raised_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    eng = Engine(rulebook.load())
+
+    def boom(self: object) -> None:
+        raise ValueError("boom in action")
+
+    monkeypatch.setattr(engine_mod.Effects, "line", boom)
+    with pytest.raises(EngineError, match="boom in action"):
+        eng.run(observation())
+    monkeypatch.undo()
+    assert eng.run(observation()).verdicts == ["eligible"]  # the engine survives it
+
+
+def test_pitfall_block_chains_into_points_and_verdict() -> None:
+    """PIT-THREE-PLACES asserts a block fact; PTS-EDU consumes it; the verdict follows the total."""
+    doc = yaml.safe_load(yaml.safe_dump(CASE))
+    doc["education"][0].update(mode="online", study_city="杭州")
+    led = Engine(rulebook.load()).run(observation(doc))
+    fired = [f.rule for f in led.fired]
+    assert fired.index("PIT-THREE-PLACES") < fired.index("PTS-EDU") < fired.index("AGG-TOTAL")
+    # Both pitfalls apply to an online 本科 studied in a third city with no 大专 before it.
+    assert led.lines["PTS-EDU"].status == "not_counted"
+    assert set(led.lines["PTS-EDU"].reasons) == {"PIT-THREE-PLACES", "PIT-PRIOR-DEGREE"}
+    assert led.total["counted"] == 33 and led.verdicts == ["not_eligible"]
+
+
+def test_a_fact_no_rule_tests_is_skipped_safely() -> None:
+    """A high-school record matches no pattern: durable-rules refuses it; the run still completes."""
+    doc = yaml.safe_load(yaml.safe_dump(CASE))
+    doc["education"].insert(0, {"level": "high_school", "mode": "full_time", "diploma": True})
+    assert Engine(rulebook.load()).run(observation(doc)).verdicts == ["eligible"]
+
+
+def copy_ruleset(tmp_path: Path) -> Path:
+    dst = tmp_path / "rs"
+    shutil.copytree(rulebook.RULESETS_DIR / "shanghai-2023", dst)
+    return dst
+
+
+def test_misplaced_key_in_rule_fails_loudly(tmp_path: Path) -> None:
+    root = copy_ruleset(tmp_path)
+    f = root / "rules" / "gates.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("  severity: blocker\n", "  severty: blocker\n", 1), encoding="utf-8")
+    with pytest.raises(rulebook.RulesetError, match=r"gates\.yaml.*severty"):
+        rulebook.Rulebook(root)
+
+
+def test_misplaced_key_in_parameter_fails_loudly(tmp_path: Path) -> None:
+    root = copy_ruleset(tmp_path)
+    f = root / "parameters" / "si_base_bands.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("min_months: 24", "min_month: 24"), encoding="utf-8")
+    with pytest.raises(rulebook.RulesetError, match=r"si_base_bands\.yaml.*min_month"):
+        rulebook.Rulebook(root)
+
+
+def test_unknown_parameter_file_fails(tmp_path: Path) -> None:
+    root = copy_ruleset(tmp_path)
+    (root / "parameters" / "pass_mrak.yaml").write_text("description: x\nunit: y\nvalues: {2023-01-01: {value: 1, source: s}}\n")
+    with pytest.raises(rulebook.RulesetError, match="pass_mrak"):
+        rulebook.Rulebook(root)
+
+
+def test_next_julys_average_wage_is_a_one_line_change(tmp_path: Path) -> None:
+    root = copy_ruleset(tmp_path)
+    f = root / "parameters" / "average_wage.yaml"
+    f.write_text(f.read_text(encoding="utf-8") + "  2026-07-01: {value: 13000, source: test}\n", encoding="utf-8")
+    book = rulebook.Rulebook(root)
+    assert book.param("average_wage", dt.date(2026, 7, 1)) == 13000
+    assert book.param("average_wage", dt.date(2026, 6, 30)) == 12434
+    assert book.parameters_as_of(DAY) == dt.date(2026, 7, 1)
+
+
+def test_parameters_are_dated() -> None:
+    book = rulebook.load()
+    assert book.param("average_wage", dt.date(2024, 6, 30)) == 12183
+    assert book.param("average_wage", dt.date(2024, 7, 1)) == 12307
+    assert book.parameters["average_wage"].source_at(dt.date(2025, 8, 1))
+
+
+def test_every_rule_has_id_title_and_source() -> None:
+    for rule in rulebook.load().rules.values():
+        assert rule.title and rule.source, rule.id
+        if rule.kind not in ("aggregate", "verdict"):
+            assert rule.confidence, rule.id
+
+
+def test_every_policy_id_is_in_the_ruleset() -> None:
+    import re
+
+    policy = (ROOT.parent / "shared" / "spec" / "policy.md")
+    if not policy.exists():
+        pytest.skip("shared spec not beside the project")
+    ids = set(re.findall(r"`((?:PRE|VETO|PTS|BON|DED|PIT|DATA)-[A-Z0-9-]+)`", policy.read_text(encoding="utf-8")))
+    assert ids - set(rulebook.load().rules) == set()
+
+
+@pytest.mark.slow
+def test_100k_applicants_in_one_process_all_present_and_correct() -> None:
+    """The timer-thread race lost ~1 result per 50–90k: every one of 100,000 must come back right."""
+    eng = Engine(rulebook.load())
+    variants = []
+    for mode, city in (("full_time", "上海"), ("online", "杭州"), ("self_study", "上海")):
+        doc = yaml.safe_load(yaml.safe_dump(CASE))
+        doc["education"][0].update(mode=mode, study_city=city)
+        variants.append(observation(doc))
+    expected = [eng.run(o) for o in variants]
+    want = [(e.verdicts, e.total) for e in expected]
+    for i in range(100_000):
+        led = eng.run(variants[i % 3])
+        assert (led.verdicts, led.total) == want[i % 3], f"applicant {i}"
+    assert not eng._ledgers  # every state released
+
+
+def test_judge_never_raises_on_junk() -> None:
+    for junk in (None, 3, "x", [], {"person": 1}, {"person": {"name": "a"}}):
+        assert judge(junk, as_of=DAY).verdict == "invalid_input"
