@@ -414,7 +414,8 @@ def _because(doc: DocumentSpec, hits: list[str], findings: list[Finding]) -> lis
 
 
 def _item(doc: DocumentSpec, because: list[str], note: str) -> ChecklistItem:
-    return ChecklistItem(
+    # model_construct: every value comes from the validated catalogue; re-validating is pure cost.
+    return ChecklistItem.model_construct(
         id=doc.id, title=doc.title, group=doc.group, original=doc.original, copies=doc.copies,
         because=because, reason=doc.reason, note=note,
     )

@@ -16,6 +16,8 @@ Traps handled here (measured on durable-rules 2.0.28):
 - the Host's two background timer threads race the synchronous chain and lose results: `_run` is
   disabled;
 - a ruleset holds at most 1024 live states: each applicant's state is deleted in `finally`;
+- a fact no pattern tests is rejected (and spoils its whole batch); deleting a state that no
+  accepted fact created segfaults: see `retention_patterns`;
 - an exception inside an action is stored in the state, not raised: it is re-raised here;
 - the engine is not thread-safe: one Engine per process (see `judge.engine_for_process`).
 """
@@ -29,7 +31,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
-from durable.engine import Host, MessageNotHandledException
+from durable.engine import Host
 
 from jifen_check.facts import Observation
 from jifen_check.rulebook import Case, Pattern, Rule, Rulebook
@@ -198,7 +200,25 @@ class Compiler:
         for rule in self.book.rules.values():
             for name, d in self.rule_definitions(rule).items():
                 definition[name] = dict(d, pri=rule.priority) if rule.priority else d
+        definition.update(retention_patterns())
         return definition
+
+
+def retention_patterns() -> dict[str, dict[str, Any]]:
+    """One never-firing pattern per fact type, so durable-rules keeps every fact it is given.
+
+    durable-rules rejects a fact that no pattern tests (say a high-school record no points rule
+    looks at), and one such fact makes it reject a whole batch. These patterns wait for a stage
+    that is never asserted: they only make every observation acceptable, so all of them go to the
+    engine in one call.
+    """
+    never = {"stage": {"$and": [{"t": "stage"}, {"name": "__never__"}]}}
+    return {f"__retain_{kind}": {"all": [never, {"m": {"t": kind}}], "run": _never_runs}
+            for kind in ("profile", "degree", "qual")}
+
+
+def _never_runs(c: Any) -> None:
+    raise EngineError("a retention pattern fired: the stage '__never__' must never be asserted")
 
 
 # ---------------------------------------------------------------- the engine
@@ -229,11 +249,14 @@ class Engine:
         ledger = Ledger(obs, params)
         self._ledgers[sid] = ledger
         created = False
+        stages = [{"sid": sid, "t": "stage", "name": stage} for stage in self.book.header.stages]
         try:
-            for fact in obs.engine_facts():
-                created |= self._assert(ledger, name, dict(fact, sid=sid, idx=fact.get("idx", 0)))
-            for stage in self.book.header.stages:
-                created |= self._assert(ledger, name, {"sid": sid, "t": "stage", "name": stage})
+            facts = [dict(fact, sid=sid, idx=fact.get("idx", 0)) for fact in obs.engine_facts()]
+            # The observations and the first stage in one call; then each later stage.
+            self._call(ledger, self.host.assert_facts, name, facts + stages[:1])
+            created = True
+            for stage in stages[1:]:
+                self._call(ledger, self.host.assert_fact, name, stage)
         finally:
             del self._ledgers[sid]
             # Deleting a state that no handled fact created crashes the process (segfault).
@@ -242,18 +265,6 @@ class Engine:
         if len(ledger.verdicts) != 1:
             raise EngineError(f"expected exactly one verdict, rules gave {ledger.verdicts}")
         return ledger
-
-    def _assert(self, ledger: Ledger, name: str, fact: dict[str, Any]) -> bool:
-        """Asserts one fact; False if no rule tests facts like it (durable-rules refuses those).
-
-        Facts go one at a time: in a batch, one unmatched fact (say a high-school record that no
-        points rule tests) makes durable-rules reject the whole batch.
-        """
-        try:
-            self._call(ledger, self.host.assert_fact, name, fact)
-        except MessageNotHandledException:
-            return False
-        return True
 
     @staticmethod
     def _call(ledger: Ledger, fn: Any, name: str, payload: Any) -> None:

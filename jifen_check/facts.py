@@ -67,6 +67,7 @@ class Wages:
         self.ceiling_multiple = book.parameters["contribution_ceiling_multiple"]
         # A value is in force for 12 months from its date; later months reuse it provisionally.
         self.published_until = mo.of_date(self.param.dates[-1]) + 11
+        self.first_month = mo.of_date(max(self.param.dates[0], self.floor.dates[0]))
         self._wage: dict[int, int] = {}
         self._bounds: dict[int, tuple[int, float]] = {}
 
@@ -80,7 +81,8 @@ class Wages:
         return v
 
     def covers(self, mi: int) -> bool:
-        return mo.first_day(mi) >= max(self.param.dates[0], self.floor.dates[0])
+        return mi >= self.first_month
+
 
     def provisional(self, mi: int) -> bool:
         return mi > self.published_until
@@ -160,6 +162,8 @@ class Measurer:
         self.tax = expand_tax(app)
         self.others = other_city_months(app)
         self.contract_uscc = app.contract.employer_uscc or app.employer.uscc
+        c = app.contract
+        self.contract_months = (mo.of_date(c.start), mo.of_date(c.end) if c.end else 1 << 30)
         self.details: dict[str, Any] = {"as_of": as_of.isoformat(), "app_month": mo.fmt(self.app_month)}
         self.profile: dict[str, Any] = {"t": "profile"}
 
@@ -230,8 +234,7 @@ class Measurer:
                   contract_uscc=self.contract_uscc)
 
     def in_contract(self, mi: int) -> bool:
-        c = self.app.contract
-        return mo.of_date(c.start) <= mi and (c.end is None or mi <= mo.of_date(c.end))
+        return self.contract_months[0] <= mi <= self.contract_months[1]
 
     def consistent(self, mi: int) -> bool:
         """Contract employer, SI payer and tax withholder are the same unit in month `mi`."""
