@@ -350,8 +350,10 @@ class Measurer:
 
     def _band_points(self, bands: list[dict[str, Any]], ratios: dict[int, float], am: int) -> tuple[int, list[str]]:
         points, counts, numbers = 0, [], []
+        pairs = list(ratios.items())
         for b in bands:
-            n = sum(1 for m, r in ratios.items() if m >= am - b["window_months"] and r >= b["multiple"] - 1e-9)
+            since, floor = am - b["window_months"], b["multiple"] - 1e-9
+            n = sum(1 for m, r in pairs if m >= since and r >= floor)
             numbers.append(n)
             counts.append(f"近{b['window_months']}个月≥{b['multiple']:g}倍 {n} 个月（需 {b['min_months']}）")
             if not points and n >= b["min_months"]:

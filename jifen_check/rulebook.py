@@ -301,6 +301,7 @@ class Rulebook:
         self.parameters = _load_parameters(root / "parameters")
         self.rules = _load_rules(root / "rules", self.header.stages)
         self._snapshots: dict[dt.date, dict[str, Any]] = {}
+        self._versions: dict[dt.date, dt.date] = {}  # bounded by the distinct as-of dates seen
 
     def param(self, name: str, day: dt.date) -> Any:
         return self.parameters[name].at(day)
@@ -310,7 +311,10 @@ class Rulebook:
 
     def parameters_as_of(self, day: dt.date) -> dt.date:
         """The date of the newest parameter value in force on `day` (shown in results)."""
-        return max(p.since(day) for p in self.parameters.values())
+        version = self._versions.get(day)
+        if version is None:
+            version = self._versions[day] = max(p.since(day) for p in self.parameters.values())
+        return version
 
     def snapshot(self, day: dt.date) -> dict[str, Any]:
         """Every parameter's value in force on `day`, as plain data (for conditions and messages).

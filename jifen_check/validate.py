@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from jifen_check import months as mo
 from jifen_check.applicant import Applicant
+from jifen_check.facts import wages_for
 from jifen_check.identifiers import check_id_number, check_uscc, id_birth_date
 from jifen_check.rulebook import Rulebook
 
@@ -181,7 +182,7 @@ class Checker:
 
     def month_rows(self) -> None:
         app_month = mo.of_date(self.as_of)
-        wages = None
+        wages = wages_for(self.book)
         seen: dict[int, int] = {}
         for i, row in enumerate(self.app.social_insurance):
             first, last = mo.spec_bounds(row.month)
@@ -197,9 +198,6 @@ class Checker:
                     break
                 seen[m] = i
             if row.base > 0:
-                from jifen_check.facts import wages_for  # local: facts imports this module's siblings
-
-                wages = wages or wages_for(self.book)
                 self.base_range(path, row.base, first, last, wages)
         self.tax_rows(app_month)
 
