@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -15,7 +16,7 @@ from jifen_check import rulebook
 from jifen_check.applicant import Applicant
 from jifen_check.engine import Engine, EngineError
 from jifen_check.facts import measure
-from jifen_check.judge import judge
+from jifen_check.judge import engine_for_process, judge
 from tests.conftest import ROOT
 
 CASE = yaml.safe_load((ROOT / "tests/cases/classic-bachelor-120.yaml").read_text(encoding="utf-8"))["applicant"]
@@ -139,21 +140,30 @@ def test_every_policy_id_is_in_the_ruleset() -> None:
     assert ids - set(rulebook.load().rules) == set()
 
 
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 @pytest.mark.slow
 def test_100k_applicants_in_one_process_all_present_and_correct() -> None:
-    """The timer-thread race lost ~1 result per 50–90k: every one of 100,000 must come back right."""
-    eng = Engine(rulebook.load())
+    """The timer-thread race lost ~1 result per 50–90k; every one of 100,000 must come back right,
+    and memory must stay flat (each engine state deleted, caches bounded)."""
     variants = []
     for mode, city in (("full_time", "上海"), ("online", "杭州"), ("self_study", "上海")):
         doc = yaml.safe_load(yaml.safe_dump(CASE))
         doc["education"][0].update(mode=mode, study_city=city)
-        variants.append(observation(doc))
-    expected = [eng.run(o) for o in variants]
-    want = [(e.verdicts, e.total) for e in expected]
+        variants.append(doc)
+    want = [(r.verdict, r.score.total, len(r.findings)) for r in (judge(d) for d in variants)]
+    assert len(set(want)) == 3
+    mem = 0.0
     for i in range(100_000):
-        led = eng.run(variants[i % 3])
-        assert (led.verdicts, led.total) == want[i % 3], f"applicant {i}"
-    assert not eng._ledgers  # every state released
+        r = judge(variants[i % 3])
+        assert (r.verdict, r.score.total, len(r.findings)) == want[i % 3], f"applicant {i}"
+        if i == 10_000:
+            mem = rss_mb()
+    assert rss_mb() - mem < 30, f"memory grew from {mem:.0f} MB to {rss_mb():.0f} MB"
+    assert not engine_for_process()._ledgers  # every state released
 
 
 def test_judge_never_raises_on_junk() -> None:
