@@ -25,6 +25,16 @@ def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> 
                           timeout=300, env=env)
 
 
+def case_file(tmp_path: Path, name: str) -> Path:
+    """The applicant of acceptance case `name` (tests/cases) written out as a plain applicant file."""
+    import yaml
+
+    doc = yaml.safe_load((ROOT / "tests" / "cases" / f"{name}.yaml").read_text(encoding="utf-8"))["applicant"]
+    f = tmp_path / f"{name}.yaml"
+    f.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    return f
+
+
 def check_json(path: Path | str, *extra: str) -> tuple[int, dict[str, Any]]:
     p = run_cli("check", str(path), "--format", "json", *extra)
     assert b"Traceback" not in p.stderr, p.stderr.decode()

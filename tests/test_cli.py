@@ -10,17 +10,11 @@ from pathlib import Path
 import yaml
 
 from jifen_check import rulebook
-from tests.conftest import ROOT, check_json, run_cli
+from tests.conftest import ROOT, case_file, check_json, run_cli
 
 SAMPLES = ROOT / "samples"
 CASES = ROOT / "tests" / "cases"
 
-
-def case_file(tmp_path: Path, name: str) -> Path:
-    doc = yaml.safe_load((CASES / f"{name}.yaml").read_text(encoding="utf-8"))["applicant"]
-    f = tmp_path / f"{name}.yaml"
-    f.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    return f
 
 
 def test_json_is_one_result_with_masked_id(tmp_path: Path) -> None:

@@ -9,17 +9,11 @@ import pypdf
 import yaml
 
 from jifen_check.checklist import load_catalogue
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, case_file, run_cli
 
 CASES = ROOT / "tests" / "cases"
 TITLES = {d.id: d.title for d in load_catalogue().documents}
 
-
-def case_file(tmp_path: Path, name: str) -> Path:
-    doc = yaml.safe_load((CASES / f"{name}.yaml").read_text(encoding="utf-8"))["applicant"]
-    f = tmp_path / f"{name}.yaml"
-    f.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    return f
 
 
 def pdf_text(path: Path) -> str:
