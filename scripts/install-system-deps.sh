@@ -5,6 +5,8 @@
 # (pdftoppm/pdffonts for `make preview` and the tests), and what building durable-rules needs.
 set -euo pipefail
 pkgs="libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk libharfbuzz-subset0 poppler-utils gcc g++ make"
+# No Python 3.11/3.12 with venv here (a bare Debian): take Debian's, with the headers durable-rules needs.
+"$(dirname "$0")/find-python.sh" >/dev/null 2>&1 || pkgs="$pkgs python3 python3-venv python3-dev"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
