@@ -68,12 +68,25 @@ def test_template_round_trip_fill_and_read(tmp_path: Path) -> None:
 
 def test_month_cells_accept_text_dates_and_ranges(tmp_path: Path) -> None:
     sheets = staff(1)
-    sheets["社保"] = [si_row("E001", "2021-03..2026-09"), si_row("E001", dt.date(2026, 10, 1)),
-                     si_row("E001", dt.datetime(2026, 11, 1))]
+    sheets["社保"] = [si_row("E001", "2021-03..2026-09"), si_row("E001", dt.date(2026, 10, 1), 9100),
+                     si_row("E001", dt.datetime(2026, 11, 1), 9200)]
     [a] = list(iter_applicants(write_workbook(tmp_path / "m.xlsx", sheets)))
     assert [r["month"] for r in a.doc["social_insurance"]] == ["2021-03..2026-09", "2026-10", "2026-11"]
     assert a.cells["social_insurance[1].base"] == "社保!D3"
     assert a.cells["social_insurance[2]"] == "社保!4"
+
+
+def test_adjacent_equal_month_rows_become_one_range_row(tmp_path: Path) -> None:
+    sheets = staff(1)
+    sheets["社保"] = [si_row("E001", f"2026-0{m}") for m in range(1, 5)]  # rows 2-5: one range
+    sheets["社保"] += [si_row("E001", "2026-05", 9900), si_row("E001", "2026-07", 9900)]  # new base; a gap
+    sheets["社保"] += [si_row("E001", "2026-08", 9900) | {"补缴": "是"}]  # a back payment stays apart
+    [a] = list(iter_applicants(write_workbook(tmp_path / "r.xlsx", sheets)))
+    assert [r["month"] for r in a.doc["social_insurance"]] == ["2026-01..2026-04", "2026-05", "2026-07", "2026-08"]
+    assert a.cells["social_insurance[0].base"] == "社保!D2:D5"
+    assert a.cells["social_insurance[0]"] == "社保!2:5"
+    assert a.cells["social_insurance[3]"] == "社保!8"
+    assert a.doc["social_insurance"][3]["back_payment"] is True
 
 
 def test_broken_cells_are_named_by_cell(tmp_path: Path) -> None:

@@ -196,3 +196,13 @@ def test_file_names_are_sanitised_and_unique() -> None:
 
     items = [SheetPerson(i, f"人员!{i}", (i, ()), employee_no="E1", name="张三") for i in range(3)]
     assert pdf_names(items) == ["E1-张三", "E1-张三-2", "E1-张三-3"]
+
+
+def test_non_error_evidence_gets_cells_too(tmp_path: Path) -> None:
+    sheets = staff(1)
+    sheets["社保"] = [si_row("E001", "2021-03..2025-01"), si_row("E001", "2025-02") | {"补缴": "是"},
+                     si_row("E001", "2025-03..2026-11")]
+    _, [result] = run(write_workbook(tmp_path / "bp.xlsx", sheets), tmp_path / "out")
+    backpay = next(f for f in result["findings"] if f["rule"] == "PIT-BACKPAY")
+    assert backpay["evidence"] == ["社保!3 (social_insurance[1])"]
+    assert not backpay["message"].startswith("社保!")

@@ -2,7 +2,7 @@
 
 The judge names fields by path (`social_insurance[3].base`); HR looks at cells (`社保!C14`). After
 judging, each `error` finding's evidence gets the cell next to its path and its message is
-prefixed with the cell. Conversion problems found by the reader become findings of their own, and
+prefixed with the cell; other findings' evidence gets the cell too, their message is unchanged. Conversion problems found by the reader become findings of their own, and
 replace the judge's finding on the same field (the reader's message names the column and what it
 expected; the judge only saw the raw text).
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from jifen_check.batch.readers import Problem
+from jifen_check.batch.readers import CellMap, Problem
 from jifen_check.result import Finding, Result
 from jifen_check.validate import rule_for_path
 
@@ -31,15 +31,17 @@ def parent_path(path: str) -> str:
     return _LAST_PART.sub("", path) if _LAST_PART.search(path) else ""
 
 
-def cell_for(path: str, cells: dict[str, str]) -> str | None:
-    """The cell of a field, else of the nearest enclosing row or section."""
+def cell_for(path: str, cells: CellMap, *, to_root: bool = True) -> str | None:
+    """The cell of a field, else of the nearest enclosing row or section (else the applicant's
+    row, when `to_root`)."""
     path = normalise_path(path)
-    while True:
-        if path in cells:
-            return cells[path]
+    while path or to_root:
+        if (cell := cells.get(path)) is not None:
+            return cell
         if not path:
             return None
         path = parent_path(path)
+    return None
 
 
 def _covers(problem_path: str, path: str) -> bool:
@@ -47,12 +49,12 @@ def _covers(problem_path: str, path: str) -> bool:
     return path == problem_path or path.startswith(problem_path + ".") or path.startswith(problem_path + "[")
 
 
-def annotate(result: Result, cells: dict[str, str], problems: list[Problem]) -> Result:
+def annotate(result: Result, cells: CellMap, problems: list[Problem]) -> Result:
     """The result with cells on its error findings and the reader's problems added."""
     if not cells and not problems:
         return result
     kept = [f for f in result.findings if not _superseded(f, problems)]
-    findings = [_with_cells(f, cells) if f.severity == "error" else f for f in kept]
+    findings = [_with_cells(f, cells) if f.severity == "error" else _evidence_cells(f, cells) for f in kept]
     findings[:0] = [_problem_finding(p) for p in problems]
     update: dict[str, object] = {"findings": findings}
     if problems:
@@ -66,7 +68,7 @@ def _superseded(finding: Finding, problems: list[Problem]) -> bool:
     return all(any(_covers(p.path, e) for p in problems if p.path) for e in finding.evidence)
 
 
-def _with_cells(finding: Finding, cells: dict[str, str]) -> Finding:
+def _with_cells(finding: Finding, cells: CellMap) -> Finding:
     refs: list[str] = []
     evidence: list[str] = []
     for path in finding.evidence:
@@ -75,13 +77,25 @@ def _with_cells(finding: Finding, cells: dict[str, str]) -> Finding:
         if cell and cell not in refs:
             refs.append(cell)
     if not refs:
-        refs = [cells[""]] if "" in cells else []
+        refs = [cells[""]] if cells.get("") else []
     prefix = "、".join(refs[:3]) + ("等" if len(refs) > 3 else "")
     message = finding.message
     for path in finding.evidence[:1]:
         message = message.removeprefix(f"{path}: ")  # the judge's own path prefix: the cell replaces it
     message = f"{prefix}: {message}" if prefix else message
     return finding.model_copy(update={"evidence": evidence, "message": message})
+
+
+def _evidence_cells(finding: Finding, cells: CellMap) -> Finding:
+    """Other findings keep their message; evidence that names a field gets its cell too
+    (in a batch, `social_insurance[1]` means nothing to the reader, `社保!5:16` does)."""
+    evidence = []
+    for path in finding.evidence:
+        cell = cell_for(path, cells, to_root=False)
+        evidence.append(f"{cell} ({path})" if cell else path)
+    if evidence == finding.evidence:
+        return finding
+    return finding.model_copy(update={"evidence": evidence})
 
 
 def _problem_finding(problem: Problem) -> Finding:

@@ -109,10 +109,81 @@ class BatchInput:
 
 
 @dataclass
+class ListCells:
+    """Where one applicant list's rows came from: cell refs are built only when asked for.
+
+    An entry may stand for several adjacent sheet rows merged into one range row: its cells are
+    then a range (`社保!D5:D52`).
+    """
+
+    sheet: str
+    rows: list[list[int]] = field(default_factory=list)  # [first, last] sheet row of each entry
+    letters: dict[str, str] = field(default_factory=dict)  # row field → column letter
+
+    def row_ref(self, i: int) -> str:
+        first, last = self.rows[i]
+        return f"{self.sheet}!{first}" if first == last else f"{self.sheet}!{first}:{last}"
+
+    def cell_ref(self, i: int, letter: str) -> str:
+        first, last = self.rows[i]
+        return f"{self.sheet}!{letter}{first}" + ("" if first == last else f":{letter}{last}")
+
+
+_LIST_PATH = re.compile(r"^([a-z_]+)(?:\[(\d+)\](?:\.([a-z_]+))?)?$")
+
+
+@dataclass
+class CellMap:
+    """Field path → cell (`social_insurance[3].base` → `社保!D14`), exact paths only.
+
+    Scalar fields are stored; list rows (a million month rows in a big batch) are computed from
+    their row numbers and column letters on lookup, which happens only for error findings.
+    """
+
+    scalars: dict[str, str] = field(default_factory=dict)
+    lists: dict[str, ListCells] = field(default_factory=dict)
+
+    def get(self, path: str) -> str | None:
+        if path in self.scalars:
+            return self.scalars[path]
+        m = _LIST_PATH.match(path)
+        if not m or m[1] not in self.lists:
+            return None
+        cells = self.lists[m[1]]
+        if m[2] is None:
+            return cells.sheet
+        i = int(m[2])
+        if i >= len(cells.rows):
+            return None
+        if m[3] is None:
+            return cells.row_ref(i)
+        letter = cells.letters.get(m[3])
+        return cells.cell_ref(i, letter) if letter else None
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and self.get(path) is not None
+
+    def __getitem__(self, path: str) -> str:
+        cell = self.get(path)
+        if cell is None:
+            raise KeyError(path)
+        return cell
+
+    def __setitem__(self, path: str, cell: str) -> None:
+        self.scalars[path] = cell
+
+    def setdefault(self, path: str, cell: str) -> str:
+        return self.scalars.setdefault(path, cell)
+
+    def __bool__(self) -> bool:
+        return bool(self.scalars or self.lists)
+
+
+@dataclass
 class Assembled:
     source: str
     doc: Any
-    cells: dict[str, str]
+    cells: CellMap
     problems: list[Problem]
 
 
@@ -263,15 +334,21 @@ def _attach_details(layout: Layout, table: Table, index: _PersonIndex, notices: 
         notices.append(Notice(layout.name, "无法关联", f"「{layout.name}」表没有 工号 或 身份证号 列，整表未使用"))
         return
     key = layout.sheet.key
+    # The hot loop of a big batch: a person's 48 month rows carry the same raw key cells, so the
+    # normalised lookup runs once per distinct (工号, 身份证号) pair.
+    resolved: dict[tuple[object, object], SheetPerson | None] = {}
     for n, values in table.rows:
-        if all(is_blank(v) for v in values):
-            continue
-        employee_no, id_number = _key(_cell(values, no_i)), _key(_cell(values, id_i), upper=True)
-        person = index.find(employee_no, id_number)
-        if person is None:
-            notices.append(_unmatched(layout.name, n, employee_no, id_number))
-        else:
+        raw = (_cell(values, no_i), _cell(values, id_i))
+        try:
+            person = resolved[raw]
+        except KeyError:
+            person = resolved[raw] = index.find(_key(raw[0]), _key(raw[1], upper=True))
+        except TypeError:  # an unhashable cell value: resolve it directly
+            person = index.find(_key(raw[0]), _key(raw[1], upper=True))
+        if person is not None:
             person.details.setdefault(key, []).append((n, values))
+        elif not all(is_blank(v) for v in values):
+            notices.append(_unmatched(layout.name, n, _key(raw[0]), _key(raw[1], upper=True)))
 
 
 def _unmatched(sheet: str, row: int, employee_no: str, id_number: str) -> Notice:
@@ -312,7 +389,7 @@ def assemble(item: Item, layouts: dict[str, Layout]) -> Assembled:
     """One applicant dict with its cell map and conversion problems. Never raises for bad data."""
     if isinstance(item, FilePerson):
         return _assemble_file(item)
-    out = Assembled(item.source, {"format": FORMAT_ID}, {}, list(item.problems))
+    out = Assembled(item.source, {"format": FORMAT_ID}, CellMap(), list(item.problems))
     persons = layouts[PERSONS.key]
     _fill_person(out, persons, item.row)
     out.doc.setdefault("social_insurance", [])  # required by the model; none means none was paid
@@ -361,16 +438,66 @@ def _is_key(column: Column) -> bool:
 
 
 def _fill_list(out: Assembled, layout: Layout, rows: list[tuple[int, Row]]) -> None:
+    # The hot loop of a big batch (a million month rows): plain dict stores, no path strings.
     list_path = layout.sheet.list_path or layout.sheet.key
-    out.cells.setdefault(list_path, layout.name)
+    columns = [(i, c) for i, c in layout.columns if not _is_key(c)]
+    cells = out.cells.lists.setdefault(list_path, ListCells(layout.name))
+    cells.letters = {c.field: get_column_letter(i + 1) for i, c in columns}
     items: list[Any] = out.doc.setdefault(list_path, [])
+    mergeable = list_path in MERGEABLE
     for n, values in rows:
-        base = f"{list_path}[{len(items)}]"
-        items.append({})
-        out.cells[base] = f"{layout.name}!{n}"
-        for i, column in layout.columns:
-            if not _is_key(column):
-                _put(out, f"{base}.{column.field}", column, _cell(values, i), _ref(layout, i, n))
+        item, clean = _convert_row(out, layout, columns, list_path, len(items), n, values)
+        if mergeable and clean and items and _merge(items[-1], item, cells.rows[-1], n):
+            continue
+        items.append(item)
+        cells.rows.append([n, n] if clean else [n, -n])  # -n: never merge into a row with a problem
+    for span in cells.rows:
+        span[1] = abs(span[1])
+
+
+# Month lists whose adjacent rows with equal values become one range row: identical to the
+# judge (formats.md: a range row stands for every month in it), and a payroll export's 48 rows
+# at one base shrink to a few, which halves the judging time of a big batch.
+MERGEABLE = ("social_insurance", "income_tax")
+
+
+def _convert_row(out: Assembled, layout: Layout, columns: list[tuple[int, Column]], list_path: str,
+                 index: int, n: int, values: Row) -> tuple[dict[str, Any], bool]:
+    item: dict[str, Any] = {}
+    clean = True
+    for i, column in columns:
+        value = values[i] if i < len(values) else None
+        if value is None or value == "" or is_blank(value):
+            continue
+        try:
+            item[column.field] = convert(value, column)
+        except CellError as exc:
+            out.problems.append(Problem(f"{list_path}[{index}].{column.field}", _ref(layout, i, n), str(exc)))
+            item[column.field] = as_text(value)
+            clean = False
+    return item, clean
+
+
+def _merge(prev: dict[str, Any], item: dict[str, Any], span: list[int], n: int) -> bool:
+    """Extends prev (sheet rows span) by item when it is the next sheet row and the next month."""
+    if span[1] != n - 1 or prev.keys() != item.keys():
+        return False
+    month, prev_month = item.get("month"), prev.get("month")
+    if not isinstance(month, str) or not isinstance(prev_month, str):
+        return False
+    if any(prev[k] != v for k, v in item.items() if k != "month"):
+        return False
+    first, _, last = prev_month.partition("..")
+    start, _, end = month.partition("..")
+    if _month_number(start) != _month_number(last or first) + 1:
+        return False
+    prev["month"] = f"{first}..{end or start}"
+    span[1] = n
+    return True
+
+
+def _month_number(text: str) -> int:
+    return int(text[:4]) * 12 + int(text[5:7]) if len(text) == 7 else -2
 
 
 def _fill_family(out: Assembled, layout: Layout, rows: list[tuple[int, Row]]) -> None:
@@ -419,7 +546,7 @@ def _fill_member(out: Assembled, layout: Layout, n: int, values: Row, relation: 
 
 
 def _assemble_file(item: FilePerson) -> Assembled:
-    out = Assembled(item.source, None, {"": item.source}, [])
+    out = Assembled(item.source, None, CellMap({"": item.source}), [])
     try:
         text = Path(item.path).read_text(encoding="utf-8-sig")
         doc = json.loads(text) if item.path.lower().endswith(".json") else yaml.safe_load(text)

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from jifen_check.batch.columns import sheet_by_name
 
-Row = tuple[object, ...]
+Row = Sequence[object]  # a tuple (openpyxl, CSV) or a list (calamine)
 
 
 @dataclass(frozen=True)
@@ -78,13 +78,15 @@ def _calamine_table(wb: object, name: str) -> Table:
     if start is None:
         return Table(name, iter(()))
     first_row, first_col = start
-    pad = ("",) * first_col  # calamine starts at the used area; cell letters must start at A
-    rows = (pad + tuple(r) for r in sheet.iter_rows())
-    return Table(name, _numbered(rows, first_row + 1))
+    rows = sheet.iter_rows()
+    if first_col:  # calamine starts at the used area; cell letters must start at A
+        pad = [""] * first_col
+        rows = (pad + r for r in rows)
+    return Table(name, enumerate(rows, start=first_row + 1))
 
 
 def _numbered(rows: Iterator[Row], first: int) -> Iterator[tuple[int, Row]]:
-    return ((n, tuple(r)) for n, r in enumerate(rows, start=first))
+    return enumerate(rows, start=first)
 
 
 @contextmanager
