@@ -30,7 +30,7 @@ from pathlib import Path
 
 from jifen_check import rulebook
 from jifen_check.batch.cellrefs import annotate
-from jifen_check.batch.readers import FilePerson, Item, Layout, assemble
+from jifen_check.batch.readers import FilePerson, Item, Layout, SheetPerson, assemble
 from jifen_check.batch.summary import RowSummary, summarise
 from jifen_check.judge import judge
 from jifen_check.result import ApplicantRef, Finding, Result, RulesetRef
@@ -181,7 +181,9 @@ def run_items(
     work = list(zip(items, names, strict=True))
     jobs = max(1, jobs or os.cpu_count() or 1)
     if jobs == 1 or len(work) <= 1:
-        yield from (process_item(item, layouts, options, name) for item, name in work)
+        for item, name in work:
+            yield process_item(item, layouts, options, name)
+            _release(item)
         return
     yield from _Pool(layouts, options, jobs, start_method or default_start_method()).run(work)
 
@@ -221,11 +223,14 @@ class _Pool:
 
     def _collect(self, future: Future[list[Outcome]], chunk: list[tuple[Item, str | None]]) -> list[Outcome]:
         try:
-            return future.result()
+            outcomes = future.result()
         except BrokenProcessPool:
             # A worker died (not an exception: those are caught inside). Retry alone to find who.
             self._restart()
-            return [self._retry_alone(item, name) for item, name in chunk]
+            outcomes = [self._retry_alone(item, name) for item, name in chunk]
+        for item, _ in chunk:
+            _release(item)
+        return outcomes
 
     def _retry_alone(self, item: Item, name: str | None) -> Outcome:
         try:
@@ -240,6 +245,12 @@ class _Pool:
     def _restart(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
         self.executor = self._new_executor()
+
+
+def _release(item: Item) -> None:
+    """Drops a judged applicant's raw rows: the parent's memory shrinks as results stream out."""
+    if isinstance(item, SheetPerson):
+        item.details = {}
 
 
 def _chunk_size(n: int, jobs: int, pdf: bool) -> int:

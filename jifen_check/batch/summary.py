@@ -20,7 +20,7 @@ EXPLAINING = {
     "invalid_input": ("error", "blocker"),
     "eligible": (),
 }
-SHORT_TEXT = 40
+SHORT_TEXT = 60
 SOON_MONTHS = 6
 
 
@@ -48,7 +48,8 @@ class RowSummary:
 
 
 def _short(finding: Finding) -> str:
-    text = finding.title or finding.message
+    # A data error's message names the cell (社保!D14: …): that is what HR needs to see.
+    text = finding.message if finding.severity == "error" else (finding.title or finding.message)
     return text if len(text) <= SHORT_TEXT else text[: SHORT_TEXT - 1] + "…"
 
 
