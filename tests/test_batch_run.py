@@ -56,9 +56,10 @@ def test_n_in_n_out_in_order_with_cells_named(broken_book: Path, tmp_path: Path)
     assert not list((tmp_path / "out").glob("*.part"))
 
 
-def test_parallel_run_matches_serial(broken_book: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("start_method", [None, "spawn"])  # None: the default, forkserver on Linux
+def test_parallel_run_matches_serial(broken_book: Path, tmp_path: Path, start_method: str | None) -> None:
     _, serial = run(broken_book, tmp_path / "a")
-    _, parallel = run(broken_book, tmp_path / "b", jobs=2)
+    _, parallel = run(broken_book, tmp_path / "b", jobs=2, start_method=start_method)
     assert parallel == serial
 
 

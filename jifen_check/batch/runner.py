@@ -36,6 +36,7 @@ from jifen_check.judge import judge
 from jifen_check.result import ApplicantRef, Finding, Result, RulesetRef
 
 CHECKLIST_DIR = "checklists"
+SERIAL_BELOW = 100  # applicants; judging takes ~3 ms each, starting the pool about a second
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 MAX_NAME = 80
 
@@ -179,6 +180,8 @@ def run_items(
     """Outcomes in input order, one per item, computed by `jobs` worker processes."""
     names: list[str | None] = list(pdf_names(items)) if options.pdf else [None] * len(items)
     work = list(zip(items, names, strict=True))
+    if jobs is None and not options.pdf and len(work) < SERIAL_BELOW:
+        jobs = 1  # starting worker processes would take longer than judging a few applicants
     jobs = max(1, jobs or os.cpu_count() or 1)
     if jobs == 1 or len(work) <= 1:
         for item, name in work:
