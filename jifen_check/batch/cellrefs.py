@@ -80,8 +80,9 @@ def _with_cells(finding: Finding, cells: CellMap) -> Finding:
         refs = [cells[""]] if cells.get("") else []
     prefix = "、".join(refs[:3]) + ("等" if len(refs) > 3 else "")
     message = finding.message
-    for path in finding.evidence[:1]:
-        message = message.removeprefix(f"{path}: ")  # the judge's own path prefix: the cell replaces it
+    if "!" in prefix:  # a sheet cell replaces the judge's own path prefix; a file name does not
+        for path in finding.evidence[:1]:
+            message = message.removeprefix(f"{path}: ")
     message = f"{prefix}: {message}" if prefix else message
     return finding.model_copy(update={"evidence": evidence, "message": message})
 

@@ -39,6 +39,9 @@ GUIDE_INTRO = (
     "社保应包含申请当月；个税到申请月的上一个月。外地社保表填在其他城市缴纳社保的时段。",
     "第 2 行是示例申请人（示例001），可直接运行查看效果；正式使用前请删除或改写这些示例行。",
     "明细行的工号在「人员」表中找不到时，该行不会使用，并在结果 summary.xlsx 的「未匹配行」表中列出。",
+    "也可以用 CSV 文件夹代替工作簿：每表一个文件，文件名为表名（人员.csv、社保.csv…）或英文名"
+    "（persons.csv、social_insurance.csv、income_tax.csv、other_social_insurance.csv、education.csv、"
+    "qualifications.csv、family.csv），UTF-8 或 GBK 编码，首行为表头。",
 )
 
 
