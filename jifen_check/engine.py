@@ -83,6 +83,7 @@ class Ledger:
     verdicts: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     block_seq: itertools.count = field(default_factory=itertools.count)
+    rule_order: list[str] = field(default_factory=list)  # lines are listed in ruleset order
 
     def context(self, fact: dict[str, Any]) -> dict[str, Any]:
         ctx = dict(self.obs.details)
@@ -232,6 +233,7 @@ class Engine:
         self._rulesets: dict[dt.date, str] = {}
         self._ledgers: dict[str, Ledger] = {}
         self._sids = itertools.count(1)
+        self._order = list(book.rules)
 
     def ruleset_for(self, as_of: dt.date) -> tuple[str, dict[str, Any]]:
         version = self.book.parameters_as_of(as_of)
@@ -246,7 +248,7 @@ class Engine:
     def run(self, obs: Observation) -> Ledger:
         name, params = self.ruleset_for(obs.as_of)
         sid = str(next(self._sids))
-        ledger = Ledger(obs, params)
+        ledger = Ledger(obs, params, rule_order=self._order)
         self._ledgers[sid] = ledger
         created = False
         stages = [{"sid": sid, "t": "stage", "name": stage} for stage in self.book.header.stages]
@@ -373,35 +375,47 @@ class Effects:
 
 
 def choose_best(ledger: Ledger, rules: list[str], chooser: str) -> None:
-    """Settles the lines: the best candidate per rule, then only the best of `rules` counts.
+    """Settles the lines: of all candidates for `rules` (each degree, each title), one counts.
 
-    Ranking: a line that counts beats one at risk, which beats one not counted; then points.
-    (So a counted 本科 90 is preferred to an at-risk title 100: the safe choice for the applicant.)
+    The choice is what a consultant would file: the option that gives the best verdict (passing on
+    counted points, else passing with at-risk points, else neither), then a counted line over an
+    at-risk one, then more points. So a counted 本科 90 is preferred to an at-risk title 100 when
+    90 already passes, but the title is claimed when only it can reach the pass mark.
+    Every other rule keeps its best candidate (counted, then at risk, then not counted; then points).
     """
+    others = [c for c in ledger.candidates.values() if c.rule not in rules]
+    counted = sum(c.points for c in others if c.status == "counted")
+    risk = sum(c.points for c in others if c.status == "at_risk")
+    mark = ledger.params["pass_mark"]
+
+    def outcome(c: LineCandidate) -> tuple[int, int, int]:
+        total = counted + (c.points if c.status == "counted" else 0)
+        reach = counted + risk + c.points
+        return (2 if total >= mark else 1 if reach >= mark else 0), STATUS_RANK[c.status], c.points
+
+    pool = [c for c in ledger.candidates.values() if c.rule in rules and c.points > 0 and c.status != "not_counted"]
+    winner = max(pool, key=outcome) if pool else None
     best: dict[str, LineCandidate] = {}
     for cand in ledger.candidates.values():
         cur = best.get(cand.rule)
-        if cur is None or _rank(cand) > _rank(cur):
-            if cur is not None and cur.points > cand.points and cur.status != "counted":
-                cand.detail += f"；另有 {cur.points} 分的认定因 {'、'.join(cur.reasons)} 未计"
+        if cur is None or cand is winner or (cur is not winner and _rank(cand) > _rank(cur)):
             best[cand.rule] = cand
-        elif cand.points > cur.points and cand.status != "counted":
-            cur.detail += f"；另有 {cand.points} 分的认定因 {'、'.join(cand.reasons)} 未计"
-    contenders = [best[r] for r in rules if r in best and best[r].points > 0 and best[r].status != "not_counted"]
-    if len(contenders) > 1:
-        winner = max(contenders, key=_rank)
-        for loser in contenders:
-            if loser is not winner:
-                loser.status, loser.reasons = "not_counted", [chooser]
-                loser.detail = (loser.detail + "；" if loser.detail else "") + f"学历与职称不叠加，按 {winner.rule} 计"
-    ledger.lines = {r: best[r] for r in sorted(best, key=_line_order)}
+    for rule, line in best.items():
+        _note_passed_over(ledger, line)
+        if winner is not None and rule in rules and line is not winner and line.status != "not_counted" and line.points:
+            line.status, line.reasons = "not_counted", [chooser]
+            line.detail = (line.detail + "；" if line.detail else "") + f"学历与职称不叠加，按 {winner.rule} 计"
+    ledger.lines = {r: best[r] for r in sorted(best, key=ledger.rule_order.index)}
+
+
+def _note_passed_over(ledger: Ledger, line: LineCandidate) -> None:
+    """Names the higher claims of the same indicator that were not counted, and why."""
+    for cand in ledger.candidates.values():
+        if cand.rule == line.rule and cand is not line and cand.points > line.points and cand.reasons:
+            line.detail += f"；另有 {cand.points} 分的认定因 {'、'.join(cand.reasons)} 未计"
 
 
 def _rank(c: LineCandidate) -> tuple[int, int]:
     return STATUS_RANK[c.status], c.points
 
-
-def _line_order(rule_id: str) -> tuple[int, str]:
-    prefix = rule_id.split("-")[0]
-    return {"PTS": 0, "BON": 1, "DED": 2}.get(prefix, 3), rule_id
 
