@@ -22,7 +22,7 @@ import re
 import signal
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -263,5 +263,3 @@ def _chunk_size(n: int, jobs: int, pdf: bool) -> int:
         return 1
     return max(1, min(50, n // (jobs * 8)))
 
-
-ProgressFn = Callable[[Outcome], None]
