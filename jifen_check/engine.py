@@ -27,10 +27,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import time
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
+import durable.engine
+import orjson
 from durable.engine import Host
 
 from jifen_check.facts import Observation
@@ -42,6 +45,23 @@ LINE_KINDS = ("points", "bonus", "deduction")
 
 class EngineError(RuntimeError):
     """The rule engine failed on one applicant (an action raised, or a result went missing)."""
+
+
+class _OrjsonCodec:
+    """durable.engine passes every fact, state update and action message through `json`
+    (dumps with ensure_ascii=False, loads of str); orjson does the same ~5x faster."""
+
+    @staticmethod
+    def dumps(obj: Any, ensure_ascii: bool = False, **_: Any) -> str:
+        return orjson.dumps(obj).decode()
+
+    loads = staticmethod(orjson.loads)
+
+
+# durable.engine reads the clock through datetime on every action (only to time out actions
+# after 10 s); time.time gives the same seconds far cheaper.
+durable.engine.json = _OrjsonCodec  # type: ignore[assignment]
+durable.engine._unix_now = time.time
 
 
 class _QuietHost(Host):

@@ -245,7 +245,8 @@ class Measurer:
         if payer and withholder and payer != withholder:
             return False
         if self.in_contract(mi):
-            return all(u is None or u == self.contract_uscc for u in (payer, withholder))
+            unit = self.contract_uscc
+            return (payer is None or payer == unit) and (withholder is None or withholder == unit)
         return True
 
     def tax_matches(self, mi: int, base: float) -> bool:
@@ -323,7 +324,7 @@ class Measurer:
                 provisional.append(m)
         double = {m for m in usable if m in self.others}
         points, counts = self._band_points(bands, usable, am)
-        safe, _ = self._band_points(bands, {m: r for m, r in usable.items() if m not in double}, am)
+        safe = self._band_points(bands, {m: r for m, r in usable.items() if m not in double}, am)[0] if double else points
         inconsistent_app = not self.consistent(am) and am in self.si
         self.set(si_base_points=points, si_base_points_safe=safe, tax_mismatch_count=len(excluded["tax"]),
                  inconsistent_count=len(excluded["inconsistent"]), inconsistent_app_month=inconsistent_app,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -202,15 +203,9 @@ class Checker:
         self.tax_rows(app_month)
 
     def base_range(self, path: str, base: float, first: int, last: int, wages: Any) -> None:
-        for m in (first, last):
-            if not wages.covers(m):
-                continue
-            floor, ceiling = wages.bounds(m)
-            if not floor <= base <= ceiling + 0.5:
-                self.add("DATA-SI-MONTH", f"{path}.base",
-                         f"{mo.fmt(m)} 基数 {base:g} 不在当年上下限 {floor}–{ceiling:.0f} 之间（如属特殊情况可忽略）",
-                         "warning")
-                return
+        outside = _outside_bounds(wages, base, first, last)
+        if outside:
+            self.add("DATA-SI-MONTH", f"{path}.base", outside, "warning")
 
     def tax_rows(self, app_month: int) -> None:
         seen: dict[int, int] = {}
@@ -252,6 +247,18 @@ class Checker:
                 self.add("DATA-DATES", f"other_social_insurance[{i}].to", f"结束 {row.to} 早于开始 {row.from_}")
             if mo.spec_bounds(row.to)[1] > app_month:
                 self.add("DATA-DATES", f"other_social_insurance[{i}].to", f"{row.to} 晚于申请月 {mo.fmt(app_month)}")
+
+
+@lru_cache(maxsize=1 << 14)  # the same (base, months) pairs recur across a batch
+def _outside_bounds(wages: Any, base: float, first: int, last: int) -> str | None:
+    """The message for a base outside that year's floor and ceiling (checked at both ends), or None."""
+    for m in (first, last):
+        if not wages.covers(m):
+            continue
+        floor, ceiling = wages.bounds(m)
+        if not floor <= base <= ceiling + 0.5:
+            return f"{mo.fmt(m)} 基数 {base:g} 不在当年上下限 {floor}–{ceiling:.0f} 之间（如属特殊情况可忽略）"
+    return None
 
 
 def in_force(as_of: dt.date, book: Rulebook) -> list[Problem]:
