@@ -201,6 +201,7 @@ class Parameter:
 # ---------------------------------------------------------------- rules
 
 FactType = Literal["profile", "degree", "qual", "block", "total"]
+KIND_ORDER = ["data", "gate", "veto", "points", "bonus", "deduction", "pitfall", "aggregate", "verdict"]
 
 
 class Pattern(Strict):
@@ -395,7 +396,8 @@ def _load_rules(folder: Path, stages: list[str]) -> dict[str, Rule]:
             rules[rule.id] = rule
     if not rules:
         raise RulesetError(f"{folder}: no rules")
-    return rules
+    # One canonical order, whatever the file names: results list lines and findings in it.
+    return dict(sorted(rules.items(), key=lambda kv: KIND_ORDER.index(kv[1].kind)))
 
 
 @cache
