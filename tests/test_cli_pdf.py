@@ -82,3 +82,11 @@ def test_married_sample_brings_marriage_papers_single_does_not(tmp_path: Path) -
     single = json.loads(run_cli("check", str(ROOT / "samples/01-bachelor-degree.yaml"), "--format", "json").stdout)
     assert {"DOC-MARRIAGE", "DOC-SPOUSE-HUKOU"} <= {d["id"] for d in married["checklist"]}
     assert "DOC-MARRIAGE" not in {d["id"] for d in single["checklist"]}
+
+
+def test_pdf_is_readable_by_colleagues(tmp_path: Path) -> None:
+    """Written with the usual umask permissions, not mkstemp's 0600 (a shared HR drive)."""
+    out = tmp_path / "p.pdf"
+    run_cli("checklist", str(case_file(tmp_path, "classic-bachelor-120")), "-o", str(out))
+    assert out.stat().st_mode & 0o044 == 0o044
+    assert not list(tmp_path.glob(".*.tmp*")), "no temporary file left behind"

@@ -20,7 +20,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from jifen_check.batch.atomic import atomic_path
+from jifen_check.atomic import atomic_path
 from jifen_check.batch.readers import Notice
 from jifen_check.batch.summary import VERDICTS, RowSummary, Tally
 from jifen_check.result import VERDICT_ZH

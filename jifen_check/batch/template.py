@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jifen_check.batch.atomic import atomic_path
+from jifen_check.atomic import atomic_path
 from jifen_check.batch.columns import GUIDE_SHEET, OPTIONS_SHEET, SHEETS, Column, Sheet, option_label
 
 # Sheets that carry the example applicant; the others' examples appear only in 填写说明,

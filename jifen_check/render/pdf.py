@@ -11,8 +11,6 @@ import datetime as dt
 import functools
 import hashlib
 import mimetypes
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from jifen_check.atomic import write_bytes_atomic
 from jifen_check.render.fonts import ensure_cjk_font
 from jifen_check.result import SEVERITY_ZH, STATUS_ZH, VERDICT_ZH, Finding, Result
 
@@ -112,19 +111,6 @@ def _css(name: str) -> CSS:
                url_fetcher=URL_FETCHER, font_config=FONT_CONFIG)
 
 
-def _write_atomically(data: bytes, out_path: Path) -> None:
-    # A reader (or a crash) never sees half a PDF: write beside the target, then rename over it.
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out_path.parent, prefix=f".{out_path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def html_to_pdf(html: str, *, created: dt.date, stylesheets: Sequence[str] = ()) -> bytes:
     """PDF bytes for an HTML string; identical input gives identical bytes."""
     ensure_cjk_font()
@@ -151,7 +137,7 @@ def render_pdf(
     """
     sheets = default_stylesheets(template_name) if stylesheets is None else stylesheets
     html = render_html(template_name, {"inline_css": None, **context})
-    _write_atomically(html_to_pdf(html, created=created, stylesheets=sheets), Path(out_path))
+    write_bytes_atomic(Path(out_path), html_to_pdf(html, created=created, stylesheets=sheets))
 
 
 # ── the checklist ────────────────────────────────────────────────────────────────────────────
