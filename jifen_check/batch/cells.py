@@ -8,6 +8,7 @@ either returns the applicant value or raises CellError with a message naming wha
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 
@@ -141,10 +142,26 @@ def _one_month(text: str, column: Column) -> str:
 def _month(value: object, column: Column) -> str:
     if isinstance(value, dt.date):  # datetime is a date too
         return f"{value.year:04d}-{value.month:02d}"
-    parts = as_text(value).split("..")
+    text = as_text(value)
+    month = _month_text(text)
+    if month is not None:
+        return month
+    parts = text.split("..")
     if len(parts) > 2:
-        raise CellError(f"{column.header}无法识别：{as_text(value)!r}，区间应写成 YYYY-MM..YYYY-MM")
-    return "..".join(_one_month(p, column) for p in parts)
+        raise CellError(f"{column.header}无法识别：{text!r}，区间应写成 YYYY-MM..YYYY-MM")
+    return "..".join(_one_month(p, column) for p in parts)  # raises for the part that is wrong
+
+
+@functools.lru_cache(maxsize=1 << 14)  # a million month cells hold a few hundred distinct texts
+def _month_text(text: str) -> str | None:
+    """`YYYY-MM` or a range, normalised; None when it cannot be read (the caller says why)."""
+    parts = text.split("..")
+    if len(parts) > 2:
+        return None
+    months = [parse_date_text(p) for p in parts]
+    if any(m is None for m in months):
+        return None
+    return "..".join(m[:7] for m in months if m is not None)
 
 
 def _date_list(value: object, column: Column) -> list[str]:
