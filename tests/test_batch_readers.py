@@ -114,6 +114,21 @@ def test_unmatched_detail_rows_are_reported_not_dropped(tmp_path: Path) -> None:
     assert "E999" in unmatched[0].message and unmatched[0].employee_no == "E999"
 
 
+def test_detail_rows_wait_on_disk_until_their_person_is_judged(tmp_path: Path) -> None:
+    """Memory stays flat as the list grows: the parent holds no month rows after reading."""
+    batch = read_input(write_workbook(tmp_path / "m.xlsx", staff(3)))
+    try:
+        assert batch.store is not None
+        assert all(not p.details for p in batch.items)  # spilled, not held
+        loaded = batch.load(batch.items[1])
+        assert loaded.details["social_insurance"] and all(isinstance(n, int) for n, _ in loaded.details["social_insurance"])
+        scratch = Path(batch.store._dir.name)
+        assert scratch.exists()
+    finally:
+        batch.close()
+    assert not scratch.exists(), "the scratch database is removed"
+
+
 def test_join_by_id_number_when_no_employee_number(tmp_path: Path) -> None:
     sheets = staff(2)
     sheets["社保"] = [{"身份证号": id_number(2), "月份": "2026-11", "缴费基数": 9000}]

@@ -106,7 +106,8 @@ def run_batch(
     report = BatchReport(out, Tally(), batch.notices)
     workbook = SummaryWorkbook(out / SUMMARY_XLSX)
     try:
-        for outcome in run_items(batch.items, batch.layouts, options, jobs=jobs, start_method=start_method):
+        for outcome in run_items(batch.items, batch.layouts, options, jobs=jobs, start_method=start_method,
+                                 load=batch.load):
             results.write(outcome.line)
             workbook.add(outcome.row)
             report.tally.add(outcome.row)
@@ -124,6 +125,8 @@ def run_batch(
         log.discard()
         workbook.discard()
         raise
+    finally:
+        batch.close()
     return report
 
 

@@ -22,7 +22,7 @@ import re
 import signal
 import traceback
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -176,8 +176,12 @@ def run_items(
     *,
     jobs: int | None = None,
     start_method: str | None = None,
+    load: Callable[[Item], Item] = lambda item: item,
 ) -> Iterator[Outcome]:
-    """Outcomes in input order, one per item, computed by `jobs` worker processes."""
+    """Outcomes in input order, one per item, computed by `jobs` worker processes.
+
+    `load` gives an item its detail rows just before it is judged (BatchInput.load).
+    """
     names: list[str | None] = list(pdf_names(items)) if options.pdf else [None] * len(items)
     work = list(zip(items, names, strict=True))
     if jobs is None and not options.pdf and len(work) < SERIAL_BELOW:
@@ -185,17 +189,18 @@ def run_items(
     jobs = max(1, jobs or os.cpu_count() or 1)
     if jobs == 1 or len(work) <= 1:
         for item, name in work:
-            yield process_item(item, layouts, options, name)
+            yield process_item(load(item), layouts, options, name)
             _release(item)
         return
-    yield from _Pool(layouts, options, jobs, start_method or default_start_method()).run(work)
+    yield from _Pool(layouts, options, jobs, start_method or default_start_method(), load).run(work)
 
 
 class _Pool:
     """A process pool with an ordered, bounded window of chunks and recovery from dead workers."""
 
-    def __init__(self, layouts: dict[str, Layout], options: Options, jobs: int, start_method: str) -> None:
-        self.layouts, self.options, self.jobs = layouts, options, jobs
+    def __init__(self, layouts: dict[str, Layout], options: Options, jobs: int, start_method: str,
+                 load: Callable[[Item], Item]) -> None:
+        self.layouts, self.options, self.jobs, self.load = layouts, options, jobs, load
         self.context = multiprocessing.get_context(start_method)
         self.executor = self._new_executor()
 
@@ -218,6 +223,8 @@ class _Pool:
             self.executor.shutdown(wait=not pending, cancel_futures=True)
 
     def _submit(self, chunk: list[tuple[Item, str | None]]) -> Future[list[Outcome]]:
+        for item, _ in chunk:
+            self.load(item)
         try:
             return self.executor.submit(_work, chunk)
         except BrokenProcessPool:
