@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -153,6 +155,10 @@ def test_pdfs_and_summary_pdf(tmp_path: Path) -> None:
     assert results[1]["verdict"] == "not_eligible" and results[1]["earliest_eligible"]
     assert "6 个月内可达到申请条件的人员（1 人）" in text
     assert b"<rect" not in (out / "summary.pdf").read_bytes()  # drawn as vector graphics, not left as markup
+    if shutil.which("pdffonts"):  # chart labels too: no fallback font (SVG text ignores the page CSS)
+        fonts = subprocess.run(["pdffonts", str(out / "summary.pdf")], capture_output=True, text=True).stdout
+        names = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
+        assert names and all(n.startswith("Noto-Sans-CJK-SC") for n in names), names
 
 
 def test_interrupt_leaves_no_partial_files(broken_book: Path, tmp_path: Path) -> None:
