@@ -248,6 +248,13 @@ def load_catalogue(path: Path = DEFAULT_CATALOGUE) -> Catalogue:
     return _load_cached(Path(path).resolve())
 
 
+@functools.lru_cache(maxsize=8)  # per applicant this ran resolve() (5 lstat calls) and a sort
+def _printed_order(path: Path) -> tuple[DocumentSpec, ...]:
+    """The catalogue's documents in printed order: group, then `order`."""
+    docs = load_catalogue(path).documents
+    return tuple(sorted(docs, key=lambda d: (GROUPS.index(d.group), d.order)))
+
+
 @functools.lru_cache(maxsize=8)
 def _load_cached(path: Path) -> Catalogue:
     try:
@@ -455,5 +462,4 @@ def build_checklist(
         counted_education=_counted_education(applicant, lines),
         counted_qualification=_counted_qualification(applicant, lines),
     )
-    docs = sorted(load_catalogue(catalogue).documents, key=lambda d: (GROUPS.index(d.group), d.order))
-    return [item for doc in docs for item in _items_for(doc, ctx)]
+    return [item for doc in _printed_order(catalogue) for item in _items_for(doc, ctx)]
