@@ -517,7 +517,15 @@ class Measurer:
         if self._work_city_covers(e.study_city, first, last):
             return "c", f"在工作地{e.study_city}学习，学习期间缴纳当地社保"
         where = f"学习地{e.study_city}（{study_prov or '省份未知'}），户籍地{hukou or '未填'}"
-        return "fail", f"{where}，学习期间社保不在学习地"
+        paid = self._si_cities(first, last)
+        return "fail", f"{where}，学习期间社保缴纳地：{'、'.join(paid) if paid else '无记录'}"
+
+    def _si_cities(self, first: int, last: int) -> list[str]:
+        """Where social insurance was paid during a study period: Shanghai and other cities."""
+        cities = ["上海"] if any(first <= m <= last for m in self.si) else []
+        for m in range(first, last + 1):
+            cities += [c for c in self.others.get(m, []) if c not in cities]
+        return cities
 
     def _si_outside(self, province: str, first: int, last: int) -> bool:
         if any(first <= m <= last for m in self.si):
