@@ -52,8 +52,9 @@ def max_gain(book: Rulebook, app: Applicant, as_of: dt.date, result: Result, ban
 
     SI years add at most one block per 12 months; a base band needs its month count, which grows
     by at most one a month, and only at the multiple the latest base reaches (projected months
-    repeat it); remote-area years add per year. Age, contracts and permits can only take points
-    away, so they are ignored here. The engine still decides every date that is not skipped.
+    repeat it); remote-area years add per year; a deduction can expire. Age, contracts and permits
+    can only take points away, so they are ignored here. The engine still decides every date that
+    is not skipped.
     """
     p = book.snapshot(as_of)
     years = ahead // 12 + 1
@@ -68,6 +69,8 @@ def max_gain(book: Rulebook, app: Applicant, as_of: dt.date, result: Result, ban
         gain += max(0, max(reachable, default=0) - now)
     if app.bonuses.remote_area is not None:
         gain += p["bonuses"]["remote_area_per_year"] * years
+    # A deduction leaves the total once its record is older than its window (3 or 5 years).
+    gain += sum(-x.points for x in result.score.lines if x.rule.startswith("DED-") and x.points < 0)
     return gain
 
 

@@ -488,7 +488,8 @@ class Measurer:
         return 0
 
     def _degree(self, i: int, e: Education) -> tuple[dict[str, Any], dict[str, Any]]:
-        verifiable = e.chsi_verifiable and (not e.foreign or e.cscse_certified)
+        # A foreign degree is verified by the 留服 certificate; 学信网 holds only domestic ones.
+        verifiable = e.cscse_certified if e.foreign else e.chsi_verifiable
         three, why = self._three_places(e)
         fact = {"t": "degree", "idx": i, "level": e.level, "mode": e.mode, "full_time": e.mode == "full_time",
                 "tier_points": self._tier(e), "verifiable": verifiable, "foreign": e.foreign,

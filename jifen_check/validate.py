@@ -68,9 +68,9 @@ def rule_for_path(path: str) -> str:
         return "DATA-ID-NUMBER"
     if "uscc" in path:
         return "DATA-USCC"
-    if path.startswith("social_insurance"):
-        return "DATA-SI-MONTH"
     last = path.rsplit(".", 1)[-1]
+    if path.startswith("social_insurance") and last != "month":
+        return "DATA-SI-MONTH"
     if last in {"as_of", "start", "end", "month", "from", "to", "valid_until", "issued_or_renewed_on",
                 "obtained_on", "awarded_on", "marriage_date", "birth_date"} or "[" in last and path.startswith("records"):
         return "DATA-DATES"

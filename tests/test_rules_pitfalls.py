@@ -608,9 +608,15 @@ def test_PIT_PERMIT_EXPIRING_within_60_days():
     assert r.verdict == "eligible"
 
 
-def test_PIT_PERMIT_EXPIRING_not_at_60_days():
-    """PIT-PERMIT-EXPIRING: valid until 2027-01-17, 60 days ahead: no warning."""
+def test_PIT_PERMIT_EXPIRING_at_exactly_60_days():
+    """PIT-PERMIT-EXPIRING: valid until 2027-01-17, 60 days ahead: "within 60 days" includes it."""
     r = run(with_path(base_applicant(), "residence_permit.valid_until", "2027-01-17"))
+    assert finding(r, "PIT-PERMIT-EXPIRING").severity == "warning"
+
+
+def test_PIT_PERMIT_EXPIRING_not_at_61_days():
+    """PIT-PERMIT-EXPIRING: valid until 2027-01-18, 61 days ahead: no warning."""
+    r = run(with_path(base_applicant(), "residence_permit.valid_until", "2027-01-18"))
     assert findings(r, "PIT-PERMIT-EXPIRING") == []
 
 

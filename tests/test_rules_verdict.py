@@ -127,13 +127,24 @@ def test_PIT_NEAR_THRESHOLD_fires_at_129():
     assert "9 分" in finding(r, "PIT-NEAR-THRESHOLD").message
 
 
-def test_PIT_NEAR_THRESHOLD_does_not_fire_at_130():
-    """PIT-NEAR-THRESHOLD: 30 + 90 + 6 (24 months at 9000) + 4 (Shanghai-hukou spouse, 1 year) = 130."""
+def test_PIT_NEAR_THRESHOLD_fires_at_130():
+    """PIT-NEAR-THRESHOLD: "within 10 points" of 120 includes 130.
+    30 + 90 + 6 (24 months at 9000) + 4 (Shanghai-hukou spouse, 1 year) = 130."""
     doc = base_applicant(social_insurance=[si_row("2024-12..2026-11", base=9000)],
                          family={"marital_status": "married", "marriage_date": "2025-11-01",
                                  "spouse": {"shanghai_hukou": True}})
     r = run(doc)
     assert r.score.total == 130
+    assert finding(r, "PIT-NEAR-THRESHOLD").severity == "warning"
+
+
+def test_PIT_NEAR_THRESHOLD_does_not_fire_at_134():
+    """PIT-NEAR-THRESHOLD: 30 + 90 + 6 + 8 (Shanghai-hukou spouse, 2 years) = 134, 14 above: no warning."""
+    doc = base_applicant(social_insurance=[si_row("2024-12..2026-11", base=9000)],
+                         family={"marital_status": "married", "marriage_date": "2024-11-01",
+                                 "spouse": {"shanghai_hukou": True}})
+    r = run(doc)
+    assert r.score.total == 134
     assert findings(r, "PIT-NEAR-THRESHOLD") == []
 
 
