@@ -205,7 +205,7 @@ class Measurer:
             ready = workdays.first_usable_date(rp.issued_or_renewed_on, n)
             self.set(sync_known=True, sync_ok=self.as_of >= ready)
             self.note(permit_issued=rp.issued_or_renewed_on.isoformat(), sync_date=ready.isoformat(),
-                      sync_calendar=("含法定节假日调休" if workdays.calendar_covers(ready)
+                      sync_calendar=("按法定节假日及调休安排计算" if workdays.calendar_covers(ready)
                                      else "该年节假日安排未收录，按周一至周五计算"))
         else:
             self.set(sync_known=False)

@@ -8,12 +8,14 @@ Counting convention (the whole module uses it):
 - The issue/renewal day itself never counts: counting starts the day after.
 - `add_working_days(issued, n)` is the n-th working day strictly after `issued`. At the end of
   that day n full working days have passed.
-- `first_usable_date(issued, n)` is the calendar day after that: the first date on which the
-  points account can be created or refreshed. It may fall on a weekend (the system is online).
+- `first_usable_date(issued, n)` is that same day: "at least 3 working days have passed" holds
+  on the 3rd working day after issue (the days strictly after the issue day, up to and including
+  the application day, are counted). It is always a working day, so the date a result names is
+  one on which the window is open.
 
-Example: renewed on Fri 2026-09-18 (plain Mon–Fri would give Mon 21, Tue 22, Wed 23 and a first
-usable date of Thu 2026-09-24). 2026 has a make-up working day on Sun 2026-09-20, so the three
-working days are Sun 20, Mon 21, Tue 22 and the first usable date is Wed 2026-09-23.
+Example: renewed on Fri 2026-09-18 (plain Mon–Fri would give Mon 21, Tue 22, Wed 23). 2026 has a
+make-up working day on Sun 2026-09-20, so the three working days are Sun 20, Mon 21, Tue 22 and
+the first usable date is Tue 2026-09-22.
 """
 
 from __future__ import annotations
@@ -55,8 +57,8 @@ def add_working_days(start: dt.date, n: int) -> dt.date:
 
 
 def first_usable_date(issued: dt.date, n: int = 3) -> dt.date:
-    """The day after the n-th working day following `issued`: the first date the account works."""
-    return add_working_days(issued, n) + _ONE_DAY
+    """The n-th working day following `issued`: the first date the account works."""
+    return add_working_days(issued, n)
 
 
 def working_days_between(a: dt.date, b: dt.date) -> int:

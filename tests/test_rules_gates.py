@@ -72,7 +72,7 @@ def test_PRE_PERMIT_VALID_does_not_fire_for_base():
 
 def test_sync_date_counted_by_hand_matches_workdays():
     """PRE-PERMIT-SYNC: renewed Wed 2026-09-30. 10-01..10-07 are holidays; Thu 10-08, Fri 10-09 and
-    Sat 10-10 (调休上班) are the 3 working days, so the first usable date is Sun 2026-10-11."""
+    Sat 10-10 (调休上班) are the 3 working days, so the first usable date is Sat 2026-10-10."""
     renewed = dt.date(2026, 9, 30)
     for d in (dt.date(2026, 10, i) for i in range(1, 8)):
         assert not workdays.is_working_day(d)
@@ -80,27 +80,27 @@ def test_sync_date_counted_by_hand_matches_workdays():
     assert workdays.is_working_day(dt.date(2026, 10, 9))
     assert workdays.is_working_day(dt.date(2026, 10, 10))
     assert workdays.working_days_between(renewed, dt.date(2026, 10, 9)) == 2
-    assert workdays.first_usable_date(renewed, 3) == dt.date(2026, 10, 11)
+    assert workdays.first_usable_date(renewed, 3) == dt.date(2026, 10, 10)
 
 
 def test_PRE_PERMIT_SYNC_fires_two_working_days_after_renewal():
     """PRE-PERMIT-SYNC: as of 2026-10-09 only 2 working days have passed since the 2026-09-30
-    renewal: blocker for today, with the first usable date 2026-10-11 as deadline."""
+    renewal: blocker for today, with the first usable date 2026-10-10 as deadline."""
     doc = applicant_on("2026-10-09", renewed_on="2026-09-30")
     r = run(doc)
     f = assert_blocker(r, "PRE-PERMIT-SYNC")
-    assert f.deadline == "2026-10-11"
-    assert "2026-10-11" in f.message and "2026-09-30" in f.message
-    assert "2026-10-11" in f.remedy
+    assert f.deadline == "2026-10-10"
+    assert "2026-10-10" in f.message and "2026-09-30" in f.message
+    assert "2026-10-10" in f.remedy
     assert f.evidence == ["residence_permit.issued_or_renewed_on"]
     assert {x.rule for x in r.blockers()} == {"PRE-PERMIT-SYNC"}
-    assert r.earliest_eligible == "2026-10-11"
+    assert r.earliest_eligible == "2026-10-10"
 
 
-def test_PRE_PERMIT_SYNC_fires_on_the_make_up_working_day():
-    """PRE-PERMIT-SYNC: on Sat 2026-10-10 (a 调休 working day, the 3rd) the wait is not over yet."""
+def test_PRE_PERMIT_SYNC_does_not_fire_on_the_make_up_working_day():
+    """PRE-PERMIT-SYNC: Sat 2026-10-10 (a 调休 working day) is the 3rd working day: the wait is over."""
     r = run(applicant_on("2026-10-10", renewed_on="2026-09-30"))
-    assert assert_blocker(r, "PRE-PERMIT-SYNC").deadline == "2026-10-11"
+    assert findings(r, "PRE-PERMIT-SYNC") == []
 
 
 def test_PRE_PERMIT_SYNC_does_not_fire_on_first_usable_date():
@@ -112,14 +112,14 @@ def test_PRE_PERMIT_SYNC_does_not_fire_on_first_usable_date():
 
 def test_PRE_PERMIT_SYNC_uncovered_year_counts_plain_weekdays_and_says_so():
     """PRE-PERMIT-SYNC: renewed Thu 2026-12-31; 2027 is not in the holiday calendar, so Fri 01-01,
-    Mon 01-04 and Tue 01-05 are the working days (plain Monday–Friday), first usable 2027-01-06;
+    Mon 01-04 and Tue 01-05 are the working days (plain Monday–Friday), first usable 2027-01-05;
     the message says the calendar was not available."""
-    assert workdays.first_usable_date(dt.date(2026, 12, 31), 3) == dt.date(2027, 1, 6)
+    assert workdays.first_usable_date(dt.date(2026, 12, 31), 3) == dt.date(2027, 1, 5)
     r = run(applicant_on("2027-01-04", renewed_on="2026-12-31"))
     f = assert_blocker(r, "PRE-PERMIT-SYNC")
-    assert f.deadline == "2027-01-06"
+    assert f.deadline == "2027-01-05"
     assert "按周一至周五计算" in f.message
-    assert r.earliest_eligible == "2027-01-06"
+    assert r.earliest_eligible == "2027-01-05"
 
 
 def test_PRE_PERMIT_SYNC_does_not_fire_for_base():

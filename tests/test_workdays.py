@@ -78,21 +78,21 @@ def test_brief_example_friday_2026_09_18() -> None:
     # The Sunday 2026-09-20 is a make-up working day, so it is the first of the three.
     assert add_working_days(D(2026, 9, 18), 1) == D(2026, 9, 20)
     assert add_working_days(D(2026, 9, 18), 3) == D(2026, 9, 22)
-    assert first_usable_date(D(2026, 9, 18)) == D(2026, 9, 23)
+    assert first_usable_date(D(2026, 9, 18)) == D(2026, 9, 22)
 
 
 def test_plain_week_friday_issue() -> None:
-    # Fri 2026-11-13: Mon 16, Tue 17, Wed 18 -> usable Thu 19.
+    # Fri 2026-11-13: Mon 16, Tue 17, Wed 18 -> usable on the third, Wed 18.
     assert add_working_days(D(2026, 11, 13), 3) == D(2026, 11, 18)
-    assert first_usable_date(D(2026, 11, 13)) == D(2026, 11, 19)
+    assert first_usable_date(D(2026, 11, 13)) == D(2026, 11, 18)
 
 
 def test_across_national_day_2026() -> None:
     # Tue 2026-09-29: Wed 30, then 10-01..07 off, Thu 10-08, Fri 10-09 -> third is 10-09.
     assert add_working_days(D(2026, 9, 29), 3) == D(2026, 10, 9)
-    # Issued on the last holiday: Thu 8, Fri 9, Sat 10 (make-up) -> usable Sun 10-11.
+    # Issued on the last holiday: Thu 8, Fri 9, Sat 10 (make-up) -> usable on Sat 10-10, a working day.
     assert add_working_days(D(2026, 10, 7), 3) == D(2026, 10, 10)
-    assert first_usable_date(D(2026, 10, 7)) == D(2026, 10, 11)
+    assert first_usable_date(D(2026, 10, 7)) == D(2026, 10, 10)
     # Issued during the holiday: the holiday days do not count.
     assert add_working_days(D(2026, 10, 2), 1) == D(2026, 10, 8)
 
@@ -110,7 +110,7 @@ def test_into_uncovered_2027() -> None:
 def test_issued_on_a_make_up_day_counts_from_the_next_day() -> None:
     # The acceptance cases use Sun 2026-09-20 (a make-up day): the day itself is not counted.
     assert add_working_days(D(2026, 9, 20), 3) == D(2026, 9, 23)
-    assert first_usable_date(D(2026, 9, 20)) == D(2026, 9, 24)
+    assert first_usable_date(D(2026, 9, 20)) == D(2026, 9, 23)
 
 
 def test_zero_and_negative() -> None:
