@@ -80,6 +80,7 @@ class LineCandidate:
     reasons: list[str]
     detail: str
     facts: dict[str, Any]
+    at_risk_points: int = 0  # of a counted line, the part a pitfall threatens
 
 
 @dataclass
@@ -343,8 +344,11 @@ class Effects:
         eff = self.case.then.block
         assert eff is not None
         for target in eff.targets:
-            self.c.assert_fact({"t": "block", "target": target, "idx": self.fact.get("idx", 0),
-                                "status": eff.status, "reason": self.rule.id, "n": next(self.ledger.block_seq)})
+            block = {"t": "block", "target": target, "idx": self.fact.get("idx", 0),
+                     "status": eff.status, "reason": self.rule.id, "n": next(self.ledger.block_seq)}
+            if eff.keep:
+                block["keep"] = self.fact[eff.keep[1:]]
+            self.c.assert_fact(block)
 
     def line(self) -> None:
         eff = self.case.then.line
@@ -353,8 +357,17 @@ class Effects:
         if isinstance(points, str):
             points = lookup(points[1:], self.ctx if points.startswith("$") else self.ledger.params)
         status, reasons = eff.status, ([] if eff.status == "counted" else [self.rule.id])
-        if self.blk is not None and STATUS_RANK[self.blk["status"]] < STATUS_RANK[status]:
-            status, reasons = self.blk["status"], [self.blk["reason"]]
+        at_risk_points = 0
+        detail = self.text(eff.detail)
+        blk = self.blk
+        if blk is not None and STATUS_RANK[blk["status"]] < STATUS_RANK[status]:
+            keep = blk.get("keep")
+            if status == "counted" and blk["status"] == "at_risk" and keep is not None and 0 < keep < points:
+                # Only the points that depend on the threatened months are at risk.
+                at_risk_points, points, reasons = points - keep, keep, [blk["reason"]]
+                detail += f"；另有 {at_risk_points} 分因 {blk['reason']} 有风险"
+            elif keep is None or keep < points:
+                status, reasons = blk["status"], [blk["reason"]]
         facts = {k: self.ctx[k] for k in eff.facts if k in self.ctx}
         if self.fact.get("t") == "degree":
             facts["education_index"] = self.fact["idx"]
@@ -363,7 +376,7 @@ class Effects:
         elif self.fact.get("t") == "qual":
             facts["qualification_index"] = self.fact["idx"]
         self.ledger.add_candidate(LineCandidate(self.rule.id, self.fact.get("idx", 0), int(points), status,
-                                                reasons, self.text(eff.detail), facts))
+                                                reasons, detail, facts, at_risk_points))
 
     def finding(self) -> None:
         rule, case = self.rule, self.case
@@ -385,7 +398,7 @@ class Effects:
         ledger = self.ledger
         lines = list(ledger.lines.values())
         counted = sum(x.points for x in lines if x.status == "counted")
-        at_risk = sum(x.points for x in lines if x.status == "at_risk")
+        at_risk = sum(x.points for x in lines if x.status == "at_risk") + sum(x.at_risk_points for x in lines)
         counted = max(0, counted)
         sev = [f["severity"] for f in ledger.findings]
         ledger.total = {"t": "total", "counted": counted, "at_risk": at_risk, "reach": counted + at_risk,

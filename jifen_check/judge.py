@@ -124,7 +124,8 @@ def _result(book: rulebook.Rulebook, app: Applicant, day: dt.date, ref: Applican
             problems: list[Problem]) -> Result:
     # model_construct: the engine built these from typed rule data; validating again costs ~30 µs each.
     lines = [ScoreLine.model_construct(rule=c.rule, points=c.points, status=c.status, title=book.rules[c.rule].title,
-                                       detail=c.detail, reason=c.reasons[0] if c.reasons else None, facts=c.facts)
+                                       detail=c.detail, reason=c.reasons[0] if c.reasons else None, facts=c.facts,
+                                       at_risk_points=c.at_risk_points)
              for c in ledger.lines.values()]
     findings = [Finding.model_construct(**f) for f in ledger.findings] + [_problem_finding(book, p) for p in problems]
     order = {rid: i for i, rid in enumerate(book.rules)}

@@ -52,6 +52,7 @@ class ScoreLine(BaseModel):
     title: str = ""
     detail: str = ""
     reason: str | None = Field(None, description="rule ID that made it at_risk / not_counted")
+    at_risk_points: int = Field(0, description="of a counted line, further points a pitfall puts at risk")
     facts: dict[str, Any] = Field(default_factory=dict, description="the values the line came from")
 
 

@@ -224,8 +224,12 @@ class When(Strict):
 
 
 class BlockEffect(Strict):
+    """Threatens the target lines of the same item. `keep` (a `$field`): the points that stay safe,
+    so only the rest is at risk (e.g. the SI years without the doubly-paid months)."""
+
     targets: list[str] = Field(min_length=1)
     status: Literal["at_risk", "not_counted"]
+    keep: str | None = Field(None, pattern=r"^\$[a-z_]+$")
 
 
 class LineEffect(Strict):

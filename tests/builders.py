@@ -262,10 +262,9 @@ def assert_line(result: Result, rule_id: str, points: int, status: str = "counte
     ln = line(result, rule_id)
     assert ln is not None, f"no {rule_id} line in {[(x.rule, x.points, x.status) for x in result.score.lines]}"
     assert (ln.points, ln.status) == (points, status), (rule_id, ln.points, ln.status, ln.reason)
-    if status == "counted":
-        assert ln.reason is None, (rule_id, ln.reason)
-    else:
-        assert ln.reason == reason, (rule_id, ln.reason)
+    # A counted line has no reason, unless a pitfall put part of it at risk (at_risk_points).
+    assert ln.reason == reason, (rule_id, ln.reason)
+    assert (ln.at_risk_points > 0) == (status == "counted" and reason is not None), (rule_id, ln.at_risk_points)
     return ln
 
 

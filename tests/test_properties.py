@@ -145,7 +145,9 @@ def assert_consistent(r: Result) -> None:
     assert "error" not in sev
     counted = sum(x.points for x in r.score.lines if x.status == "counted")
     assert r.score.total == max(0, counted)
-    assert r.score.at_risk == sum(x.points for x in r.score.lines if x.status == "at_risk")
+    assert r.score.at_risk == (sum(x.points for x in r.score.lines if x.status == "at_risk")
+                               + sum(x.at_risk_points for x in r.score.lines))
+    assert all(x.at_risk_points == 0 or x.status == "counted" for x in r.score.lines)
     reach, mark = r.score.total + r.score.at_risk, r.score.pass_mark
     live = [x for x in r.score.lines if x.rule in ("PTS-EDU", "PTS-TITLE") and x.status != "not_counted" and x.points]
     assert len(live) <= 1, "education and title are never added together"

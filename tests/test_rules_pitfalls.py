@@ -561,14 +561,16 @@ def test_PIT_DOUBLE_CITY_warning():
 
 
 def test_PIT_DOUBLE_CITY_puts_dependent_points_at_risk():
-    """PIT-DOUBLE-CITY: 12 double months (2025-01..2025-12): without them only 35 months → the
-    PTS-SI-YEARS 9 and the BON-SI-BASE 50 are at risk."""
+    """PIT-DOUBLE-CITY: 12 double months (2025-01..2025-12). "Those Shanghai months are at risk":
+    without them 35 of 47 months remain, so PTS-SI-YEARS keeps 6 safe points and 3 are at risk;
+    the base bonus needs 36 months and has no safe part, so all of BON-SI-BASE 50 is at risk."""
     other = [{"from": "2025-01", "to": "2025-12", "city": "苏州"}]
     r = run(base_applicant(other_social_insurance=other))
     assert finding(r, "PIT-DOUBLE-CITY").severity == "warning"
-    assert_line(r, "PTS-SI-YEARS", 9, "at_risk", "PIT-DOUBLE-CITY")
+    years = assert_line(r, "PTS-SI-YEARS", 6, "counted", "PIT-DOUBLE-CITY")
+    assert years.at_risk_points == 3
     assert_line(r, "BON-SI-BASE", 50, "at_risk", "PIT-DOUBLE-CITY")
-    assert (r.score.total, r.score.at_risk) == (120, 59)
+    assert (r.score.total, r.score.at_risk) == (126, 53)
 
 
 def test_PIT_DOUBLE_CITY_does_not_fire_without_overlap():

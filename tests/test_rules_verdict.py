@@ -232,7 +232,7 @@ def test_earliest_eligible_permit_sync_only_is_sync_date():
     """PRE-PERMIT-SYNC: only the 3-working-day wait blocks → earliest_eligible is the sync date."""
     r = run(applicant_on("2026-10-09", renewed_on="2026-09-30"))
     assert [f.rule for f in r.blockers()] == ["PRE-PERMIT-SYNC"]
-    assert r.earliest_eligible == "2026-10-11"
+    assert r.earliest_eligible == "2026-10-10"
 
 
 def test_earliest_eligible_score_cured_by_time():
