@@ -15,7 +15,7 @@ import datetime as dt
 
 from jifen_check import months as mo
 from jifen_check.applicant import Applicant, Contract, IncomeTaxRow, ResidencePermit, SocialInsuranceRow
-from jifen_check.facts import measure
+from jifen_check.facts import expiry, measure
 from jifen_check.result import Result
 from jifen_check.rulebook import Rulebook
 
@@ -37,13 +37,20 @@ def lower_bound(result: Result, as_of: dt.date) -> dt.date:
     return bound
 
 
-def candidates(result: Result, as_of: dt.date) -> list[dt.date]:
+def candidates(book: Rulebook, app: Applicant, result: Result, as_of: dt.date) -> list[dt.date]:
+    """The 1st of each coming month, the permit-sync date, and each day a record leaves its window."""
     days = {mo.first_day(mo.of_date(as_of) + k) for k in range(1, HORIZON_MONTHS + 1)}
     for f in result.findings:
         if f.rule == "PRE-PERMIT-SYNC" and f.deadline:
             days.add(dt.date.fromisoformat(f.deadline))
+    windows = book.snapshot(as_of)["deductions"]
+    r = app.records
+    for dates, key in ((r.false_materials, "false_material"), (r.administrative_detentions, "detention"),
+                       (r.general_crimes, "crime")):
+        days.update(expiry(d, windows[key]["years"]) for d in dates)
     start = lower_bound(result, as_of)
-    return sorted(d for d in days if d >= start)
+    end = mo.first_day(mo.of_date(as_of) + HORIZON_MONTHS)
+    return sorted(d for d in days if start <= d <= end)
 
 
 def max_gain(book: Rulebook, app: Applicant, as_of: dt.date, result: Result, band_months: list[int],
@@ -124,7 +131,7 @@ def earliest_eligible(book: Rulebook, app: Applicant, as_of: dt.date, result: Re
     from jifen_check.judge import engine_for_process
 
     engine = engine_for_process(ruleset_id)
-    for day in candidates(result, as_of):
+    for day in candidates(book, app, result, as_of):
         ahead = mo.of_date(day) - mo.of_date(as_of)
         if short > 0 and max_gain(book, app, as_of, result, band_months, ahead) < short:
             continue

@@ -26,6 +26,8 @@ OPEN_ENDED = 9999  # months: an open-ended contract never runs out
 EDU_RANK = {"high_school": 1, "secondary_vocational": 1, "junior_college": 2, "bachelor": 3, "master": 4, "doctor": 5}
 EDU_ZH = {"high_school": "高中", "secondary_vocational": "中专", "junior_college": "大专", "bachelor": "本科",
           "master": "硕士研究生", "doctor": "博士研究生"}
+ARCHIVE_ZH = {"ok": "正常", "lost": "遗失", "none": "从未建立", "unknown": "去向不明", "unstated": "未填"}
+PERMIT_ZH = {"valid": "有效", "expired": "已过期", "temporary": "临时居住证", "none": "未办理"}
 MODE_ZH = {"full_time": "全日制", "self_study": "自学考试", "adult": "成人高考", "online": "网络教育",
            "open_university": "开放大学", "part_time_postgraduate": "非全日制研究生"}
 
@@ -135,6 +137,16 @@ def other_city_months(app: Applicant) -> dict[int, list[str]]:
     return out
 
 
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same calendar date `years` earlier (29 Feb → 28 Feb)."""
+    return day.replace(year=day.year - years, day=28 if (day.month, day.day) == (2, 29) else day.day)
+
+
+def expiry(record: dt.date, years: int) -> dt.date:
+    """The first date on which a record dated `record` is older than a `years`-year window."""
+    return years_before(record, -years) + dt.timedelta(days=1)
+
+
 def age_on(birth: dt.date, day: dt.date) -> int:
     return mo.full_years_between(birth, day)
 
@@ -189,7 +201,7 @@ class Measurer:
         age = age_on(birth, self.as_of) if birth else -1
         archive = person.personnel_archive or "unstated"
         self.set(age=age, age_points=table_points(self.p["age_points"], age), archive=archive)
-        self.note(birth_date=birth.isoformat() if birth else "未知", age=age,
+        self.note(birth_date=birth.isoformat() if birth else "未知", age=age, archive_zh=ARCHIVE_ZH[archive],
                   hukou_province=reference.normalize_province(person.hukou_province or "") or "未填")
 
     # -- permit
@@ -197,7 +209,7 @@ class Measurer:
         rp = self.app.residence_permit
         valid = rp.status == "valid" and (rp.valid_until is None or rp.valid_until >= self.as_of)
         self.set(permit_status=rp.status, permit_valid=valid)
-        self.note(permit_status=rp.status, permit_valid_until=str(rp.valid_until or "未填"))
+        self.note(permit_status_zh=PERMIT_ZH[rp.status], permit_valid_until=str(rp.valid_until or "未填"))
         if rp.valid_until is not None:
             self.set(permit_days_left=(rp.valid_until - self.as_of).days)
         if rp.issued_or_renewed_on is not None:
@@ -326,7 +338,8 @@ class Measurer:
         points, counts = self._band_points(bands, usable, am)
         safe = self._band_points(bands, {m: r for m, r in usable.items() if m not in double}, am)[0] if double else points
         inconsistent_app = not self.consistent(am) and am in self.si
-        self.set(si_base_points=points, si_base_points_safe=safe, tax_mismatch_count=len(excluded["tax"]),
+        self.set(si_base_points=points, si_base_points_safe=safe, si_base_best_months=max(self.details["band_months"]),
+                 tax_mismatch_count=len(excluded["tax"]),
                  inconsistent_count=len(excluded["inconsistent"]), inconsistent_app_month=inconsistent_app,
                  provisional_count=len(provisional))
         self.note(band_counts=counts, band_summary="；".join(counts),
@@ -449,8 +462,7 @@ class Measurer:
         d = self.p["deductions"]
 
         def recent(dates: list[dt.date], years: int) -> list[dt.date]:
-            start = self.as_of.replace(year=self.as_of.year - years) if not (
-                self.as_of.month == 2 and self.as_of.day == 29) else self.as_of.replace(year=self.as_of.year - years, day=28)
+            start = years_before(self.as_of, years)
             return [x for x in dates if start <= x <= self.as_of]
 
         false_recent = recent(r.false_materials, d["false_material"]["years"])
@@ -461,8 +473,10 @@ class Measurer:
                  false_points=-d["false_material"]["points"] * len(false_recent),
                  detention_recent=len(detentions), detention_points=-d["detention"]["points"] * len(detentions),
                  crime_recent=len(crimes), crime_points=-d["crime"]["points"] * len(crimes))
+        bar = d["false_material"]["years"]
         self.note(false_dates="、".join(map(str, false_recent)), detention_dates="、".join(map(str, detentions)),
-                  crime_dates="、".join(map(str, crimes)))
+                  crime_dates="、".join(map(str, crimes)),
+                  false_bar_until=(expiry(max(false_recent), bar).isoformat() if false_recent else "—"))
 
     # -- education
     def education(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -497,7 +511,7 @@ class Measurer:
         papers = "＋".join(x for x, ok in (("学历证书", e.diploma), ("学位证书", e.degree)) if ok) or "无证书"
         detail = {"edu_label": f"{MODE_ZH[e.mode]}{EDU_ZH[e.level]}（{e.school or '学校未填'}，{papers}）",
                   "study_city": e.study_city or "未填", "three_places_why": why,
-                  "study_period": f"{e.start or '?'}–{e.end or '?'}"}
+                  "study_period": f"{_ym(e.start)}–{_ym(e.end)}"}
         return fact, detail
 
     def _three_places(self, e: Education) -> tuple[str, str]:
@@ -519,7 +533,8 @@ class Measurer:
             return "c", f"在工作地{e.study_city}学习，学习期间缴纳当地社保"
         where = f"学习地{e.study_city}（{study_prov or '省份未知'}），户籍地{hukou or '未填'}"
         paid = self._si_cities(first, last)
-        return "fail", f"{where}，学习期间社保缴纳地：{'、'.join(paid) if paid else '无记录'}"
+        partial = "（该地社保未覆盖整个学习期间）" if any(_city_key(c) == _city_key(e.study_city) for c in paid) else ""
+        return "fail", f"{where}，学习期间社保缴纳地：{'、'.join(paid) if paid else '无记录'}{partial}"
 
     def _si_cities(self, first: int, last: int) -> list[str]:
         """Where social insurance was paid during a study period: Shanghai and other cities."""
@@ -609,6 +624,10 @@ def _tri(v: bool | str | None) -> str:
     if v is False:
         return "no"
     return "unknown"
+
+
+def _ym(day: dt.date | None) -> str:
+    return f"{day.year:04d}-{day.month:02d}" if day else "?"
 
 
 def _city_key(city: str) -> str:

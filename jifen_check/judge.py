@@ -75,7 +75,19 @@ def judge_full(doc: Any, *, as_of: dt.date | None = None, source: str | None = N
 
         result.earliest_eligible = earliest_eligible(book, app, day, result, ruleset_id,
                                                      ledger.obs.details.get("band_months", []))
+        _date_time_cured(book, result)
     return Judgement(result, app, ledger)
+
+
+def _date_time_cured(book: rulebook.Rulebook, result: Result) -> None:
+    """Blockers that time cures but that name no date themselves (PRE-SCORE) get the earliest date."""
+    if not result.earliest_eligible:
+        return
+    for f in result.blockers():
+        rule = book.rules.get(f.rule)
+        if rule and rule.time_cures and not f.deadline:
+            f.deadline = result.earliest_eligible
+            f.remedy += f"；按当前缴费持续，{result.earliest_eligible} 起可达到申请条件"
 
 
 def _applicant_ref(doc: Any, app: Applicant | None, source: str | None, show_id: bool) -> ApplicantRef:

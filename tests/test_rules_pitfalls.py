@@ -586,7 +586,8 @@ def test_PIT_ARCHIVE_blocker(state):
     """PIT-ARCHIVE: archive lost, never created or whereabouts unknown: blocker with the fix."""
     r = run(with_path(base_applicant(), "person.personnel_archive", state))
     f = assert_blocker(r, "PIT-ARCHIVE")
-    assert state in f.message
+    assert {"lost": "人事档案遗失", "none": "人事档案从未建立", "unknown": "人事档案去向不明"}[state] in f.message
+    assert state not in f.message  # Chinese for HR, not the input's enum code
     assert "档案" in f.remedy
     assert r.earliest_eligible is None
 
