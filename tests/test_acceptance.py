@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,14 @@ def problems(expect: dict[str, Any], r: dict[str, Any]) -> list[str]:
         x = lines.get(rule)
         if x and x["status"] in ("counted", "at_risk") and x["points"]:
             bad.append(f"line {rule} counted")
+    for rule in expect.get("lines_absent_or_zero", []):
+        x = lines.get(rule)
+        if x and x["points"] and x["status"] in ("counted", "at_risk"):
+            bad.append(f"line {rule} = {x['points']} should be absent or 0")
+    if "message_contains" in expect:
+        text = json.dumps(r["findings"], ensure_ascii=False)
+        if expect["message_contains"] not in text:
+            bad.append(f"no finding mentions {expect['message_contains']!r}")
     found = {f["rule"] for f in r["findings"]}
     bad += [f"finding {x} missing" for x in expect.get("findings_include", []) if x not in found]
     bad += [f"finding {x} present" for x in expect.get("findings_exclude", []) if x in found]
