@@ -113,7 +113,7 @@ def _write_bad(tmp_path: Path, old: str, new: str) -> Path:
 
 @pytest.mark.parametrize(("old", "new", "expected"), [
     ("- {line: {rule: PTS-EDU, min_points: 1}}", "- {lin: {rule: PTS-EDU, min_points: 1}}",
-     r"documents\[\d+\]\.when\.all_of\[0\]\.lin \(DOC-DEGREE\).*Extra inputs"),
+     r"documents\[\d+\]\.when\.any_of\[0\]\.all_of\[0\]\.lin \(DOC-CHSI-REPORT\).*Extra inputs"),
     ("    copies: 1\n    note: \"\"\n    reason: 须持有效期内的居住证",
      "    copies: 1\n    notes: \"\"\n    reason: 须持有效期内的居住证",
      r"documents\[\d+\]\.notes \(DOC-RESIDENCE-PERMIT\)"),
@@ -259,8 +259,16 @@ def test_missing_education_index_falls_back_to_the_highest_level() -> None:
 
 
 def test_out_of_range_education_index_means_no_counted_entry() -> None:
+    # No entry is found, but 90 points is a degree tier: the 学位证书 is still called for.
     got = build(applicant(), [line("PTS-EDU", 90, education_index=7)])
-    assert_docs(got, present={"DOC-DIPLOMA"}, absent={"DOC-DEGREE"})
+    assert_docs(got, present={"DOC-DIPLOMA", "DOC-DEGREE"}, absent={"DOC-CSCSE"})
+
+
+def test_degree_called_for_at_every_degree_tier_only() -> None:
+    """A 硕士 with only its 学历证书 counts 90 (本科+学位 tier): the 学位证书 is needed; 60 and 50 need none."""
+    for points, needed in ((110, True), (100, True), (90, True), (60, False), (50, False)):
+        got = build(applicant(), [line("PTS-EDU", points, education_index=0)])
+        assert ("DOC-DEGREE" in got) is needed, points
 
 
 # ── titles and qualifications ────────────────────────────────────────────────────────────────
