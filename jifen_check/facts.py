@@ -226,6 +226,7 @@ class Measurer:
     def employer(self) -> None:
         emp = self.app.employer
         self.set(employer_kind=emp.kind, employer_sh=uscc_is_shanghai(emp.uscc),
+                 employer_registered={True: "yes", False: "no", None: "unknown"}[emp.points_system_registered],
                  dispatch_license=emp.dispatch_license, dispatch_agreements=emp.dispatch_agreements)
         self.note(employer_name=emp.name, employer_uscc=emp.uscc, employer_region=emp.uscc[2:8])
 

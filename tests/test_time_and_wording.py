@@ -55,3 +55,16 @@ def test_near_threshold_at_exactly_the_pass_mark() -> None:
     r = run(base_applicant(social_insurance=[si_row("2026-01..2026-11")]))
     assert r.score.total == 120
     assert "恰好等于标准分值" in finding(r, "PIT-NEAR-THRESHOLD").message
+
+
+def test_PIT_EMPLOYER_UNREGISTERED_warns_before_anyone_applies() -> None:
+    """PIT-EMPLOYER-UNREGISTERED: the employer must register first; the checklist carries its papers."""
+    doc = base_applicant()
+    doc["employer"]["points_system_registered"] = False
+    r = run(doc)
+    f = finding(r, "PIT-EMPLOYER-UNREGISTERED")
+    assert f.severity == "warning" and "须先完成单位登记" in f.message and f.remedy
+    assert "DOC-EMPLOYER-REGISTRATION" in {d.id for d in r.checklist}
+    for registered in (True, None):
+        doc["employer"]["points_system_registered"] = registered
+        assert findings(run(doc), "PIT-EMPLOYER-UNREGISTERED") == []
