@@ -336,14 +336,14 @@ class Measurer:
             if self.wages.provisional(m) and usable[m] >= lowest - 1e-9:
                 provisional.append(m)
         double = {m for m in usable if m in self.others}
-        points, counts = self._band_points(bands, usable, am)
+        points, counts, band_months = self._band_points(bands, usable, am)
         safe = self._band_points(bands, {m: r for m, r in usable.items() if m not in double}, am)[0] if double else points
         inconsistent_app = not self.consistent(am) and am in self.si
-        self.set(si_base_points=points, si_base_points_safe=safe, si_base_best_months=max(self.details["band_months"]),
+        self.set(si_base_points=points, si_base_points_safe=safe, si_base_best_months=max(band_months),
                  tax_mismatch_count=len(excluded["tax"]),
                  inconsistent_count=len(excluded["inconsistent"]), inconsistent_app_month=inconsistent_app,
                  provisional_count=len(provisional))
-        self.note(band_counts=counts, band_summary="；".join(counts),
+        self.note(band_counts=counts, band_summary="；".join(counts), band_months=band_months,
                   tax_mismatch_months=mo.spans(excluded["tax"]), inconsistent_months=mo.spans(excluded["inconsistent"]),
                   provisional_months=mo.spans(provisional),
                   provisional_wage=self.wages.at(am), base_window=f"{mo.fmt(am - widest)}–{mo.fmt(am - 1)}",
@@ -363,7 +363,10 @@ class Measurer:
             return "tax"
         return None
 
-    def _band_points(self, bands: list[dict[str, Any]], ratios: dict[int, float], am: int) -> tuple[int, list[str]]:
+    @staticmethod
+    def _band_points(bands: list[dict[str, Any]], ratios: dict[int, float],
+                     am: int) -> tuple[int, list[str], list[int]]:
+        """Points of the best band reached, the months per band as text, and as numbers."""
         points, counts, numbers = 0, [], []
         pairs = list(ratios.items())
         for b in bands:
@@ -373,8 +376,7 @@ class Measurer:
             counts.append(f"近{b['window_months']}个月≥{b['multiple']:g}倍 {n} 个月（需 {b['min_months']}）")
             if not points and n >= b["min_months"]:
                 points = b["points"]
-        self.details.setdefault("band_months", numbers)
-        return points, counts
+        return points, counts, numbers
 
     def month_table(self) -> list[dict[str, Any]]:
         """Per month of the base window: base, wage in force, tax, exclusion (for `explain`)."""
