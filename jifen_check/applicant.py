@@ -51,6 +51,14 @@ Day = Annotated[dt.date, BeforeValidator(_day)]
 DayEnd = Annotated[dt.date, BeforeValidator(_day_end)]
 
 
+def _digits_as_text(value: Any) -> Any:
+    # Spreadsheets and YAML hand an all-digit ID or code over as a number: keep it text.
+    return str(value) if isinstance(value, int) else value
+
+
+DigitText = Annotated[str, BeforeValidator(_digits_as_text)]
+
+
 def parse_month(text: str) -> tuple[int, int]:
     m = _MONTH_RE.match(text.strip())
     if not m or not 1 <= int(m[2]) <= 12:
@@ -93,19 +101,13 @@ class Strict(BaseModel):
 
 class Person(Strict):
     name: str = Field(min_length=1)
-    id_number: str = Field(description="18 位居民身份证号码")
+    id_number: DigitText = Field(description="18 位居民身份证号码")
     birth_date: Day | None = None
     hukou_province: str | None = Field(None, description="户籍所在省份（三地一致）")
     personnel_archive: Literal["ok", "lost", "none", "unknown"] | None = Field(
         None, description="人事档案：ok | lost | none | unknown；不填视为未声明问题"
     )
     employee_no: str | None = Field(None, description="工号（批量输入用于关联各表）")
-
-    @field_validator("id_number", mode="before")
-    @classmethod
-    def _id_as_text(cls, v: Any) -> Any:
-        # Spreadsheets and YAML may hand an all-digit ID over as a number: keep it text.
-        return str(v) if isinstance(v, int) else v
 
 
 class ResidencePermit(Strict):
@@ -169,18 +171,13 @@ class Education(Strict):
     degree: bool = False
     school: str | None = None
     major: str | None = None
-    major_code: str | None = None
+    major_code: DigitText | None = None
     start: Day | None = None
     end: Day | None = None
     study_city: str | None = None
     chsi_verifiable: bool = True
     foreign: bool = False
     cscse_certified: bool = False
-
-    @field_validator("major_code", mode="before")
-    @classmethod
-    def _code_as_text(cls, v: Any) -> Any:
-        return str(v) if isinstance(v, int) else v
 
 
 TitleLevel = Literal["junior", "intermediate", "senior"]
@@ -247,14 +244,9 @@ class Bonuses(Strict):
 
 class Spouse(Strict):
     name: str | None = None
-    id_number: str | None = None
+    id_number: DigitText | None = None
     shanghai_hukou: bool = False
     shares_benefits: bool = False
-
-    @field_validator("id_number", mode="before")
-    @classmethod
-    def _id_as_text(cls, v: Any) -> Any:
-        return str(v) if isinstance(v, int) else v
 
 
 class Child(Strict):
