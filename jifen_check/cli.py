@@ -13,18 +13,17 @@ from typing import Any, TypeVar
 import click
 
 from jifen_check import cli_batch, rulebook
+from jifen_check.cli_zh import ZhGroup
 from jifen_check.result import Result
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_CODES = {"eligible": 0, "needs_review": 3, "not_eligible": 4, "invalid_input": 5}
-EXIT_HELP = ("退出码 Exit codes: 0 eligible 符合; 3 needs_review 需复核; 4 not_eligible 不符合; "
-             "5 invalid_input 输入有误; 1 内部错误 internal error; 2 用法错误 usage error.")
 
 
 def as_of_option(f: F) -> F:
     return click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-                        help="申请日期 YYYY-MM-DD（默认：文件中的 as_of，否则今天）。")(f)
+                        metavar="YYYY-MM-DD", help="申请日期 YYYY-MM-DD（默认：文件中的 as_of，否则今天）。")(f)
 
 
 def show_id_option(f: F) -> F:
@@ -82,8 +81,8 @@ def guarded(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="jifen-check")
+@click.group(cls=ZhGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="jifen-check", help="显示版本并退出。", message="%(prog)s 版本 %(version)s")
 def main() -> None:
     """jifen-check：上海市居住证积分 申请预审。
 
@@ -105,11 +104,11 @@ def check(file: str, as_of: dt.datetime | None, fmt: str, show_id: bool, pdf_out
     """预审一个申请人。FILE 为 YAML/JSON 文件，- 表示标准输入。
 
     \b
-    退出码 Exit codes:
-      0 eligible 符合申请条件
-      3 needs_review 需人工复核
-      4 not_eligible 暂不符合
-      5 invalid_input 输入有误（字段路径见输出）
+    退出码：
+      0 符合申请条件
+      3 需人工复核
+      4 暂不符合申请条件
+      5 输入有误（输出中写明哪一项要更正）
       1 内部错误；2 用法错误
     """
     result = judge_file(file, as_of, show_id).result
@@ -153,9 +152,14 @@ def rules(fmt: str) -> None:
                  "source": r.source} for r in book.rules.values()]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
+    from jifen_check.labels import CONFIDENCE_LEGEND, KIND_LEGEND, KIND_ZH, confidence_zh
+
     for r in book.rules.values():
-        click.echo(f"{r.id:<26} {r.confidence or '—':<10} {r.kind:<9} {r.title}")
+        click.echo(f"{r.id:<26} {confidence_zh(r.confidence):<6} {KIND_ZH.get(r.kind, r.kind):<6} {r.title}")
         click.echo(f"{'':<26} 出处：{r.source or '—'}")
+    click.echo("")
+    click.echo("可信度：" + "；".join(CONFIDENCE_LEGEND))
+    click.echo("类别：" + "；".join(KIND_LEGEND))
 
 
 @main.command()
@@ -172,6 +176,7 @@ def explain(file: str, rule_id: str, as_of: dt.datetime | None) -> None:
     from jifen_check.explain import explain as explain_rule
 
     book = rulebook.load()
+    rule_id = rule_id.strip().upper()  # users type pre-score as often as PRE-SCORE
     if rule_id not in book.rules:
         raise click.UsageError(f"没有规则 {rule_id}；用 jifen-check rules 查看全部编号")
     judgement = judge_file(file, as_of, False)

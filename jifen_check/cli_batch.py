@@ -1,7 +1,8 @@
 """CLI commands for batch runs (`template`, `batch`). Registered on the main group by cli.py.
 
 Thin: option parsing, progress display and messages. The work is in jifen_check.batch.
-Exit codes: 0 the batch ran (whatever the verdicts), 2 usage error, 1 fatal error, 130 Ctrl-C.
+Exit codes (../shared/spec/formats.md): 0 every row judged and none invalid, 5 every row has a result
+and at least one is invalid_input, 7 input refused as a whole, 2 usage error, 1 fatal error, 130 Ctrl-C.
 """
 
 from __future__ import annotations
@@ -23,9 +24,18 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from jifen_check.cli_zh import ZhCommand
 from jifen_check.result import VERDICT_ZH
 
 MAX_NOTICES_SHOWN = 10
+EXIT_SOME_INVALID = 5
+EXIT_INPUT_REFUSED = 7
+
+
+class InputRefused(click.ClickException):
+    """The input cannot be read as a whole: nothing was judged, no results written."""
+
+    exit_code = EXIT_INPUT_REFUSED
 
 
 def register(group: click.Group) -> None:
@@ -34,7 +44,7 @@ def register(group: click.Group) -> None:
     group.add_command(batch_command)
 
 
-@click.command("template")
+@click.command("template", cls=ZhCommand)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--overwrite", is_flag=True, help="PATH 已存在时覆盖它。")
 def template_command(path: Path, overwrite: bool) -> None:
@@ -57,12 +67,12 @@ def template_command(path: Path, overwrite: bool) -> None:
     click.echo(f"已写出批量输入模板：{path}")
 
 
-@click.command("batch")
+@click.command("batch", cls=ZhCommand)
 @click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="输出文件夹（不存在则创建；非空时需加 --overwrite）。")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="申请日期 YYYY-MM-DD，对所有人生效（覆盖各行的「申请日期」）。不填时按各行「申请日期」，再不填按今天。")
+              metavar="YYYY-MM-DD", help="申请日期 YYYY-MM-DD，对所有人生效（覆盖各行的「申请日期」）。不填时按各行「申请日期」，再不填按今天。")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="并行的工作进程数，默认为 CPU 核数。")
 @click.option("--pdf/--no-pdf", default=True, show_default=True,
@@ -89,6 +99,13 @@ def batch_command(input_path: Path, out_dir: Path, as_of: dt.datetime | None, jo
       checklists/     每人一份材料清单 PDF（工号-姓名.pdf）
       summary.pdf     统计图表、暂不符合与需复核名单、6 个月内可申请名单
       batch.log       仅在出现内部错误时写出
+
+    \b
+    退出码：
+      0   每人都已判断，且没有输入有误的人
+      5   每人都有结果，但至少一人输入有误（见 summary.xlsx 的「问题清单」）
+      7   整个输入无法读取（文件损坏、缺少「人员」表等），没有写出结果
+      1   内部错误；2 用法错误；130 被中断（Ctrl-C）
     """
     from jifen_check.batch.pipeline import OutputExists, prepare_out_dir
     from jifen_check.batch.readers import read_input
@@ -106,7 +123,7 @@ def batch_command(input_path: Path, out_dir: Path, as_of: dt.datetime | None, jo
             batch = read_input(input_path)
         report = _run(console, batch, options, input_path.name, jobs)
     except InputError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise InputRefused(str(exc)) from None
     except KeyboardInterrupt:
         console.print("[red]已中断[/red]：未完成的结果文件已删除，没有留下写了一半的文件。")
         raise SystemExit(130) from None
@@ -115,6 +132,8 @@ def batch_command(input_path: Path, out_dir: Path, as_of: dt.datetime | None, jo
     except Exception as exc:  # fatal, but the user gets a sentence, not a traceback
         raise click.ClickException(f"批量运行失败：{type(exc).__name__}: {exc}") from None
     _report(console, report)
+    if report.tally.counts.get("invalid_input", 0):  # type: ignore[attr-defined]
+        raise SystemExit(EXIT_SOME_INVALID)
 
 
 def _run(console: Console, batch: object, options: object, label: str, jobs: int | None) -> object:

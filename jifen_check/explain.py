@@ -8,10 +8,12 @@ from typing import Any
 from jifen_check.engine import lookup
 from jifen_check.facts import Measurer
 from jifen_check.judge import Judgement
+from jifen_check.labels import KIND_ZH, confidence_zh
 from jifen_check.rulebook import Pattern, Rule, Rulebook
 
 COMPARE = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "lte": operator.le, "gt": operator.gt,
            "gte": operator.ge, "in": lambda a, b: a in (b or [])}
+FACT_ZH = {"profile": "申请人概况", "degree": "学历", "qual": "职称技能", "block": "剔除标记", "total": "合计"}
 OPS = {"eq": "=", "ne": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "in": "∈", "exists": "存在"}
 
 
@@ -52,7 +54,7 @@ def describe_pattern(p: Pattern, facts: list[dict[str, Any]], params: dict[str, 
     out = []
     for fact in facts or [{}]:
         label = f"{p.fact}" + (f"[{fact.get('idx')}]" if p.fact in ("degree", "qual") else "")
-        out.append(f"    事实 {label}：")
+        out.append(f"    {FACT_ZH.get(p.fact, p.fact)}{label[len(p.fact):]}：")
         out += describe_tests(p.test, fact, params)
         if p.any:
             out.append("      以下任一成立：")
@@ -78,7 +80,8 @@ def facts_of(judgement: Judgement, kind: str) -> list[dict[str, Any]]:
 
 
 def header(rule: Rule) -> list[str]:
-    out = [f"{rule.id}  {rule.title}", f"  类别：{rule.kind}    可信度：{rule.confidence or '—'}    阶段：{rule.stage}",
+    out = [f"{rule.id}  {rule.title}",
+           f"  类别：{KIND_ZH.get(rule.kind, rule.kind)}    可信度：{confidence_zh(rule.confidence)}",
            f"  出处：{rule.source or '—'}"]
     if rule.note:
         out.append(f"  说明：{rule.note}")

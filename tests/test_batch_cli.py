@@ -46,7 +46,7 @@ def test_template_command_writes_a_documented_workbook(tmp_path: Path) -> None:
 def test_batch_command_on_the_sample_workbook(tmp_path: Path) -> None:
     out = tmp_path / "out"
     done = cli("batch", SAMPLES / "staff.xlsx", "--out", out, "--as-of", "2026-11-18", "--no-pdf")
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 5, done.stderr  # formats.md: every row has a result, some are invalid_input
     assert "Traceback" not in done.stderr
     assert "共 30 人" in done.stdout
     assert "E999" in done.stderr  # the 社保 row that matches nobody
@@ -60,7 +60,7 @@ def test_batch_command_on_the_sample_workbook(tmp_path: Path) -> None:
     refused = cli("batch", SAMPLES / "staff.xlsx", "--out", out)
     assert refused.returncode == 2 and "--overwrite" in refused.stderr
     again = cli("batch", SAMPLES / "staff.xlsx", "--out", out, "--no-pdf", "--overwrite", "--jobs", "1")
-    assert again.returncode == 0, again.stderr
+    assert again.returncode == 5, again.stderr
 
 
 def test_batch_command_on_a_csv_folder_with_pdfs(tmp_path: Path) -> None:
@@ -82,7 +82,8 @@ def test_fatal_and_usage_errors_have_messages_not_tracebacks(tmp_path: Path) -> 
     bad = tmp_path / "bad.xlsx"
     bad.write_text("not a workbook")
     fatal = cli("batch", bad, "--out", tmp_path / "o1")
-    assert fatal.returncode == 1 and "bad.xlsx" in fatal.stderr and "Traceback" not in fatal.stderr
+    assert fatal.returncode == 7 and "bad.xlsx" in fatal.stderr and "Traceback" not in fatal.stderr
+    assert "EOCD" not in fatal.stderr and "错误：" in fatal.stderr  # the zip library's English stays out
     missing = cli("batch", tmp_path / "nope.xlsx", "--out", tmp_path / "o2")
     assert missing.returncode == 2
     no_out = cli("batch", bad)
@@ -90,7 +91,7 @@ def test_fatal_and_usage_errors_have_messages_not_tracebacks(tmp_path: Path) -> 
     empty = tmp_path / "empty"
     empty.mkdir()
     nothing = cli("batch", empty, "--out", tmp_path / "o3")
-    assert nothing.returncode == 1 and "人员.csv" in nothing.stderr
+    assert nothing.returncode == 7 and "人员.csv" in nothing.stderr
 
 
 def test_crash_free_on_a_broken_workbook(tmp_path: Path) -> None:
@@ -99,7 +100,7 @@ def test_crash_free_on_a_broken_workbook(tmp_path: Path) -> None:
     sheets["社保"][2]["月份"] = "去年"
     inp = write_workbook(tmp_path / "in.xlsx", sheets)
     done = cli("batch", inp, "--out", tmp_path / "out", "--no-pdf", "--as-of", "2026-11-18")
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 5, done.stderr
     results = [json.loads(x) for x in (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["verdict"] for r in results] == ["eligible", "invalid_input", "invalid_input"]
     assert results[1]["findings"][0]["message"].startswith("人员!")

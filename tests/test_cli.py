@@ -70,7 +70,7 @@ def test_stdin_and_as_of_override(tmp_path: Path) -> None:
 def test_help_documents_exit_codes() -> None:
     p = run_cli("check", "--help")
     out = p.stdout.decode()
-    assert p.returncode == 0 and "needs_review" in out and "invalid_input" in out and "--show-id" in out
+    assert p.returncode == 0 and "3 需人工复核" in out and "5 输入有误" in out and "--show-id" in out
 
 
 def test_missing_file_is_a_usage_error_without_traceback() -> None:

@@ -54,11 +54,20 @@ def _openpyxl_tables(path: Path) -> Iterator[dict[str, Table]]:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError) as exc:
-        raise InputError(f"{path.name} 不是可读取的 .xlsx 工作簿：{exc}") from exc
+        raise InputError(_unreadable(path, exc)) from exc
     try:
         yield {ws.title: Table(ws.title, _numbered(ws.iter_rows(values_only=True), 1)) for ws in wb.worksheets}
     finally:
         wb.close()
+
+
+def _unreadable(path: Path, exc: Exception) -> str:
+    """Why a workbook cannot be opened, in words a clerk can act on (the library's text is English)."""
+    if isinstance(exc, PermissionError):
+        return f"{path.name} 没有读取权限，无法打开"
+    if isinstance(exc, FileNotFoundError):
+        return f"找不到 {path.name}"
+    return f"{path.name} 无法作为 .xlsx 工作簿打开：文件已损坏，或不是 Excel 工作簿（请在 Excel 中另存为 .xlsx 后再试）"
 
 
 @contextmanager
@@ -68,7 +77,7 @@ def _calamine_tables(path: Path) -> Iterator[dict[str, Table]]:
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for a bad file
-        raise InputError(f"{path.name} 不是可读取的 .xlsx 工作簿：{exc}") from exc
+        raise InputError(_unreadable(path, exc)) from exc
     yield {name: _calamine_table(wb, name) for name in wb.sheet_names}
 
 
