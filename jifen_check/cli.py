@@ -26,6 +26,16 @@ def as_of_option(f: F) -> F:
                         metavar="YYYY-MM-DD", help="申请日期 YYYY-MM-DD（默认：文件中的 as_of，否则今天）。")(f)
 
 
+def lang_option(f: F) -> F:
+    return click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                        help="报告语言：zh 中文；en 英文（供外资企业 HR 使用，法规名称保留中文原文）。")(f)
+
+
+def rule_ids_option(f: F) -> F:
+    return click.option("--rule-ids", is_flag=True,
+                        help="在每条结论后以〔编号〕列出规则编号（供核对；与 --show-id 无关）。")(f)
+
+
 def show_id_option(f: F) -> F:
     return click.option("--show-id", is_flag=True, help="输出完整身份证号码（默认脱敏：前 6 位与后 4 位）。")(f)
 
@@ -99,8 +109,11 @@ def main() -> None:
 @show_id_option
 @click.option("--pdf", "pdf_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="同时把材料清单写成 PDF。")
+@lang_option
+@rule_ids_option
 @guarded
-def check(file: str, as_of: dt.datetime | None, fmt: str, show_id: bool, pdf_out: Path | None) -> None:
+def check(file: str, as_of: dt.datetime | None, fmt: str, show_id: bool, pdf_out: Path | None, lang: str,
+          rule_ids: bool) -> None:
     """预审一个申请人。FILE 为 YAML/JSON 文件，- 表示标准输入。
 
     \b
@@ -117,7 +130,7 @@ def check(file: str, as_of: dt.datetime | None, fmt: str, show_id: bool, pdf_out
     else:
         from jifen_check.render.text import render_text
 
-        click.echo(render_text(result), nl=False)
+        click.echo(render_text(result, lang, rule_ids), nl=False)  # type: ignore[arg-type]
     if pdf_out is not None:
         write_pdf(result, pdf_out)
         click.echo(f"材料清单已写入 {pdf_out}", err=True)

@@ -98,6 +98,14 @@ _MESSAGES = {
 }
 
 
+# Python's own date errors (from dt.date) reach the value_error branch in English.
+_PYTHON_ERRORS = {
+    "month must be in 1..12": "月份应为 1–12，日期应写成 YYYY-MM-DD",
+    "day is out of range for month": "该月没有这一天，日期应写成 YYYY-MM-DD",
+    "year 0 is out of range": "年份无效，日期应写成 YYYY-MM-DD",
+}
+
+
 def describe(err: dict[str, Any]) -> str:
     kind = err["type"]
     got = err.get("input")
@@ -106,6 +114,7 @@ def describe(err: dict[str, Any]) -> str:
         text = f"取值无效，应为 {err.get('ctx', {}).get('expected', '')}"
     elif kind == "value_error":
         text = str(err.get("ctx", {}).get("error", err["msg"]))
+        text = _PYTHON_ERRORS.get(text, text)
     else:
         text = _MESSAGES.get(kind, err["msg"])
     return f"{text}（实际为 {shown}）" if shown else text

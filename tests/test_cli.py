@@ -38,8 +38,11 @@ def test_text_report_order_and_masking(tmp_path: Path) -> None:
     assert text.startswith("结论：暂不符合申请条件")
     assert text.index("积分明细") < text.index("阻断项") < text.index("风险提示") < text.index("最早可申请日期")
     assert "最早可申请日期：2026-12-01" in text
-    assert "PRE-SI-6OF12" in text and "办法：" in text
+    # Rule IDs are a trailing reference only when asked for (issue 11); the sentence stays plain.
+    assert "PRE-SI-6OF12" not in text and "办法：" in text and "依据：" in text
     assert "320102199501151231" not in text and "320102********1231" in text
+    with_ids = run_cli("check", str(case_file(tmp_path, "si-5-of-12")), "--rule-ids").stdout.decode()
+    assert "〔PRE-SI-6OF12〕" in with_ids
 
 
 def test_exit_codes_distinguish_verdicts(tmp_path: Path) -> None:

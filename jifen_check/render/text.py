@@ -1,18 +1,19 @@
-"""The readable Chinese report: verdict first, then score, blockers, warnings, earliest date."""
+"""The readable report: verdict first, then score, blockers, warnings, earliest date.
+
+Plain words only: verdicts, statuses and confidences as labels, field paths as 社保第 4 行 · 缴费基数,
+rule IDs as the rule's title inside sentences. Rule IDs appear only as a trailing reference when asked
+(`--rule-ids`). 依据 is the policy source; 材料 is the documents and months the finding came from.
+"""
 
 from __future__ import annotations
 
 import unicodedata
 
-from jifen_check.result import SEVERITY_ZH, STATUS_ZH, VERDICT_ZH, Finding, Result
+from jifen_check.render.i18n import finding_texts, line_texts, phrase
+from jifen_check.render.plain import Lang, Words, book_for, ruleset_phrase
+from jifen_check.result import Finding, Result
 
-SECTIONS = [
-    ("error", "数据错误（须先更正输入）"),
-    ("blocker", "阻断项（须先解决，否则不能申请）"),
-    ("review", "需人工复核"),
-    ("warning", "风险提示"),
-    ("info", "说明"),
-]
+SEVERITY_ORDER = ["error", "blocker", "review", "warning", "info"]
 
 
 def width(text: str) -> int:
@@ -23,62 +24,92 @@ def pad(text: str, cols: int) -> str:
     return text + " " * max(0, cols - width(text))
 
 
-def header(r: Result) -> list[str]:
-    s = r.score
-    verdict = f"结论：{VERDICT_ZH[r.verdict]}（{r.verdict}）"
-    if r.verdict != "invalid_input":
-        verdict += f"    已计 {s.total} 分 / 标准分 {s.pass_mark} 分，另有风险分 {s.at_risk} 分"
-    who = r.applicant
-    return [
-        verdict,
-        f"申请人：{who.name or '（未填）'}  {who.id_number or ''}"
-        + (f"  来源：{who.row}" if who.row else ""),
-        f"单位：{r.employer.name or '（未填）'}    申请日：{r.as_of}    规则：{r.ruleset.id}（参数 {r.ruleset.parameters_as_of}）",
-    ]
+class TextReport:
+    def __init__(self, r: Result, lang: Lang = "zh", rule_ids: bool = False) -> None:
+        self.r, self.lang, self.rule_ids = r, lang, rule_ids
+        self.words = Words(lang, r.ruleset.id)
+        self.book = book_for(r)
+
+    def t(self, key: str, **kw: object) -> str:
+        return phrase(key, self.lang, **kw)
+
+    def ref(self, rule_id: str) -> str:
+        """The rule ID as a small trailing reference, only when asked."""
+        return f"  〔{rule_id}〕" if self.rule_ids else ""
+
+    def header(self) -> list[str]:
+        r, s = self.r, self.r.score
+        out = [self.t("verdict", verdict=self.words.code("verdict", r.verdict))]
+        if r.verdict != "invalid_input":
+            line = self.t("score", total=s.total, mark=s.pass_mark)
+            if s.at_risk:
+                line += self.t("score_at_risk", at_risk=s.at_risk)
+            out.append(line)
+        who = r.applicant
+        out.append(self.t("applicant", name=who.name or self.t("blank"), id=who.id_number or "")
+                   + (self.t("source", row=who.row) if who.row else ""))
+        out.append(self.t("employer", name=r.employer.name or self.t("blank"), as_of=r.as_of))
+        out.append(self.t("ruleset", phrase=ruleset_phrase(r, self.lang)))
+        return out
+
+    def score_lines(self) -> list[str]:
+        r = self.r
+        if not r.score.lines:
+            return []
+        out = ["", self.t("score_heading")]
+        for line in r.score.lines:
+            title, detail = line_texts(line, self.lang, self.book)
+            detail = self.words.prose(detail, self.book)
+            if line.reason and line.status != "counted":
+                because = self.words.prose(line.reason, self.book)
+                if because not in detail:  # the chooser's reason is already the detail's last sentence
+                    detail += self.t("because", rule=because)
+            status = self.words.code("status", line.status)
+            out.append(f"  {pad(status, 8)} {pad(title, 32)} {line.points:>5}  {detail}{self.ref(line.rule)}")
+        total = self.t("total_line", mark=r.score.pass_mark)
+        if r.score.at_risk:
+            total += self.t("total_at_risk", at_risk=r.score.at_risk)
+        out.append(f"  {pad(self.t('total'), 41)} {r.score.total:>5}  {total}")
+        return out
+
+    def finding_lines(self, f: Finding) -> list[str]:
+        message, remedy = finding_texts(f, self.lang, self.book)
+        out = [f"  · {self.words.prose(message, self.book)}{self.ref(f.rule)}"]
+        if remedy:
+            out.append(f"    {self.t('remedy')}{self.words.prose(remedy, self.book)}")
+        if f.deadline:
+            out.append(f"    {self.t('deadline')}{f.deadline}")
+        evidence = self.words.evidence(f)
+        if evidence and evidence not in out[0]:
+            out.append(f"    {self.t('evidence')}{evidence}")
+        if f.source or f.confidence:
+            conf = self.words.code("confidence", f.confidence) if f.confidence else ""
+            basis = self.words.prose(f.source, self.book) if f.source else ""
+            out.append(f"    {self.t('basis')}{basis}" + (f"（{conf}）" if self.lang == "zh" else f" ({conf})")
+                       if conf else f"    {self.t('basis')}{basis}")
+        return out
+
+    def findings(self) -> list[str]:
+        out: list[str] = []
+        for severity in SEVERITY_ORDER:
+            group = [f for f in self.r.findings if f.severity == severity]
+            if group:
+                out += ["", self.t("section", title=self.words.code("severity", severity), n=len(group))]
+                for f in group:
+                    out += self.finding_lines(f)
+        return out
+
+    def earliest(self) -> list[str]:
+        r = self.r
+        if r.verdict != "not_eligible":
+            return []
+        if r.earliest_eligible:
+            return ["", self.t("earliest", date=r.earliest_eligible)]
+        return ["", self.t("earliest_none")]
+
+    def render(self) -> str:
+        return "\n".join(self.header() + self.score_lines() + self.findings() + self.earliest()) + "\n"
 
 
-def score_lines(r: Result) -> list[str]:
-    if not r.score.lines:
-        return []
-    out = ["", "积分明细"]
-    for line in r.score.lines:
-        status = STATUS_ZH[line.status]
-        reason = f"（{line.reason}）" if line.reason else ""
-        out.append(f"  {pad(status, 6)} {pad(line.rule, 20)} {pad(line.title, 30)} {line.points:>5}  {line.detail}{reason}")
-    out.append(f"  {pad('合计', 58)} {r.score.total:>5}  （有风险 {r.score.at_risk} 分，标准分 {r.score.pass_mark}）")
-    return out
-
-
-def finding_lines(f: Finding) -> list[str]:
-    conf = f" · {f.confidence}" if f.confidence else ""
-    out = [f"  [{f.rule}{conf}] {f.message}"]
-    if f.evidence:
-        out.append(f"      依据：{'、'.join(f.evidence[:8])}" + ("…" if len(f.evidence) > 8 else ""))
-    if f.remedy:
-        out.append(f"      办法：{f.remedy}")
-    if f.deadline:
-        out.append(f"      日期：{f.deadline}")
-    return out
-
-
-def findings(r: Result) -> list[str]:
-    out: list[str] = []
-    for severity, title in SECTIONS:
-        group = [f for f in r.findings if f.severity == severity]
-        if group:
-            out += ["", f"{title}（{SEVERITY_ZH[severity]} {len(group)} 项）"]
-            for f in group:
-                out += finding_lines(f)
-    return out
-
-
-def earliest(r: Result) -> list[str]:
-    if r.verdict != "not_eligible":
-        return []
-    if r.earliest_eligible:
-        return ["", f"最早可申请日期：{r.earliest_eligible}（假设按当前基数和单位继续缴纳社保与个税，居住证和劳动合同按时续签）"]
-    return ["", "最早可申请日期：无（阻断原因不会随时间自行消除，须先解决上述问题）"]
-
-
-def render_text(r: Result) -> str:
-    return "\n".join(header(r) + score_lines(r) + findings(r) + earliest(r)) + "\n"
+def render_text(r: Result, lang: Lang = "zh", rule_ids: bool = False) -> str:
+    return TextReport(r, lang, rule_ids).render()
