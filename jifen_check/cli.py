@@ -208,3 +208,12 @@ def schema() -> None:
 
 
 cli_batch.register(main)
+
+
+def _register_serve() -> None:
+    from jifen_check.web.cli_serve import serve_command  # click only: the web stack loads on `serve`
+
+    main.add_command(serve_command)
+
+
+_register_serve()

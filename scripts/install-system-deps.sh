@@ -2,9 +2,10 @@
 # Installs the Debian packages jifen-check needs, only when missing:
 # Pango (WeasyPrint's text layout), Noto Sans CJK (the PDF font), libharfbuzz-subset0
 # (font subsetting: without it a CJK render takes ~20 s instead of ~0.6 s), poppler-utils
-# (pdftoppm/pdffonts for `make preview` and the tests), and what building durable-rules needs.
+# (pdftoppm/pdffonts for `make preview` and the tests), what building durable-rules needs, and chromium
+# (the web app's browser tests drive it through Playwright, which cannot download its own browser here).
 set -euo pipefail
-pkgs="libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk libharfbuzz-subset0 poppler-utils gcc g++ make"
+pkgs="libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk libharfbuzz-subset0 poppler-utils gcc g++ make chromium"
 # No Python 3.11/3.12 with venv here (a bare Debian): take Debian's, with the headers durable-rules needs.
 "$(dirname "$0")/find-python.sh" >/dev/null 2>&1 || pkgs="$pkgs python3 python3-venv python3-dev"
 missing=""
