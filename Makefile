@@ -5,7 +5,7 @@ CLI    := $(VENV)/bin/jifen-check
 STAMP  := $(VENV)/.installed
 OUT    := out
 
-.PHONY: setup system-deps demo test test-fast bench preview lint cases clean
+.PHONY: setup system-deps demo test test-fast bench preview lint cases clean serve
 
 setup: system-deps $(STAMP)
 
@@ -24,6 +24,12 @@ demo: setup
 test: setup
 	@$(PY) -m pytest
 	@$(PY) ../shared/tools/runcases.py ../shared/spec/cases 2>/dev/null || test ! -d ../shared/spec/cases
+
+# The local web app: prints http://127.0.0.1:PORT/?token=… first. PORT=8000 HOST=127.0.0.1 by default.
+PORT ?= 8000
+HOST ?= 127.0.0.1
+serve: setup
+	@$(CLI) serve --host $(HOST) --port $(PORT)
 
 bench: setup
 	@$(PY) bench/run.py

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Renders page 1 of every PDF under DIR (default: out) to a PNG beside it, for a quick look.
+# Renders page 1 of every PDF under DIR (default: out) to a PNG beside it, for a quick look, and
+# keeps a screenshot of each page of the web app under DIR/web/.
 # Used by `make preview OUT=dir`.
 set -euo pipefail
 dir="${1:-out}"
+mkdir -p "$dir/web"
+web="$(cd "$dir/web" && pwd)"
+# The web app's pages as the browser tests leave them (the real server in Debian's chromium).
+(cd "$(dirname "$0")/.." && JIFEN_SCREENSHOTS="$web" .venv/bin/python -m pytest -q -p no:cacheprovider \
+  tests/web/test_web_browser.py >/dev/null) && ls "$web"/*.png
 if ! command -v pdftoppm >/dev/null 2>&1; then
   echo "pdftoppm not found: install poppler-utils (make setup does)" >&2
   exit 1

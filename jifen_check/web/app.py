@@ -78,6 +78,31 @@ def _field_problems(result: dict[str, Any]) -> list[dict[str, str]]:
     return out
 
 
+CODE_FIELDS = (("person.id_number", "DATA-ID-NUMBER"), ("family.spouse.id_number", "DATA-ID-NUMBER"),
+               ("employer.uscc", "DATA-USCC"), ("contract.employer_uscc", "DATA-USCC"))
+
+
+def _early_code_problems(doc: Any, shown: set[str]) -> list[dict[str, str]]:
+    """ID-number and USCC check characters of a half-filled form.
+
+    The judge stops at the first layer (missing sections) and checks codes only once the form is
+    complete; a person typing wants to hear about a wrong check character straight away.
+    Pure arithmetic on the text (identifiers.py), no rules engine.
+    """
+    from jifen_check.identifiers import check_id_number, check_uscc
+
+    out = []
+    for path, rule in CODE_FIELDS:
+        node: Any = doc
+        for part in path.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if not isinstance(node, str) or not node.strip() or path in shown:
+            continue
+        messages = check_id_number(node.strip()) if rule == "DATA-ID-NUMBER" else check_uscc(node.strip())
+        out += [{"rule": rule, "path": path, "message": m, "severity": "error"} for m in messages]
+    return out
+
+
 def _flag(value: str | None) -> bool:
     return (value or "").lower() in ("1", "true", "yes", "on")
 
@@ -202,8 +227,10 @@ def _ui(app: FastAPI, pool: workers.JudgePool) -> None:
         text, _ = await pool.call(workers.check_in_worker, doc, None, show_id, None)
         result = json.loads(text)
         html = TEMPLATES.get_template("_result.html.j2").render(r=result)
-        return JSONResponse({"verdict": result["verdict"], "html": html, "fields": _field_problems(result),
-                             "result": result})
+        fields = _field_problems(result)
+        if result["verdict"] == "invalid_input":
+            fields += _early_code_problems(doc, {f["path"] for f in fields})
+        return JSONResponse({"verdict": result["verdict"], "html": html, "fields": fields, "result": result})
 
     @app.post("/ui/checklist", include_in_schema=False)
     async def ui_checklist(request: Request) -> Response:
