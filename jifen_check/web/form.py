@@ -32,6 +32,7 @@ class Field:
     default: Any = None  # bool fields: the model's default (only a differing value is written)
     hint: str = ""
     width: str = ""  # "s" | "m" | "l": input width class
+    required: bool = False  # required by the applicant format (a missing section is shown here)
 
     @property
     def choices(self) -> Options:
@@ -66,54 +67,54 @@ F = Field
 FORM: tuple[Section, ...] = (
     Section("person", "个人", (
         F("as_of", "申请日期", "date", hint="默认今天"),
-        F("person.name", "姓名", "text", width="m"),
-        F("person.id_number", "身份证号", "id", width="l"),
+        F("person.name", "姓名", "text", required=True, width="m"),
+        F("person.id_number", "身份证号", "id", required=True, width="l"),
         F("person.birth_date", "出生日期", "date", hint="可不填；须与身份证号一致"),
         F("person.hukou_province", "户籍省份", "text", hint="三地一致用"),
         F("person.personnel_archive", "人事档案", "enum", c.ARCHIVE),
         F("person.employee_no", "工号", "text"),
     )),
     Section("permit", "居住证", (
-        F("residence_permit.status", "居住证状态", "enum", c.PERMIT),
+        F("residence_permit.status", "居住证状态", "enum", c.PERMIT, required=True),
         F("residence_permit.valid_until", "有效期至", "date"),
         F("residence_permit.issued_or_renewed_on", "最近领取或签注日", "date"),
     )),
     Section("employer", "单位与合同", (
-        F("employer.name", "单位名称", "text", width="l"),
-        F("employer.uscc", "统一社会信用代码", "id", width="l"),
+        F("employer.name", "单位名称", "text", required=True, width="l"),
+        F("employer.uscc", "统一社会信用代码", "id", required=True, width="l"),
         F("employer.kind", "单位类型", "enum", c.EMPLOYER_KIND),
         F("employer.dispatch_license", "有劳务派遣许可证", "bool", default=False),
         F("employer.dispatch_agreements", "有派遣协议和派遣岗位协议", "bool", default=False),
         F("employer.points_system_registered", "单位已在积分系统登记", "optbool"),
         F("contract.employer_uscc", "合同单位代码", "id", width="l", hint="默认同上"),
-        F("contract.start", "合同开始", "date"),
+        F("contract.start", "合同开始", "date", required=True),
         F("contract.end", "合同结束", "date", hint="无固定期限留空"),
         F("contract.position", "岗位", "text", width="m"),
     )),
     Section("si", "社保", (
         Rows("social_insurance", "上海职工社保（每月一行，或区间 2023-07..2026-10）", (
-            F("month", "月份或区间", "monthspec", width="m"),
-            F("base", "缴费基数（元）", "number"),
+            F("month", "月份或区间", "monthspec", required=True, width="m"),
+            F("base", "缴费基数（元）", "number", required=True),
             F("payer_uscc", "缴费单位代码", "id", width="l"),
             F("back_payment", "补缴", "bool", default=False),
             F("transferred_in", "外地转入", "bool", default=False),
         ), paste="base"),
         Rows("other_social_insurance", "外地社保", (
-            F("from", "起（月份）", "month"),
-            F("to", "止（月份）", "month"),
-            F("city", "城市", "text"),
+            F("from", "起（月份）", "month", required=True),
+            F("to", "止（月份）", "month", required=True),
+            F("city", "城市", "text", required=True),
         )),
     )),
     Section("tax", "个税", (
         Rows("income_tax", "个税（每月一行，或区间）", (
-            F("month", "月份或区间", "monthspec", width="m"),
-            F("income", "收入额（元）", "number"),
+            F("month", "月份或区间", "monthspec", required=True, width="m"),
+            F("income", "收入额（元）", "number", required=True),
             F("withholder_uscc", "扣缴单位代码", "id", width="l"),
         ), paste="income"),
     )),
     Section("edu", "学历", (
         Rows("education", "学历学位", (
-            F("level", "层次", "enum", c.EDU_LEVEL),
+            F("level", "层次", "enum", c.EDU_LEVEL, required=True),
             F("mode", "学习形式", "enum", c.EDU_MODE),
             F("diploma", "学历证书", "bool", default=True),
             F("degree", "学位证书", "bool", default=False),
@@ -130,8 +131,8 @@ FORM: tuple[Section, ...] = (
     )),
     Section("qual", "职称/技能", (
         Rows("qualifications", "职称、职业资格、技能等级", (
-            F("kind", "类别", "enum", c.QUAL_KIND),
-            F("level", "等级", "enum", c.QUAL_LEVEL),
+            F("kind", "类别", "enum", c.QUAL_KIND, required=True),
+            F("level", "等级", "enum", c.QUAL_LEVEL, required=True),
             F("name", "名称", "text"),
             F("obtained_on", "取得日期", "date"),
             F("obtained_by", "取得方式", "enum", c.OBTAINED_BY),
@@ -181,7 +182,7 @@ FORM: tuple[Section, ...] = (
         F("bonuses.fresh_graduate", "应届毕业生", "bool", default=False),
         F("bonuses.talent", "人才类别", "enum", c.TALENT),
         Rows("bonuses.awards", "表彰奖励", (
-            F("level", "级别", "enum", c.AWARD_LEVEL),
+            F("level", "级别", "enum", c.AWARD_LEVEL, required=True),
             F("awarded_on", "获奖日期", "date"),
             F("while_in_shanghai", "在沪工作期间获得", "bool", default=True),
             F("on_official_list", "在官方名单内", "bool", default=True),

@@ -115,6 +115,9 @@ def test_consultant_fills_the_form_sees_the_verdict_change_and_gets_the_pdf(page
     print(f"live_update_ms={delay:.0f}")
     assert delay > 0  # the result was redrawn after the last keystroke, without reloading the page
     shot(page, "form-eligible")
+    if SHOTS:  # the first screen as a person sees it (README's picture is made from this one)
+        page.evaluate("() => window.scrollTo(0, 0)")
+        page.screenshot(path=str(Path(SHOTS) / "form-first-screen.png"))
 
     page.locator("#show-id").check()
     expect(page.locator("#result")).to_contain_text("430104199512050370")

@@ -141,8 +141,9 @@ function targetFor(path) {
   if (exact) return exact.closest(".field");
   const list = formEl.querySelector(`.rows-block[data-list="${CSS.escape(path)}"]`);
   if (list) return list;
-  // A missing object (`person`, `employer.name` of a section): its first field.
-  const first = formEl.querySelector(`[data-path^="${CSS.escape(path)}."]`);
+  // A missing section (`contract`): its first required field, else its first field.
+  const first = formEl.querySelector(`[data-path^="${CSS.escape(path)}."][data-required]`)
+    || formEl.querySelector(`[data-path^="${CSS.escape(path)}."]`);
   return first ? first.closest(".field") : null;
 }
 
