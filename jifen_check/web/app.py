@@ -130,7 +130,9 @@ def dump_yaml(doc: Any) -> str:
 
 def create_app(settings: Settings) -> Any:
     root = Path(tempfile.mkdtemp(prefix="jifen-web-"))
-    pool = workers.JudgePool(settings.workers)
+    (root / "work").mkdir()
+    tempfile.tempdir = str(root / "work")  # anything the server itself spools stays in its folder
+    pool = workers.JudgePool(settings.workers, root / "work")
     runs = batchjobs.BatchRuns(root)
     config = GuardConfig(token=settings.token, host=settings.host, max_body=settings.max_upload_mb * 1024 * 1024)
 

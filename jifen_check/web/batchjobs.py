@@ -139,12 +139,16 @@ def _child(input_path: str, out_dir: str, as_of: str | None, show_id: bool, pdf:
            done: Any, total: Any, status_path: str) -> None:
     """Runs one batch; writes status.json (counts, rows, notices, or the error)."""
     import datetime as dt
+    import tempfile
 
     from jifen_check.batch.pipeline import run_batch
     from jifen_check.batch.readers import read_input
     from jifen_check.batch.runner import Options
     from jifen_check.batch.tables import InputError
 
+    scratch = Path(status_path).parent / "tmp"
+    scratch.mkdir(exist_ok=True)
+    tempfile.tempdir = str(scratch)  # the reader's detail store stays inside this run's folder
     rows: list[dict[str, Any]] = []
 
     def on_result(outcome: Any) -> None:

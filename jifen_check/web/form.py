@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from jifen_check.batch import columns as c
@@ -287,7 +288,7 @@ class PasteResult:
 def parse_paste(text: str, amount_key: str) -> PasteResult:
     """Lines of `month amount` (tab- or space-separated, as copied from Excel or the 社保/个税 app)
     → range rows: consecutive months with the same amount become one `YYYY-MM..YYYY-MM` row."""
-    months: dict[int, str] = {}
+    months: dict[int, Decimal] = {}  # money compared exactly: 15000 and 15,000.00 are one amount
     skipped: list[str] = []
     for n, line in enumerate(text.splitlines(), start=1):
         cells = _cells(line)
@@ -296,7 +297,7 @@ def parse_paste(text: str, amount_key: str) -> PasteResult:
             if line.strip():
                 skipped.append(f"第 {n} 行：{line.strip()[:40]}")
             continue
-        months[found[0]] = found[1]
+        months[found[0]] = Decimal(found[1])
     return PasteResult(_ranges(months, amount_key), skipped)
 
 
@@ -325,7 +326,7 @@ def _fmt(m: int) -> str:
     return f"{m // 12:04d}-{m % 12 + 1:02d}"
 
 
-def _ranges(months: dict[int, str], key: str) -> list[dict[str, Any]]:
+def _ranges(months: dict[int, Decimal], key: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     start = prev = None
     for m in sorted(months):
@@ -340,8 +341,6 @@ def _ranges(months: dict[int, str], key: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _row(first: int, last: int, amount: str, key: str) -> dict[str, Any]:
-    value: float | int = float(amount)
-    if value == int(value):
-        value = int(value)
+def _row(first: int, last: int, amount: Decimal, key: str) -> dict[str, Any]:
+    value: float | int = int(amount) if amount == amount.to_integral_value() else float(amount)
     return {"month": _fmt(first) if first == last else f"{_fmt(first)}..{_fmt(last)}", key: value}

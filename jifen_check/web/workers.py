@@ -25,9 +25,11 @@ from jifen_check.batch.runner import default_start_method
 # ---------------------------------------------------------------- worker side (never in the server)
 
 
-def _init_worker() -> None:
+def _init_worker(tmp_dir: str | None) -> None:
     # Ctrl-C on the server is the server's to handle: workers must not each print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if tmp_dir:  # scratch files (a PDF before it is sent) stay inside the server's own folder
+        tempfile.tempdir = tmp_dir
 
 
 def _day(text: str | None) -> dt.date | None:
@@ -83,15 +85,16 @@ def _warm(_: int) -> int:
 class JudgePool:
     """A small process pool; a worker that dies is replaced by restarting the pool."""
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, tmp_dir: Path | None = None) -> None:
         self.workers = max(1, workers or min(2, os.cpu_count() or 1))
+        self.tmp_dir = str(tmp_dir) if tmp_dir else None
         self._executor: ProcessPoolExecutor | None = None
 
     def _new(self) -> ProcessPoolExecutor:
         import multiprocessing
 
         ctx = multiprocessing.get_context(default_start_method())
-        return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker)
+        return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker, initargs=(self.tmp_dir,))
 
     @property
     def executor(self) -> ProcessPoolExecutor:
