@@ -14,6 +14,8 @@ import sys
 
 import click
 
+from jifen_check.cli_zh import ZhCommand
+
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -40,7 +42,7 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-@click.command("serve")
+@click.command("serve", cls=ZhCommand)
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="监听地址。默认只接受本机访问；改成其他地址（如 0.0.0.0）会让局域网内其他电脑也能连上，"
                    "此时必须用 --token 指定令牌。")
