@@ -220,10 +220,28 @@ def _format_error(problems: list[Any]) -> dict[str, Any]:
                           "evidence": [p.path]} for p in problems]}
 
 
+class BadRequest(Exception):
+    """A page's request that is not the JSON object the page sends."""
+
+
+async def _json_object(request: Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError:
+        raise BadRequest from None
+    if not isinstance(body, dict):
+        raise BadRequest
+    return body
+
+
 def _ui(app: FastAPI, pool: workers.JudgePool) -> None:
+    @app.exception_handler(BadRequest)
+    async def bad_request(_: Request, __: BadRequest) -> JSONResponse:
+        return JSONResponse({"detail": "请求内容应为 JSON 对象"}, status_code=400)
+
     @app.post("/ui/result", include_in_schema=False)
     async def ui_result(request: Request) -> JSONResponse:
-        body = await request.json()
+        body = await _json_object(request)
         doc = form.normalise(body.get("doc"))
         show_id = bool(body.get("show_id"))
         text, _ = await pool.call(workers.check_in_worker, doc, None, show_id, None)
@@ -236,7 +254,7 @@ def _ui(app: FastAPI, pool: workers.JudgePool) -> None:
 
     @app.post("/ui/checklist", include_in_schema=False)
     async def ui_checklist(request: Request) -> Response:
-        body = await request.json()
+        body = await _json_object(request)
         doc = form.normalise(body.get("doc"))
         text, fits, pdf = await pool.call(workers.checklist_in_worker, doc, None, bool(body.get("show_id")), None)
         if not fits:
@@ -245,7 +263,7 @@ def _ui(app: FastAPI, pool: workers.JudgePool) -> None:
 
     @app.post("/ui/yaml", include_in_schema=False)
     async def ui_yaml(request: Request) -> Response:
-        doc = form.normalise((await request.json()).get("doc"))
+        doc = form.normalise((await _json_object(request)).get("doc"))
         name = "applicant.yaml"
         return Response(dump_yaml(doc), media_type="application/yaml; charset=utf-8", headers=_attachment(name))
 
@@ -261,7 +279,7 @@ def _ui(app: FastAPI, pool: workers.JudgePool) -> None:
 
     @app.post("/ui/paste", include_in_schema=False)
     async def ui_paste(request: Request) -> JSONResponse:
-        body = await request.json()
+        body = await _json_object(request)
         key = "income" if body.get("kind") == "income" else "base"
         parsed = form.parse_paste(str(body.get("text", "")), key)
         return JSONResponse({"rows": parsed.rows, "skipped": parsed.skipped})

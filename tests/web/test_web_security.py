@@ -144,3 +144,11 @@ def test_server_output_holds_no_name_id_or_token(server: Server) -> None:
     assert any("POST /api/check 200" in ln for ln in lines)
     rest = "\n".join(lines[1:])  # line 1 is the URL with the token, printed for the user on purpose
     assert NAME not in rest and ID not in rest and TOKEN not in rest
+
+
+def test_a_malformed_page_request_is_400_not_an_error(server: Server) -> None:
+    with _cookie_client(server) as c:
+        csrf = _csrf(c)
+        for body in (b"not json", b"[1, 2]"):
+            r = c.post("/ui/result", content=body, headers={"X-CSRF-Token": csrf, "Content-Type": "application/json"})
+            assert r.status_code == 400 and "JSON" in r.json()["detail"]
