@@ -144,3 +144,22 @@ def test_serve_refuses_a_busy_port_with_a_sentence() -> None:
         assert "无法监听" in p.stderr.decode() and "Traceback" not in p.stderr.decode()
     finally:
         stop_server(server)
+
+
+def test_result_fragment_shows_routes_when_the_result_has_them() -> None:
+    import json as _json
+
+    from jifen_check.judge import judge
+    from jifen_check.validate import parse_text
+    from jifen_check.web.app import TEMPLATES
+
+    result = judge(parse_text((SAMPLES / "07-fails-6-of-12.yaml").read_bytes(), "a.yaml")[0]).to_json_dict()
+    result = _json.loads(_json.dumps(result))
+    without = TEMPLATES.get_template("_result.html.j2").render(r={**result, "routes": []})
+    assert "可行的办法" not in without and "暂不符合申请条件" in without
+    result["routes"] = [{"eligible_on": "2026-12-18", "points_then": 135, "steps": [
+        {"action": "继续缴纳 2026-11 社保", "actor": "单位人事", "effective_on": "2026-12-01"}, {"action": "<b>x</b>"}],
+        "assumptions": ["按时缴费"]}]
+    html = TEMPLATES.get_template("_result.html.j2").render(r=result)
+    assert "2026-12-18" in html and "继续缴纳 2026-11 社保（单位人事）" in html and "前提：按时缴费" in html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html
