@@ -162,7 +162,7 @@ def rules(fmt: str) -> None:
     book = rulebook.load()
     if fmt == "json":
         data = [{"id": r.id, "title": r.title, "kind": r.kind, "confidence": r.confidence, "severity": r.severity,
-                 "source": r.source} for r in book.rules.values()]
+                 "source": r.source, "note": r.note} for r in book.rules.values()]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     from jifen_check.labels import CONFIDENCE_LEGEND, KIND_LEGEND, KIND_ZH, confidence_zh

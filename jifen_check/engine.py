@@ -436,16 +436,31 @@ def choose_best(ledger: Ledger, rules: list[str], chooser: str) -> None:
     for rule, line in best.items():
         _note_passed_over(ledger, line)
         if winner is not None and rule in rules and line is not winner and line.status != "not_counted" and line.points:
-            line.status, line.reasons = "not_counted", [chooser]
-            line.detail = (line.detail + "；" if line.detail else "") + f"学历与职称不叠加，按 {winner.rule} 计"
+            _pass_over(line, winner, chooser, counted, mark)
     ledger.lines = {r: best[r] for r in sorted(best, key=ledger.rule_order.index)}
+
+
+def _pass_over(line: LineCandidate, winner: LineCandidate, chooser: str, others_counted: int, mark: int) -> None:
+    """Marks the option not claimed, saying what claiming it instead would give."""
+    risky = line.status == "at_risk"
+    total = others_counted + (0 if risky else line.points)
+    verdict = "达到" if total >= mark else "未达到"
+    line.detail = ((line.detail + "；" if line.detail else "") + f"学历与职称不叠加，按 {winner.rule} 计；"
+                   f"如改报本项可计 {line.points} 分{'（有风险）' if risky else ''}，"
+                   f"已计总分将为 {total} 分（{verdict}标准分值 {mark} 分）")
+    line.facts = dict(line.facts, alternative_points=line.points, alternative_status=line.status,
+                      alternative_total=total)
+    line.status, line.reasons = "not_counted", [chooser]
 
 
 def _note_passed_over(ledger: Ledger, line: LineCandidate) -> None:
     """Names the higher claims of the same indicator that were not counted, and why."""
     for cand in ledger.candidates.values():
         if cand.rule == line.rule and cand is not line and cand.points > line.points and cand.reasons:
-            line.detail += f"；另有 {cand.points} 分的认定因 {'、'.join(cand.reasons)} 未计"
+            if cand.reasons == [cand.rule]:  # failed its own condition: its detail says why
+                line.detail += f"；另有 {cand.points} 分的认定未计（{cand.detail}）"
+            else:
+                line.detail += f"；另有 {cand.points} 分的认定因 {'、'.join(cand.reasons)} 未计"
 
 
 def _rank(c: LineCandidate) -> tuple[int, int]:

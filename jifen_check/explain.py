@@ -135,7 +135,8 @@ def si_base_months(book: Rulebook, judgement: Judgement) -> list[str]:
             out.append(f"  {row['month']}  —  {why['no_record']}")
             continue
         ratio = row["base"] / row["wage"]
-        prov = "（暂定）" if row["provisional"] else ""
+        prov = ("（暂定）" if row["provisional"] else "（未经核实）" if row["unverified"]
+                else "（受理实践口径）" if row["practice"] else "")
         tax = "无个税" if row["tax_income"] is None else f"个税收入 {row['tax_income']:g}"
         out.append(f"  {row['month']}  {row['base']:>9g} / {row['wage']}{prov} = {ratio:4.2f}×  {tax}  {why[row['excluded']]}")
     return out

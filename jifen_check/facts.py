@@ -12,14 +12,17 @@ one `qual` fact per qualification, with scalar fields only. Details for messages
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from jifen_check import months as mo
 from jifen_check import reference, workdays
 from jifen_check.applicant import Applicant, Education, Qualification
 from jifen_check.identifiers import id_birth_date, uscc_is_shanghai
+from jifen_check.money import at_least, dec
 from jifen_check.rulebook import Rulebook
 
 OPEN_ENDED = 9999  # months: an open-ended contract never runs out
@@ -58,52 +61,91 @@ class Observation:
 
 
 class Wages:
-    """The average wage in force for a month, and whether it is provisional (not yet published).
+    """The average wage that each month's base is compared with, as known on an as-of date.
 
-    One per rulebook (`wages_for`), caching per month: every applicant asks about the same months.
+    A value with `published_on` after the as-of date is not known yet: its months reuse the previous
+    value, provisionally (a value is in force for 12 months from its date). Points comparisons use
+    the review practice's reference where it differs from the declared wage (2019-05..2019-10 were
+    compared with 7832); the floor and ceiling always follow the declared wage.
+    One per (rulebook, what is known) (`wages_for`), caching per month.
     """
 
-    def __init__(self, book: Rulebook) -> None:
-        self.param = book.parameters["average_wage"]
+    def __init__(self, book: Rulebook, known: list[int]) -> None:
+        param = book.parameters["average_wage"]
+        self.param = param
+        self.reference = book.parameters["average_wage_points_reference"]
         self.floor = book.parameters["contribution_floor"]
         self.ceiling_multiple = book.parameters["contribution_ceiling_multiple"]
-        # A value is in force for 12 months from its date; later months reuse it provisionally.
-        self.published_until = mo.of_date(self.param.dates[-1]) + 11
-        self.first_month = mo.of_date(max(self.param.dates[0], self.floor.dates[0]))
+        self.dates = [param.dates[i] for i in known]
+        self.values = [param.values[i] for i in known]
+        self.confidence = [param.confidences[i] for i in known]
+        self.sources = [param.sources[i] for i in known]
+        self.published_until = mo.of_date(self.dates[-1]) + 11
+        self.first_month = mo.of_date(max(self.dates[0], self.floor.dates[0]))
         self._wage: dict[int, int] = {}
-        self._bounds: dict[int, tuple[int, float]] = {}
+        self._bounds: dict[int, tuple[int, Decimal]] = {}
+
+    def _index(self, mi: int) -> int:
+        # Months older than the table (before 2015-04) never fall in a scoring window; the
+        # earliest value keeps the arithmetic defined for them.
+        return max(0, bisect.bisect_right(self.dates, mo.first_day(mi)) - 1)
+
+    def declared(self, mi: int) -> int:
+        return self.values[self._index(mi)]
 
     def at(self, mi: int) -> int:
+        """The wage a points review compares month `mi`'s base with."""
         v = self._wage.get(mi)
         if v is None:
-            # Months older than the table (before 2015-04) never fall in a scoring window; the
-            # earliest value keeps the arithmetic defined for them.
-            day = max(mo.first_day(mi), self.param.dates[0])
-            v = self._wage[mi] = self.param.at(day)
+            day = mo.first_day(mi)
+            ref = self.reference.at(day) if day >= self.reference.dates[0] else None
+            v = self._wage[mi] = ref if ref is not None else self.declared(mi)
         return v
+
+    def practice_reference(self, mi: int) -> bool:
+        return self.at(mi) != self.declared(mi)
 
     def covers(self, mi: int) -> bool:
         return mi >= self.first_month
 
-
     def provisional(self, mi: int) -> bool:
+        """No value for this month is known yet: the latest known value stands in."""
         return mi > self.published_until
 
-    def bounds(self, mi: int) -> tuple[int, float]:
+    def unverified(self, mi: int) -> bool:
+        """The value in force for this month is known but not verified (a single source)."""
+        return not self.provisional(mi) and self.confidence[self._index(mi)] == "unverified"
+
+    def source(self, mi: int) -> str:
+        return self.sources[self._index(mi)]
+
+    def bounds(self, mi: int) -> tuple[int, Decimal]:
         b = self._bounds.get(mi)
         if b is None:
             day = mo.first_day(mi)
-            b = self._bounds[mi] = (self.floor.at(day), self.ceiling_multiple.at(day) * self.at(mi))
+            b = self._bounds[mi] = (self.floor.at(day), dec(self.ceiling_multiple.at(day)) * self.declared(mi))
         return b
 
 
-_wages: dict[int, Wages] = {}
+_wages: dict[tuple[int, tuple[int, ...]], Wages] = {}
+_wages_on: dict[tuple[int, dt.date | None], Wages] = {}  # bounded by the distinct as-of dates seen
 
 
-def wages_for(book: Rulebook) -> Wages:
-    w = _wages.get(id(book))
+def wages_for(book: Rulebook, as_of: dt.date | None = None) -> Wages:
+    """The wages known on `as_of` (all of them when None): values published later are left out."""
+    w = _wages_on.get((id(book), as_of))
     if w is None:
-        w = _wages[id(book)] = Wages(book)
+        w = _wages_on[(id(book), as_of)] = _wages_known(book, as_of)
+    return w
+
+
+def _wages_known(book: Rulebook, as_of: dt.date | None) -> Wages:
+    param = book.parameters["average_wage"]
+    known = tuple(i for i, pub in enumerate(param.published) if pub is None or as_of is None or pub <= as_of)
+    key = (id(book), known)
+    w = _wages.get(key)
+    if w is None:
+        w = _wages[key] = Wages(book, list(known))
     return w
 
 
@@ -168,7 +210,7 @@ class Measurer:
         self.app = app
         self.as_of = as_of
         self.p = book.snapshot(as_of)
-        self.wages = wages_for(book)
+        self.wages = wages_for(book, as_of)
         self.app_month = mo.of_date(as_of)
         self.si = expand_si(app)
         self.tax = expand_tax(app)
@@ -264,7 +306,7 @@ class Measurer:
 
     def tax_matches(self, mi: int, base: float) -> bool:
         tax = self.tax.get(mi)
-        return tax is not None and tax[0] >= self.p["tax_match"]["min_ratio"] * base
+        return tax is not None and at_least(tax[0], self.p["tax_match"]["min_ratio"], base)
 
     # -- social insurance: gates, years, double contributions
     def social_insurance(self) -> None:
@@ -272,7 +314,9 @@ class Measurer:
         valid = {m for m, r in self.si.items() if not r.back_payment and m <= am}
         counted = {m for m in valid if not self.si[m].transferred}
         backpay = sorted(m for m, r in self.si.items() if r.back_payment)
-        double = sorted(m for m in valid if m in self.others)
+        # A month transferred in from another city is that city's contribution moved here, not a
+        # second payer: it is not a double contribution (and never counts for anything anyway).
+        double = sorted(m for m in counted if m in self.others)
         app_rec = self.si.get(am)
         app_status = "none" if app_rec is None else ("backpay" if app_rec.back_payment else "paid")
         win = self.p["six_of_twelve"]["window_months"]
@@ -284,7 +328,7 @@ class Measurer:
         yp_safe = years["points_per_block"] * (len(counted - set(double)) // block)
         title_win = self.p["title_si_base"]
         title_months = sorted(m for m in valid if am - title_win["window_months"] <= m <= am - 1
-                              and self.si[m].base >= title_win["multiple"] * self.wages.at(m) - 1e-6)
+                              and at_least(self.si[m].base, title_win["multiple"], self.wages.at(m)))
         self.set(app_month_status=app_status,
                  app_payer_ok=app_rec is None or app_rec.payer is None or app_rec.payer == self.contract_uscc,
                  si_6of12=len(six), si_valid_months=len(counted), si_years_points=yp,
@@ -321,8 +365,10 @@ class Measurer:
         lowest = min(b["multiple"] for b in bands)
         window = range(am - widest, am)
         excluded: dict[str, list[int]] = {"backpay": [], "transferred": [], "inconsistent": [], "tax": []}
-        usable: dict[int, float] = {}
+        usable: dict[int, int] = {}  # month → how many bands (highest first) its base does NOT reach
         provisional: list[int] = []
+        unverified: list[int] = []
+        practice: list[int] = []
         for m in window:
             rec = self.si.get(m)
             if rec is None:
@@ -331,10 +377,15 @@ class Measurer:
             if reason:
                 excluded[reason].append(m)
                 continue
-            usable[m] = rec.base / self.wages.at(m)
-            # A provisional wage only matters where the month could reach a band.
-            if self.wages.provisional(m) and usable[m] >= lowest - 1e-9:
-                provisional.append(m)
+            usable[m] = self._bands_missed(bands, rec.base, m)
+            # The wage used only matters where the month could reach a band.
+            if usable[m] < len(bands):
+                if self.wages.provisional(m):
+                    provisional.append(m)
+                elif self.wages.unverified(m):
+                    unverified.append(m)
+                if self.wages.practice_reference(m):
+                    practice.append(m)
         double = {m for m in usable if m in self.others}
         points, counts, band_months = self._band_points(bands, usable, am)
         safe = self._band_points(bands, {m: r for m, r in usable.items() if m not in double}, am)[0] if double else points
@@ -342,10 +393,13 @@ class Measurer:
         self.set(si_base_points=points, si_base_points_safe=safe, si_base_best_months=max(band_months),
                  tax_mismatch_count=len(excluded["tax"]),
                  inconsistent_count=len(excluded["inconsistent"]), inconsistent_app_month=inconsistent_app,
-                 provisional_count=len(provisional))
+                 provisional_count=len(provisional), unverified_wage_count=len(unverified))
         self.note(band_counts=counts, band_summary="；".join(counts), band_months=band_months,
                   tax_mismatch_months=mo.spans(excluded["tax"]), inconsistent_months=mo.spans(excluded["inconsistent"]),
-                  provisional_months=mo.spans(provisional),
+                  provisional_months=mo.spans(provisional), unverified_wage_months=mo.spans(unverified),
+                  unverified_wage=(self.wages.at(unverified[0]) if unverified else "—"),
+                  unverified_wage_source=(self.wages.source(unverified[0]) if unverified else "—"),
+                  practice_wage_months=mo.spans(practice),
                   provisional_wage=self.wages.at(am), base_window=f"{mo.fmt(am - widest)}–{mo.fmt(am - 1)}",
                   ev_tax=sorted({f"social_insurance[{self.si[m].row}]" for m in excluded["tax"]}) + ["income_tax"],
                   ev_inconsistent=sorted({f"social_insurance[{self.si[m].row}]" for m in excluded["inconsistent"]})
@@ -359,19 +413,31 @@ class Measurer:
         if not self.consistent(m):
             return "inconsistent"
         # Only months that could count for a band are checked against the tax records.
-        if rec.base >= lowest * self.wages.at(m) - 1e-6 and not self.tax_matches(m, rec.base):
+        if at_least(rec.base, lowest, self.wages.at(m)) and not self.tax_matches(m, rec.base):
             return "tax"
         return None
 
+    def _bands_missed(self, bands: list[dict[str, Any]], base: float, m: int) -> int:
+        """How many bands, highest multiple first, month `m`'s base does not reach (exactly)."""
+        wage = dec(self.wages.at(m))
+        amount = dec(base)
+        for k, b in enumerate(bands):
+            if amount >= dec(b["multiple"]) * wage:
+                return k
+        return len(bands)
+
     @staticmethod
-    def _band_points(bands: list[dict[str, Any]], ratios: dict[int, float],
+    def _band_points(bands: list[dict[str, Any]], missed: dict[int, int],
                      am: int) -> tuple[int, list[str], list[int]]:
-        """Points of the best band reached, the months per band as text, and as numbers."""
+        """Points of the best band reached, the months per band as text, and as numbers.
+
+        `missed`: per usable month, how many bands (highest first) it does not reach; a month at a
+        higher multiple also counts toward the lower bands."""
         points, counts, numbers = 0, [], []
-        pairs = list(ratios.items())
-        for b in bands:
-            since, floor = am - b["window_months"], b["multiple"] - 1e-9
-            n = sum(1 for m, r in pairs if m >= since and r >= floor)
+        pairs = list(missed.items())
+        for k, b in enumerate(bands):
+            since = am - b["window_months"]
+            n = sum(1 for m, r in pairs if m >= since and r <= k)
             numbers.append(n)
             counts.append(f"近{b['window_months']}个月≥{b['multiple']:g}倍 {n} 个月（需 {b['min_months']}）")
             if not points and n >= b["min_months"]:
@@ -389,7 +455,8 @@ class Measurer:
             tax = self.tax.get(m)
             rows.append({
                 "month": mo.fmt(m), "base": rec.base if rec else None, "wage": self.wages.at(m),
-                "provisional": self.wages.provisional(m), "tax_income": tax[0] if tax else None,
+                "provisional": self.wages.provisional(m), "unverified": self.wages.unverified(m),
+                "practice": self.wages.practice_reference(m), "tax_income": tax[0] if tax else None,
                 "excluded": (self._exclusion(m, rec, lowest) if rec else "no_record"),
             })
         return rows
@@ -412,9 +479,15 @@ class Measurer:
         if b.remote_area is not None:
             ra = b.remote_area
             pts = min(bp["remote_area_max"], bp["remote_area_per_year"] * ra.full_years)
-            self.set(remote_claimed=True, remote_designated=ra.area in bp["remote_areas"],
+            group = _remote_group(self.p["remote_areas"], ra.area)
+            rule = self.p["remote_areas"].get(group)
+            self.set(remote_claimed=True, remote_group=group,
+                     remote_status=rule["status"] if rule else "review",
+                     remote_min_years=rule["min_years"] if rule else bp["remote_area_min_years"],
                      remote_works_lives=ra.works_and_lives, remote_years=ra.full_years, remote_points=pts)
-            self.note(remote_area=ra.area, remote_years=ra.full_years)
+            self.note(remote_area=ra.area, remote_years=ra.full_years,
+                      remote_rule_source=rule["source"] if rule else "未在已知重点区域名单内",
+                      remote_rule_confidence=rule["confidence"] if rule else "unverified")
         self._fresh_graduate(b.fresh_graduate)
         self._awards()
         self._spouse()
@@ -490,8 +563,11 @@ class Measurer:
             details.append(detail)
         return facts, details
 
-    def _tier(self, e: Education) -> int:
+    def _tier(self, e: Education, diploma: bool | None = None) -> int:
+        """The PTS-EDU tier the certificates support (`diploma` overrides e.diploma: 'with it')."""
         pts = self.p["education_points"]
+        if diploma is not None:
+            e = e.model_copy(update={"diploma": diploma})
         both = e.diploma and e.degree
         if e.level == "junior_college":
             return pts["junior_college"] if e.diploma else 0
@@ -509,8 +585,9 @@ class Measurer:
         verifiable = e.cscse_certified if e.foreign else e.chsi_verifiable
         three, why = self._three_places(e)
         fact = {"t": "degree", "idx": i, "level": e.level, "mode": e.mode, "full_time": e.mode == "full_time",
-                "tier_points": self._tier(e), "verifiable": verifiable, "foreign": e.foreign,
-                "three_places": three, "prior": self._prior(i, e), "no_hs_record": self._no_hs_record(e)}
+                "tier_points": self._tier(e), "tier_with_diploma": self._tier(e, diploma=True),
+                "diploma": e.diploma, "verifiable": verifiable, "foreign": e.foreign,
+                "three_places": three, "no_hs_record": self._no_hs_record(e), **self._prior(e)}
         papers = "＋".join(x for x, ok in (("学历证书", e.diploma), ("学位证书", e.degree)) if ok) or "无证书"
         detail = {"edu_label": f"{MODE_ZH[e.mode]}{EDU_ZH[e.level]}（{e.school or '学校未填'}，{papers}）",
                   "study_city": e.study_city or "未填", "three_places_why": why,
@@ -556,23 +633,31 @@ class Measurer:
         key = _city_key(city)
         return all(any(_city_key(c) == key for c in self.others.get(m, [])) for m in range(first, last + 1))
 
-    def _prior(self, i: int, e: Education) -> str:
-        if e.level != "bachelor":
-            return "na"
-        colleges = [x for x in self.app.education if x.level == "junior_college"]
-        if not colleges:
-            return "missing" if e.mode != "full_time" else "na"
-        jc = colleges[-1]
-        if e.mode != "full_time" and not jc.chsi_verifiable:
-            return "missing"
-        if jc.end and e.end and mo.full_months_between(jc.end, e.end) < self.p["prior_degree"]["min_gap_months"]:
-            return "overlap"
-        if jc.end and e.start and e.start < jc.end and e.mode != "full_time":
-            return "overlap"
-        return "ok"
+    def _prior(self, e: Education) -> dict[str, Any]:
+        """The 大专 a non-full-time 本科 builds on, measured (PIT-PRIOR-DEGREE decides in the rules).
+
+        A full-time 本科 entered through the 高考 rests on the high-school record: a 大专 studied
+        alongside it is irrelevant (`needs_prior` false). For a non-full-time 本科 the prior 大专 is
+        the latest one completed before the 本科 started; if none was, the earliest-ending one (a
+        套读 candidate). The choice depends only on the degrees, never on the order they are listed.
+        """
+        none = {"needs_prior": False, "prior_found": False, "prior_verifiable": False,
+                "prior_gap_months": OPEN_ENDED, "prior_overlaps": False}
+        if e.level != "bachelor" or e.mode == "full_time":
+            return none
+        jc = _prior_college(e, [x for x in self.app.education if x.level == "junior_college"])
+        if jc is None:
+            return dict(none, needs_prior=True)
+        gap = mo.full_months_between(jc.end, e.end) if jc.end and e.end else OPEN_ENDED
+        return {"needs_prior": True, "prior_found": True, "prior_verifiable": jc.chsi_verifiable,
+                "prior_gap_months": gap,
+                # Study for the 本科 began before the 大专 was completed (专本套读).
+                "prior_overlaps": bool(jc.end and e.start and e.start < jc.end)}
 
     def _no_hs_record(self, e: Education) -> bool:
-        if e.mode == "full_time" or e.level != "junior_college":
+        # Full-time study rests on the 高考/中考 record; a 自考 大专 is the accepted exception
+        # (research: self-study exams admit without a high-school record).
+        if e.mode in ("full_time", "self_study") or e.level != "junior_college":
             return False
         return not any(x.level in ("high_school", "secondary_vocational") for x in self.app.education)
 
@@ -597,28 +682,50 @@ class Measurer:
             points = tp["title"].get(level, 0)
             high = level in ("intermediate", "senior")
         fact = {"t": "qual", "idx": j, "kind": q.kind, "level": str(level), "tier_points": points, "high_tier": high,
-                "matches": _tri(q.matches_position), "appointed": _tri(q.appointed), "where": self._where(q),
+                "matches": _tri(q.matches_position), "appointed": _tri(q.appointed), **self._where(q),
                 "registration": ("unregistered" if q.kind == "vocational_qualification" and q.registration_required
                                  and not q.registered else "ok"),
                 "catalogue": ("na" if q.kind != "vocational_qualification" else _tri(q.on_shanghai_catalogue)),
                 "title_base_months": self.profile["title_base_months"],
                 "only_high_school": 0 < top_edu <= 1}
         detail = {"qual_label": f"{q.name or _qual_zh(q)}（{_qual_zh(q)}）", "obtained_city": q.obtained_city or "未填",
-                  "obtained_on": str(q.obtained_on or "未填")}
+                  "obtained_on": str(q.obtained_on or "未填"), **self._where_detail(q)}
         return fact, detail
 
-    def _where(self, q: Qualification) -> str:
-        """PIT-TITLE-WHERE: review titles and skill certificates must come from work in Shanghai."""
+    def _where(self, q: Qualification) -> dict[str, Any]:
+        """PIT-TITLE-WHERE measurements: is the item restricted (a review title or a skill
+        certificate), was it obtained in Shanghai, verified in Shanghai, and how many months of
+        Shanghai social insurance surround the date it was obtained (-1: date unknown)."""
         restricted = q.kind == "skill_level" or (q.kind == "professional_title" and q.obtained_by == "review")
-        if not restricted:
-            return "na"
-        if not q.obtained_city:
-            return "unknown"
-        if reference.province_of(q.obtained_city) == "上海":
-            return "ok"
-        if q.kind == "skill_level" and isinstance(q.level, int) and q.level <= 3 and q.shanghai_verified:
-            return "ok"
-        return "fail"
+        city = q.obtained_city
+        in_sh = "unknown" if not city else ("yes" if reference.province_of(city) == "上海" else "no")
+        verified = q.kind == "skill_level" and isinstance(q.level, int) and q.level <= 3 and q.shanghai_verified
+        around = -1
+        if restricted and in_sh == "yes" and q.obtained_on is not None:
+            around = len(self._sh_months_around(q.obtained_on))
+        return {"where_restricted": restricted, "obtained_in_sh": in_sh, "sh_verified": verified,
+                "sh_si_around_obtained": around}
+
+    def _sh_months_around(self, day: dt.date) -> list[int]:
+        """Months of paid (not back-paid) Shanghai social insurance around the date obtained."""
+        first, last = self._around(day)
+        return [m for m in range(first, last + 1) if (r := self.si.get(m)) is not None and not r.back_payment]
+
+    def _around(self, day: dt.date) -> tuple[int, int]:
+        n = self.p["title_where"]["around_months"]
+        mid = mo.of_date(day)
+        return mid - n, min(mid + n, self.app_month)
+
+    def _where_detail(self, q: Qualification) -> dict[str, Any]:
+        if q.obtained_on is None:
+            return {"obtained_window": "—", "obtained_window_si": "—"}
+        first, last = self._around(q.obtained_on)
+        parts = [f"上海 {mo.spans(self._sh_months_around(q.obtained_on))}"]
+        for city in self._si_cities(first, last):
+            if city != "上海":
+                months = [m for m in range(first, last + 1) if city in self.others.get(m, [])]
+                parts.append(f"{city} {mo.spans(months)}")
+        return {"obtained_window": f"{mo.fmt(first)}–{mo.fmt(last)}", "obtained_window_si": "；".join(parts)}
 
 
 def _tri(v: bool | str | None) -> str:
@@ -631,6 +738,32 @@ def _tri(v: bool | str | None) -> str:
 
 def _ym(day: dt.date | None) -> str:
     return f"{day.year:04d}-{day.month:02d}" if day else "?"
+
+
+def _prior_college(e: Education, colleges: list[Education]) -> Education | None:
+    """The 大专 that the 本科 `e` builds on (see `Measurer._prior`), independent of list order."""
+    if not colleges:
+        return None
+    never = dt.date.max
+
+    def key(x: Education) -> tuple[Any, ...]:  # a total order over the fields that matter
+        return (x.end or never, x.chsi_verifiable, x.start or never, x.mode, x.school or "")
+
+    ref = e.start or e.end
+    before = [x for x in colleges if x.end and ref and x.end <= ref]
+    if before:
+        return max(before, key=key)
+    return min(colleges, key=lambda x: (x.end or never, not x.chsi_verifiable, x.start or never, x.mode,
+                                        x.school or ""))
+
+
+def _remote_group(groups: dict[str, Any], area: str) -> str:
+    """The designated-area group whose names include `area` (exact, spaces ignored), or 'other'."""
+    key = "".join(area.split())
+    for name, group in groups.items():
+        if key in ("".join(n.split()) for n in group["names"]):
+            return name
+    return "other"
 
 
 def _city_key(city: str) -> str:

@@ -79,6 +79,10 @@ class TitleSiBase(Strict):
     multiple: float
 
 
+class TitleWhere(Strict):
+    around_months: int
+
+
 class PriorDegree(Strict):
     min_gap_months: int
 
@@ -114,12 +118,23 @@ class BonusParams(Strict):
     remote_area_per_year: int
     remote_area_min_years: int
     remote_area_max: int
-    remote_areas: list[str]
     fresh_graduate: int
     award: AwardPoints
     spouse_per_year: int
     spouse_max: int
     talent: int
+
+
+class RemoteAreaGroup(Strict):
+    """Designated remote key areas that share a rule: the names that mean them, the full years
+    needed before anything counts, whether the bonus is confirmed (`counted`) or `review`, and how
+    sure we are of that (per group: the 临港 timing is practice, the other areas unverified)."""
+
+    names: list[str] = Field(min_length=1)
+    min_years: int
+    status: Literal["counted", "review"]
+    confidence: Confidence
+    source: str
 
 
 class Deduction(Strict):
@@ -138,6 +153,7 @@ class DeductionParams(Strict):
 PARAMETER_TYPES: dict[str, Any] = {
     "pass_mark": int,
     "average_wage": int,
+    "average_wage_points_reference": int | None,
     "contribution_floor": int,
     "contribution_ceiling_multiple": float,
     "age_points": list[tuple[int, int, int]],
@@ -152,16 +168,24 @@ PARAMETER_TYPES: dict[str, Any] = {
     "tax_match": TaxMatch,
     "title_si_base": TitleSiBase,
     "prior_degree": PriorDegree,
+    "title_where": TitleWhere,
     "bonuses": BonusParams,
     "deductions": DeductionParams,
+    "remote_areas": dict[str, RemoteAreaGroup],
     "near_threshold": int,
 }
 
 
 class DatedValue(Strict):
+    """A value in force from its date. `published_on`: announced later and applied backwards (the
+    July wage is published in the autumn): before that date the value is not known. `confidence`:
+    as for rules; a value without one is taken from the cited official text."""
+
     value: Any
     source: str = Field(min_length=1)
     note: str | None = None
+    confidence: Confidence = "official"
+    published_on: dt.date | None = None
 
 
 class ParameterFile(Strict):
@@ -181,6 +205,8 @@ class Parameter:
         adapter = TypeAdapter(value_type)
         self.values = [adapter.validate_python(spec.values[d].value) for d in self.dates]
         self.sources = [spec.values[d].source for d in self.dates]
+        self.confidences = [spec.values[d].confidence for d in self.dates]
+        self.published = [spec.values[d].published_on for d in self.dates]
 
     def index_at(self, day: dt.date) -> int:
         i = bisect.bisect_right(self.dates, day) - 1
@@ -340,6 +366,8 @@ def _plain(v: Any) -> Any:
         return [_plain(x) for x in v]
     if isinstance(v, tuple):
         return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
     if isinstance(v, BaseModel):
         return v.model_dump()
     return v

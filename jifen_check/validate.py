@@ -20,6 +20,7 @@ from jifen_check import months as mo
 from jifen_check.applicant import Applicant
 from jifen_check.facts import wages_for
 from jifen_check.identifiers import check_id_number, check_uscc, id_birth_date
+from jifen_check.money import dec
 from jifen_check.rulebook import Rulebook
 
 MAX_MONTH_ROWS = 2400  # 200 years of monthly rows: anything longer is not a real record
@@ -150,6 +151,9 @@ def to_applicant(doc: Any) -> tuple[Applicant | None, list[Problem]]:
 
 # ---------------------------------------------------------------- semantic checks
 
+QUAL_KIND_ZH = {"professional_title": "专业技术职称", "vocational_qualification": "专业技术类职业资格",
+                "skill_level": "职业技能等级"}
+
 class Checker:
     def __init__(self, app: Applicant, as_of: dt.date, book: Rulebook) -> None:
         self.app, self.as_of, self.book = app, as_of, book
@@ -163,7 +167,20 @@ class Checker:
         self.usccs()
         self.month_rows()
         self.dates()
+        self.qualification_levels()
         return self.problems
+
+    def qualification_levels(self) -> None:
+        """Titles and vocational qualifications take junior/intermediate/senior; skills take 1–5.
+
+        The schema accepts either kind of level for any qualification; a mismatch would otherwise
+        score 0 with no line and no message."""
+        for i, q in enumerate(self.app.qualifications):
+            skill = q.kind == "skill_level"
+            if skill != isinstance(q.level, int):
+                expected = "1–5（职业技能等级）" if skill else "junior、intermediate 或 senior（初级、中级、高级）"
+                self.add("DATA-FORMAT", f"qualifications[{i}].level",
+                         f"{QUAL_KIND_ZH[q.kind]}的等级应为 {expected}，实际为 {q.level!r}")
 
     def ids(self) -> None:
         person = self.app.person
@@ -192,7 +209,7 @@ class Checker:
 
     def month_rows(self) -> None:
         app_month = mo.of_date(self.as_of)
-        wages = wages_for(self.book)
+        wages = wages_for(self.book, self.as_of)
         seen: dict[int, int] = {}
         for i, row in enumerate(self.app.social_insurance):
             first, last = mo.spec_bounds(row.month)
@@ -265,7 +282,7 @@ def _outside_bounds(wages: Any, base: float, first: int, last: int) -> str | Non
         if not wages.covers(m):
             continue
         floor, ceiling = wages.bounds(m)
-        if not floor <= base <= ceiling + 0.5:
+        if not (floor <= dec(base) <= ceiling):  # exact: 3 × the wage is a whole number of yuan
             return f"{mo.fmt(m)} 基数 {base:g} 不在当年上下限 {floor}–{ceiling:.0f} 之间（如属特殊情况可忽略）"
     return None
 

@@ -21,7 +21,8 @@ def test_json_is_one_result_with_masked_id(tmp_path: Path) -> None:
     code, r = check_json(case_file(tmp_path, "classic-bachelor-120"))
     assert code == 0 and r["verdict"] == "eligible"
     assert r["applicant"]["id_number"] == "320102********1239"
-    assert r["ruleset"] == {"id": "shanghai-2023", "parameters_as_of": "2025-07-01"}
+    # Spec update (issue 7): the 2026-07 wage (published 2026-08-18) is in force on 2026-11-22.
+    assert r["ruleset"] == {"id": "shanghai-2023", "parameters_as_of": "2026-07-01"}
     for f in r["findings"]:
         assert f["rule"] and f["confidence"] and f["message"] and f["severity"]
 
@@ -97,7 +98,8 @@ def test_explain_si_base_names_months_and_wages() -> None:
     out = p.stdout.decode()
     assert p.returncode == 0
     assert "补缴，剔除" in out and "单位不一致，剔除" in out and "个税不对应，剔除" in out
-    assert "/ 12183" in out and "/ 12434（暂定）" in out  # the wage in force for each month
+    # the wage in force for each month; spec update (issue 7): 2026-07 on, 12577 (unverified)
+    assert "/ 12183" in out and "/ 12577（未经核实）" in out
     assert "si_base_points" in out
 
 

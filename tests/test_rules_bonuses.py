@@ -15,6 +15,7 @@ import pytest
 from builders import (
     BASE_TOTAL,
     OTHER_SH_USCC,
+    applicant_on,
     assert_blocker,
     assert_line,
     base_applicant,
@@ -36,7 +37,9 @@ def ceiling_rows(first_3x: str) -> list[dict]:
     y, m = map(int, first_3x.split("-"))
     prev = f"{y:04d}-{m - 1:02d}" if m > 1 else f"{y - 1:04d}-12"
     rows = [si_row(f"2022-01..{prev}")]
-    spans = [("2023-07", "2024-06", 36549), ("2024-07", "2025-06", 36921), ("2025-07", "2026-11", 37302)]
+    # 2026-07 on: the 12577 wage (unverified, published 2026-08-18) is in force: ceiling 37731.
+    spans = [("2023-07", "2024-06", 36549), ("2024-07", "2025-06", 36921), ("2025-07", "2026-06", 37302),
+             ("2026-07", "2026-11", 37731)]
     for lo, hi, base in spans:
         lo = max(lo, first_3x)
         if lo <= hi:
@@ -278,25 +281,50 @@ def test_BON_PUBLIC_SERVICE_absent_when_not_claimed():
 
 # ---------------------------------------------------------------- BON-REMOTE-AREA
 
-def remote(area: str = "临港", years: int = 6, both: bool = True) -> dict:
-    return base_applicant(bonuses={"remote_area": {"area": area, "full_years": years, "works_and_lives": both}})
+def remote(area: str = "临港", years: int = 6, both: bool = True, as_of: str | None = None) -> dict:
+    doc = applicant_on(as_of, renewed_on="2024-05-06") if as_of else base_applicant()
+    doc["bonuses"] = {"remote_area": {"area": area, "full_years": years, "works_and_lives": both}}
+    return doc
 
 
-@pytest.mark.parametrize("years, points", [(5, 10), (6, 12), (12, 20)])
-def test_BON_REMOTE_AREA_counted_in_lingang(years, points):
-    """BON-REMOTE-AREA: 临港, works and lives, from 5 full years: min(20, 2 × years)."""
+# Spec update (issue 7): 临港 has its own dated rule. These tests replace ones that encoded the
+# general 5-year rule for 临港.
+@pytest.mark.parametrize("years, points", [(1, 2), (4, 8), (6, 12), (12, 20)])
+def test_BON_REMOTE_AREA_lingang_counts_from_first_full_year_since_2024_08_21(years, points):
+    """BON-REMOTE-AREA: 临港 after the 2024-08-21 talent policy: from the first full year, min(20, 2 × years)."""
     r = run(remote(years=years))
-    assert_line(r, "BON-REMOTE-AREA", points)
+    ln = assert_line(r, "BON-REMOTE-AREA", points)
+    assert "2024-08-21" in ln.facts["remote_rule_source"]
     assert findings(r, "BON-REMOTE-AREA") == []
     assert r.verdict == "eligible"
 
 
-def test_BON_REMOTE_AREA_not_counted_under_5_years():
-    """BON-REMOTE-AREA: 4 years in 临港: nothing counts yet."""
-    r = run(remote(years=4))
+@pytest.mark.parametrize("as_of, years, status", [("2024-08-20", 2, "not_counted"), ("2024-08-20", 3, "counted"),
+                                                   ("2024-08-21", 2, "counted")])
+def test_BON_REMOTE_AREA_lingang_needed_3_years_before_2024_08_21(as_of, years, status):
+    """BON-REMOTE-AREA: before 2024-08-21, 临港 counted after 3 full years; the as-of date decides."""
+    r = run(remote(years=years, as_of=as_of))
+    assert_line(r, "BON-REMOTE-AREA", 2 * years, status, None if status == "counted" else "BON-REMOTE-AREA")
+
+
+def test_BON_REMOTE_AREA_not_counted_with_zero_years():
+    """BON-REMOTE-AREA: 0 full years in 临港: nothing counts yet."""
+    r = run(remote(years=0))
     ln = line(r, "BON-REMOTE-AREA")
     assert ln is not None and ln.status == "not_counted" and ln.reason == "BON-REMOTE-AREA"
     assert r.score.total == BASE_TOTAL
+
+
+@pytest.mark.parametrize("area", ["嘉定新城", "南北转型", "吴淞"])
+def test_BON_REMOTE_AREA_new_towns_are_review_with_the_5_year_rule(area):
+    """BON-REMOTE-AREA: 五个新城 / 南北转型: reported with the 5-year rule, review: at risk, not counted under 5."""
+    r = run(remote(area=area, years=6))
+    assert_line(r, "BON-REMOTE-AREA", 12, "at_risk", "BON-REMOTE-AREA")
+    f = finding(r, "BON-REMOTE-AREA")
+    assert f.severity == "review" and "5" in f.message and area in f.message
+    r4 = run(remote(area=area, years=4))
+    assert_line(r4, "BON-REMOTE-AREA", 8, "not_counted", "BON-REMOTE-AREA")
+    assert findings(r4, "BON-REMOTE-AREA") == []
 
 
 def test_BON_REMOTE_AREA_not_counted_without_living_there():

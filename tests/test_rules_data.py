@@ -142,26 +142,27 @@ def test_DATA_SI_MONTH_base_not_positive(base):
     assert_invalid(r, "DATA-SI-MONTH", "social_insurance[1].base")
 
 
+# Spec update (issue 7): 2026-07 on, the wage is 12577 (unverified): floor 7546, ceiling 37731.
 def test_DATA_SI_MONTH_base_above_ceiling_is_warning_only():
-    """DATA-SI-MONTH: 40000 in 2026-11 is above the ceiling 3 × 12434 = 37302: a warning, still judged."""
+    """DATA-SI-MONTH: 40000 in 2026-11 is above the ceiling 3 × 12577 = 37731: a warning, still judged."""
     doc = base_applicant(social_insurance=[si_row("2023-01..2026-10"), si_row("2026-11", base=40000)])
     r = run(doc)
     got = data_problems(r, "DATA-SI-MONTH")
     assert list(got) == ["social_insurance[1].base"]
     f = got["social_insurance[1].base"]
     assert f.severity == "warning"
-    assert "37302" in f.message
+    assert "37731" in f.message
     assert r.verdict == "eligible"
     assert r.score.total == 179
 
 
 def test_DATA_SI_MONTH_base_below_floor_is_warning_only():
-    """DATA-SI-MONTH: 5000 in 2026-11 is below the floor 7460: a warning, still judged."""
+    """DATA-SI-MONTH: 5000 in 2026-11 is below the floor 7546: a warning, still judged."""
     doc = base_applicant(social_insurance=[si_row("2023-01..2026-10"), si_row("2026-11", base=5000)])
     r = run(doc)
     f = data_problems(r, "DATA-SI-MONTH")["social_insurance[1].base"]
     assert f.severity == "warning"
-    assert "7460" in f.message
+    assert "7546" in f.message
     assert r.verdict == "eligible"
 
 

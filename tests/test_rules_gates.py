@@ -307,7 +307,9 @@ def test_PRE_EMPLOYER_INDIVIDUAL_fires_as_review():
     r = run(with_path(base_applicant(), "employer.kind", "individual_business"))
     f = finding(r, "PRE-EMPLOYER-INDIVIDUAL")
     assert f.severity == "review"
-    assert f.confidence == "unverified"
+    # Spec update (issue 7): now `practice` (three independent consultancy networks), still review.
+    assert f.confidence == "practice"
+    assert "咨询机构" in f.message and "未明文规定" in f.message
     assert r.blockers() == []
     assert r.verdict == "needs_review"
     assert r.score.total == 179

@@ -647,12 +647,22 @@ def test_PIT_CONTRACT_ENDING_not_for_open_ended():
 
 # ---------------------------------------------------------------- PIT-PARAM-PROVISIONAL
 
+# Spec update (issue 7): the 2026-07 wage 12577 is known (unverified, published 2026-08-18); the
+# provisional case is now a date before publication or a month with no value at all.
 def test_PIT_PARAM_PROVISIONAL_fires_for_months_after_june_2026():
-    """PIT-PARAM-PROVISIONAL: 2026-07..2026-10 are compared with the 2025-07 value 12434 (provisional): info."""
+    """PIT-PARAM-PROVISIONAL: 2026-07..2026-10 are compared with the unverified 12577, and it says so: info."""
     r = run(base_applicant())
     f = finding(r, "PIT-PARAM-PROVISIONAL")
     assert f.severity == "info"
-    assert "2026-07–2026-10" in f.message and "12434" in f.message
+    assert "2026-07–2026-10" in f.message and "12577" in f.message and "未经核实" in f.message
+
+
+def test_PIT_PARAM_PROVISIONAL_fires_for_months_with_no_value():
+    """PIT-PARAM-PROVISIONAL: applying 2027-09-15, 2027-07..08 have no value: compared with 12577, provisionally."""
+    doc = applicant_on("2027-09-15", renewed_on="2027-05-20")
+    doc["residence_permit"]["valid_until"] = "2028-09-30"
+    msgs = [f.message for f in findings(run(doc), "PIT-PARAM-PROVISIONAL")]
+    assert any("2027-07–2027-08" in m and "尚未公布" in m and "12577" in m for m in msgs)
 
 
 def test_PIT_PARAM_PROVISIONAL_does_not_fire_before_july_2026():

@@ -106,10 +106,13 @@ def test_PTS_EDU_does_not_fire_without_education():
     assert r.score.total == BASE_TOTAL - 90
 
 
-def test_PTS_EDU_does_not_fire_for_bachelor_without_diploma():
-    """PTS-EDU: a 本科 with neither certificate scores nothing."""
+# Issue 7 bug 5: this test encoded the bug (the 本科 vanished without a line or a reason).
+def test_PTS_EDU_does_not_count_bachelor_without_diploma():
+    """PTS-EDU: a 本科 with neither certificate scores nothing: a not_counted line saying 60 with the diploma."""
     r = run(base_applicant(education=[degree("bachelor", diploma=False, degree=False)]))
-    assert line(r, "PTS-EDU") is None
+    ln = assert_line(r, "PTS-EDU", 60, "not_counted", "PTS-EDU")
+    assert "没有学历证书" in ln.detail
+    assert r.score.total == BASE_TOTAL - 90
 
 
 # ---------------------------------------------------------------- PTS-TITLE
@@ -125,10 +128,11 @@ def test_PTS_TITLE_tiers(kind, level, points):
     assert_line(r, "PTS-TITLE", points)
 
 
-def test_PTS_TITLE_does_not_fire_for_junior_title():
-    """PTS-TITLE: a junior (初级) title scores 0: no line."""
+# Issue 7 bug 4: this test encoded the bug (a claimed junior title vanished from the result).
+def test_PTS_TITLE_does_not_count_junior_title():
+    """PTS-TITLE: a junior (初级) title scores 0: a not_counted line with the reason."""
     r = run(base_applicant(qualifications=[qualification("professional_title", "junior")]))
-    assert line(r, "PTS-TITLE") is None
+    assert_line(r, "PTS-TITLE", 0, "not_counted", "PTS-TITLE")
     assert_line(r, "PTS-EDU", 90)
 
 

@@ -31,7 +31,8 @@ def test_serious_false_material_bar_ends_on_a_named_date() -> None:
 def test_months_per_band_shown_when_no_band_is_reached() -> None:
     """BON-SI-BASE: 23 of 24 months at 3× in the last 36 and no longer history: no band, no line,
     but an info finding lists the months per band."""
-    doc = base_applicant(social_insurance=[si_row("2024-12..2026-11", base=37302)],
+    # Spec update (issue 7): the ceiling is 3 × 12577 = 37731 from 2026-07.
+    doc = base_applicant(social_insurance=[si_row("2024-12..2026-06", base=37302), si_row("2026-07..2026-11", base=37731)],
                          income_tax=[{"month": "2024-12..2026-10", "income": 40000,
                                       "withholder_uscc": base_applicant()["employer"]["uscc"]}])
     r = run(doc)
