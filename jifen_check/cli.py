@@ -59,12 +59,19 @@ def judge_file(path: str, as_of: dt.datetime | None, show_id: bool) -> Any:
     return judge_full(doc, as_of=day, source=name, show_id=show_id, problems=problems or None)
 
 
-def write_pdf(result: Result, out: Path, html: Path | None = None) -> None:
+def consultant_option(f: F) -> F:
+    return click.option("--consultant", metavar="'姓名, 电话'", default=None,
+                        help="经办顾问的姓名和联系方式，印在材料清单上，例如 --consultant '王敏, 138 0000 0000'。")(f)
+
+
+def write_pdf(result: Result, out: Path, html: Path | None = None, *, lang: str = "zh", rule_ids: bool = False,
+              consultant: str | None = None) -> None:
     from jifen_check.render import pdf  # WeasyPrint is imported only when a PDF is asked for
 
-    pdf.render_checklist_pdf(result, out)
+    pdf.render_checklist_pdf(result, out, lang, rule_ids, consultant)  # type: ignore[arg-type]
     if html is not None:
-        html.write_text(pdf.render_checklist_html(result), encoding="utf-8")
+        page = pdf.render_checklist_html(result, lang, rule_ids, consultant)  # type: ignore[arg-type]
+        html.write_text(page, encoding="utf-8")
 
 
 def guarded(fn: F) -> F:
@@ -111,9 +118,10 @@ def main() -> None:
               help="同时把材料清单写成 PDF。")
 @lang_option
 @rule_ids_option
+@consultant_option
 @guarded
 def check(file: str, as_of: dt.datetime | None, fmt: str, show_id: bool, pdf_out: Path | None, lang: str,
-          rule_ids: bool) -> None:
+          rule_ids: bool, consultant: str | None) -> None:
     """预审一个申请人。FILE 为 YAML/JSON 文件，- 表示标准输入。
 
     \b
@@ -132,7 +140,7 @@ def check(file: str, as_of: dt.datetime | None, fmt: str, show_id: bool, pdf_out
 
         click.echo(render_text(result, lang, rule_ids), nl=False)  # type: ignore[arg-type]
     if pdf_out is not None:
-        write_pdf(result, pdf_out)
+        write_pdf(result, pdf_out, lang=lang, rule_ids=rule_ids, consultant=consultant)
         click.echo(f"材料清单已写入 {pdf_out}", err=True)
     sys.exit(EXIT_CODES[result.verdict])
 
@@ -145,11 +153,19 @@ def check(file: str, as_of: dt.datetime | None, fmt: str, show_id: bool, pdf_out
               help="同时输出同一份清单的 HTML（用于邮件或浏览器）。")
 @as_of_option
 @show_id_option
+@lang_option
+@rule_ids_option
+@consultant_option
 @guarded
-def checklist(file: str, out: Path, html: Path | None, as_of: dt.datetime | None, show_id: bool) -> None:
-    """只生成材料清单 PDF（以及可选的 HTML）。退出码同 check。"""
+def checklist(file: str, out: Path, html: Path | None, as_of: dt.datetime | None, show_id: bool, lang: str,
+              rule_ids: bool, consultant: str | None) -> None:
+    """只生成材料清单 PDF（以及可选的 HTML），可直接交给申请人。退出码同 check。
+
+    第 1 页依次是：结论、递交前须处理的事项、应备材料；随后是递交地点与方式、复印要求、
+    积分明细，最后是递交后的步骤、备注栏和签名栏。
+    """
     result = judge_file(file, as_of, show_id).result
-    write_pdf(result, out, html)
+    write_pdf(result, out, html, lang=lang, rule_ids=rule_ids, consultant=consultant)
     click.echo(f"材料清单已写入 {out}" + (f" 和 {html}" if html else ""))
     sys.exit(EXIT_CODES[result.verdict])
 

@@ -79,8 +79,10 @@ def template_command(path: Path, overwrite: bool) -> None:
               help="是否生成每人的材料清单 PDF（checklists/）和 summary.pdf。")
 @click.option("--overwrite", is_flag=True, help="输出文件夹非空时，覆盖上次批量运行的结果文件。")
 @click.option("--show-id", is_flag=True, help="在结果中显示完整身份证号（默认只显示前 6 位和后 4 位）。")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="材料清单 PDF 和 summary.xlsx 的语言：zh 中文；en 英文（results.jsonl 不变）。")
 def batch_command(input_path: Path, out_dir: Path, as_of: dt.datetime | None, jobs: int | None, pdf: bool,
-                  overwrite: bool, show_id: bool) -> None:
+                  overwrite: bool, show_id: bool, lang: str) -> None:
     """批量预审：INPUT 中的每位申请人各得一个结论。
 
     \b
@@ -95,9 +97,11 @@ def batch_command(input_path: Path, out_dir: Path, as_of: dt.datetime | None, jo
     \b
     输出文件夹中：
       results.jsonl   每人一行 result@1，顺序与输入相同（含输入有误者）
-      summary.xlsx    汇总表（结论、分数、阻断项、最早可申请日期、清单链接）、统计、未匹配行
+      summary.xlsx    汇总（结论、分数、最需处理的问题、全部问题、最早可申请日期、清单链接，
+                      以及「人员」表中自带的列如 部门）、问题清单（每个问题一行：单元格、
+                      人员、问题、办法）、统计、未匹配行
       checklists/     每人一份材料清单 PDF（工号-姓名.pdf）
-      summary.pdf     统计图表、暂不符合与需复核名单、6 个月内可申请名单
+      summary.pdf     统计图表、暂不符合与需复核名单、须先处理的符合者、6 个月内可申请名单
       batch.log       仅在出现内部错误时写出
 
     \b
@@ -117,7 +121,7 @@ def batch_command(input_path: Path, out_dir: Path, as_of: dt.datetime | None, jo
         prepare_out_dir(out_dir, overwrite)
     except OutputExists as exc:
         raise click.UsageError(str(exc)) from None
-    options = Options(out_dir, as_of.date() if as_of else None, show_id, pdf)
+    options = Options(out_dir, as_of.date() if as_of else None, show_id, pdf, lang)
     try:
         with console.status("正在读取输入…"):
             batch = read_input(input_path)
@@ -165,6 +169,22 @@ def _report(console: Console, report: object) -> None:
     counts = "，".join(f"{VERDICT_ZH[v]} {tally.counts.get(v, 0)}"
                       for v in ("eligible", "needs_review", "not_eligible", "invalid_input"))
     click.echo(f"共 {tally.total} 人：{counts}。")
+    _list_people(console, "输入有误，须更正后重新运行", tally.invalid, where=True)
+    _list_people(console, "符合条件，但递交前须先处理", tally.urgent, where=False)
     click.echo(f"结果已写入 {report.out_dir}：{'、'.join(report.files)}")  # type: ignore[attr-defined]
     if report.logged:  # type: ignore[attr-defined]
         click.echo(f"有 {report.logged} 人判断时出现内部错误，详情见 batch.log")  # type: ignore[attr-defined]
+
+
+def _list_people(console: Console, title: str, rows: list, *, where: bool) -> None:
+    """The people HR must act on, each with the most urgent problem (the rest is in 问题清单)."""
+    if not rows:
+        return
+    console.print(f"{title}（{len(rows)} 人）：", highlight=False)
+    for row in rows[:MAX_NOTICES_SHOWN]:
+        first = row.problems[0] if row.problems else None
+        place = f"{first.where}：" if where and first and first.where else ""
+        who = " ".join(x for x in (row.employee_no, row.name) if x) or row.source
+        console.print(f"  {who}  {place}{row.main_problem}", highlight=False)
+    if len(rows) > MAX_NOTICES_SHOWN:
+        console.print(f"  …… 其余 {len(rows) - MAX_NOTICES_SHOWN} 人见 summary.xlsx 的「问题清单」表", highlight=False)

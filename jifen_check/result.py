@@ -38,6 +38,8 @@ class ApplicantRef(BaseModel):
     id_number: str | None = Field(None, description="masked unless --show-id")
     row: str | None = Field(None, description="source row or file (batch)")
     employee_no: str | None = None
+    extra: dict[str, str] = Field(default_factory=dict,
+                                  description="batch: the 人员 row's own columns (部门, 成本中心, …), as typed")
 
 
 class EmployerRef(BaseModel):

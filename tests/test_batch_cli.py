@@ -27,7 +27,9 @@ def test_template_command_writes_a_documented_workbook(tmp_path: Path) -> None:
     wb = load_workbook(path)
     assert wb.sheetnames[:7] == [s.title for s in SHEETS] and GUIDE_SHEET in wb.sheetnames
     persons = wb["人员"]
-    assert persons.freeze_panes == "A2"
+    assert persons.freeze_panes == "C2"  # 工号 and 姓名 stay in view (issue 11)
+    guide = " ".join(str(r[0]) for r in wb[GUIDE_SHEET].iter_rows(values_only=True) if r[0])
+    assert "随申办" in guide and "个人所得税" in guide and "无固定期限" in guide
     headers = [c.value for c in persons[1]]
     assert headers[:3] == ["工号", "姓名", "身份证号"]
     kind = headers.index("单位类型") + 1

@@ -34,6 +34,17 @@ def column(sheet, field):
 def test_template_example_is_a_valid_applicant(tmp_path: Path) -> None:
     path = tmp_path / "t.xlsx"
     write_template(path)
+    # Left in by a clerk, the example is recognised and skipped with a note (issue 11) ...
+    assert list(iter_applicants(path)) == []
+    assert any(n.kind == "示例行" and "示例 张三" in n.message for n in read_input(path).notices)
+    # ... and it is a valid applicant once it is made a real person.
+    wb = load_workbook(path)
+    for ws in (wb[name] for name in ("人员", "社保", "个税", "学历")):
+        for row in ws.iter_rows(min_row=2, max_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("示例"):
+                    cell.value = cell.value.replace("示例", "样本")
+    wb.save(path)
     [one] = list(iter_applicants(path))
     assert one.problems == []
     app = Applicant.model_validate(one.doc)
@@ -150,9 +161,10 @@ def test_english_headers_and_unknown_columns(tmp_path: Path) -> None:
     rows["人员"] = [{english.get(k, k): v for k, v in rows["人员"][0].items()} | {"备注": "x"}]
     write_csv_folder(folder, rows, names={"人员": "persons", "社保": "social_insurance"})
     batch = read_input(folder)
-    assert any(n.kind == "未识别的列" and "备注" in n.message for n in batch.notices)
+    # HR's own column is carried through, not dropped (issue 11).
+    assert not any("备注" in n.message for n in batch.notices) and batch.extra_headers == ("备注",)
     [a] = list(iter_applicants(folder))
-    assert a.problems == [] and a.source == "persons!2"
+    assert a.problems == [] and a.source == "persons!2" and a.extra == {"备注": "x"}
     assert a.doc["employer"]["uscc"] == USCC and len(a.doc["social_insurance"]) == 1
 
 

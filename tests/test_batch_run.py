@@ -120,21 +120,22 @@ def test_dead_worker_is_replaced(broken_book: Path, tmp_path: Path, monkeypatch:
 def test_summary_xlsx_content_and_formula_escaping(broken_book: Path, tmp_path: Path) -> None:
     run(broken_book, tmp_path / "out")
     wb = load_workbook(tmp_path / "out" / "summary.xlsx")
-    assert wb.sheetnames == ["汇总", "统计", "未匹配行"]
+    assert wb.sheetnames == ["汇总", "问题清单", "统计", "未匹配行"]
     ws = wb["汇总"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:M7"
+    # Names stay in view (issue 11); no enum codes in the sheet (results.jsonl keeps them).
+    assert ws.freeze_panes == "E2" and ws.auto_filter.ref == "A1:M7"
     header = [c.value for c in ws[1]]
-    assert header[:8] == ["序号", "来源行", "工号", "姓名", "身份证号", "申请日期", "结论", "结论代码"]
+    assert header[:7] == ["序号", "来源行", "工号", "姓名", "身份证号", "申请日期", "结论"]
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert [r[2] for r in rows] == [f"E{i:03d}" for i in range(1, 7)]
-    assert rows[0][7] == "eligible" and rows[2][7] == "invalid_input"
+    assert rows[0][6] == "符合申请条件" and rows[2][6] == "输入数据有误，无法判断"
     assert "*" in rows[0][4]
     injected = ws.cell(6, 4)
     assert injected.value == '=HYPERLINK("http://x","点我")'
     assert injected.data_type == "s" and injected.quotePrefix  # literal text, never a formula
     assert ws.cell(2, 7).fill.fgColor.rgb.endswith("C6EFCE")
-    counts = {r[1]: r[2] for r in wb["统计"].iter_rows(min_row=2, max_row=5, values_only=True)}
-    assert counts["invalid_input"] == 2 and sum(counts.values()) == 6
+    counts = {r[0]: r[1] for r in wb["统计"].iter_rows(min_row=2, max_row=5, values_only=True)}
+    assert counts["输入数据有误，无法判断"] == 2 and sum(counts.values()) == 6
     unmatched = list(wb["未匹配行"].iter_rows(min_row=2, values_only=True))
     assert unmatched[0][:3] == ("社保!8", "未匹配的行", "E999")
 

@@ -45,7 +45,7 @@ def test_not_eligible_case_says_so_first_with_the_blocker(tmp_path: Path) -> Non
     run_cli("check", str(case_file(tmp_path, "si-5-of-12")), "--pdf", str(out))
     first_page = squash(pypdf.PdfReader(out).pages[0].extract_text())
     assert first_page.startswith("暂不符合申请条件")
-    assert "PRE-SI-6OF12" in first_page and "2026-12-01" in first_page
+    assert "不足6个月" in first_page and "2026-12-01" in first_page and "PRE-SI-6OF12" not in first_page
 
 
 def test_pdf_json_and_checklist_list_agree(tmp_path: Path) -> None:

@@ -129,10 +129,16 @@ def test_eligible_checklist_content(tmp_path: Path) -> None:
     assert "符合申请条件" in _first_line(pages[0])
     assert MASKED in text and FULL_ID not in text
     assert "上海示例科技有限公司" in text and "2026-11-22" in text
-    assert "shanghai-2023" in text and "2025-07-01" in text
-    # Score breakdown and open findings; info findings are not "open".
-    assert "PTS-SI-YEARS" in text and "计入" in text
-    assert "PIT-NEAR-THRESHOLD" in text and "PIT-BACKPAY" not in text
+    # The rule set as a client reads it (issue 11), not its ID and parameter date.
+    assert "按2025年7月起执行的社平工资及现行积分办法（沪府规〔2022〕21号）" in re.sub(r"\s+", "", text)
+    assert "shanghai-2023" not in text
+    # Score breakdown and open findings in words; info findings are not "open"; no rule IDs by default.
+    assert "社保年限" in text and "计入" in text
+    assert "距 120 分线不足 10 分" in text and "补缴月份" not in text
+    assert "PTS-SI-YEARS" not in text and "PIT-NEAR-THRESHOLD" not in text
+    pdf.render_checklist_pdf(eligible_result(), tmp_path / "ids.pdf", rule_ids=True)
+    with_ids = "".join(p.extract_text() for p in PdfReader(tmp_path / "ids.pdf").pages)
+    assert "PTS-SI-YEARS" in with_ids and "PIT-NEAR-THRESHOLD" in with_ids
 
 
 def test_footer_on_every_page(tmp_path: Path) -> None:
@@ -152,10 +158,10 @@ def test_not_eligible_says_so_first(tmp_path: Path) -> None:
     first = _first_line(pages[0])
     assert "暂不符合申请条件" in first
     head = pages[0].split("申请材料清单")[0]  # everything above the document title
-    assert "PRE-SI-6OF12" in head and "PIT-CONTRACT-ENDING" not in head  # blockers only up there
+    assert "仅缴纳 5 个月" in head and "劳动合同将于" not in head  # blockers only up there
     assert "2026-12-01" in head
     assert "120 分线：已计 123 分，风险 0 分" in head
-    assert "PIT-CONTRACT-ENDING" in "".join(pages)  # warnings are in the findings table
+    assert "劳动合同将于" in pages[0]  # the warning is on page 1, under 递交前须处理
     assert "可按本清单准备材料" not in "".join(pages)
 
 
@@ -173,13 +179,14 @@ def test_needs_review_and_invalid_input_are_not_a_go_ahead(tmp_path: Path) -> No
     pages = _render(needs_review_result(), tmp_path / "nr.pdf")
     assert "需人工复核" in _first_line(pages[0])
     head = pages[0].split("申请材料清单")[0]
-    assert "PRE-EMPLOYER-INDIVIDUAL" in head and "BON-TALENT" in head
+    assert "个体工商户" in head and "创业人才 120 分有风险" in head and "由谁决定" in head
     assert "2026-12-31" in "".join(pages)  # the finding's deadline
     invalid = _result(verdict="invalid_input", checklist=[], score={"total": 0, "lines": []},
                       findings=[{"rule": "DATA-ID-NUMBER", "severity": "error", "message": "身份证号校验位错误"}])
     pages = _render(invalid, tmp_path / "inv.pdf")
     assert "输入数据有误" in _first_line(pages[0])
-    assert "DATA-ID-NUMBER" in pages[0].split("申请材料清单")[0]
+    assert len(pages) == 1 and "身份证号校验位错误" in pages[0] and "请更正以下输入" in pages[0]
+    assert "积分明细" not in pages[0] and "应备材料" not in pages[0]  # no empty points table
 
 
 def test_child_names_show_in_the_notes(tmp_path: Path) -> None:

@@ -121,3 +121,34 @@ def test_no_repeated_heading_and_no_code_after_verdict() -> None:
 def test_no_earliest_date_says_why_without_contradicting_the_remedy() -> None:
     text = run_cli("check", str(ROOT / "samples" / "09-fails-three-places.yaml")).stdout.decode()
     assert "不会随时间自行消除" not in text and "未来 36 个月内" in text
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_checklist_pdf_of_every_sample_is_plain(sample: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from jifen_check.cli import judge_file
+    from jifen_check.render.pdf import render_checklist_pdf
+
+    result = judge_file(str(sample), None, False).result
+    render_checklist_pdf(result, tmp_path / "c.pdf")
+    text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "c.pdf").pages)
+    assert not leaks(text), leaks(text)
+    assert not re.search(r"[A-Z]{2,}-[A-Z0-9]+(-[A-Z0-9]+)*", text.replace("YYYY-MM-DD", ""))
+    assert "按 2025 年 7 月起执行的社平工资及现行积分办法" in text or "按2025年7月起执行" in re.sub(r"\s", "", text)
+
+
+def test_summary_xlsx_of_the_sample_workbook_is_plain(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "out"
+    p = run_cli("batch", str(ROOT / "samples" / "staff.xlsx"), "--out", str(out), "--no-pdf",
+                "--as-of", "2026-11-18")
+    assert p.returncode == 5, p.stderr.decode()
+    wb = load_workbook(out / "summary.xlsx")
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            for value in row:
+                if isinstance(value, str):
+                    assert not leaks(value), (ws.title, value)
+                    assert not re.search(r"\b(PRE|PTS|PIT|BON|DATA|DED|VETO)-[A-Z0-9-]+", value), (ws.title, value)

@@ -10,21 +10,46 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from collections.abc import Callable
+from typing import Any
+
+import yaml
 
 from jifen_check.batch.columns import Column
+from jifen_check.rulebook import RULESETS_DIR
 
+SYNONYMS_FILE = RULESETS_DIR / "reference" / "synonyms.yaml"
 _BLANK = (None, "")
-_TRUE = {"是", "y", "yes", "true", "t", "1", "√", "✓", "有"}
-_FALSE = {"否", "n", "no", "false", "f", "0", "×", "✗", "无"}
-_UNKNOWN = {"不清楚", "未知", "unknown", "?", "？"}
 _DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?$")
 _COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_COMPACT_MONTH_RE = re.compile(r"^(\d{4})(\d{2})$")
+# A month range as clerks write it: 2021-01至2026-11, 2020.03-2026.11, 2023/05~2026/10, 202305..202611.
+_MONTH = r"\d{4}(?:[-/.年]\d{1,2}月?|\d{2})"
+_RANGE_RE = re.compile(rf"^({_MONTH})\s*(?:\.\.|至|到|~|—|–|－|-)\s*({_MONTH})$")
 _LIST_SPLIT = re.compile(r"[;；,，、\n]+")
 
 
 class CellError(ValueError):
     """A cell that cannot be converted; the message says what was expected."""
+
+
+@functools.cache
+def synonyms() -> dict[str, Any]:
+    """rulesets/reference/synonyms.yaml: codes' synonyms, yes/no words, open-ended contract words."""
+    data = yaml.safe_load(SYNONYMS_FILE.read_text(encoding="utf-8"))
+    return {
+        "codes": {str(code): {normal(w) for w in words} for code, words in data["codes"].items()},
+        "true": {normal(str(w)) for w in data["true"]},
+        "false": {normal(str(w)) for w in data["false"]},
+        "unknown": {normal(str(w)) for w in data["unknown_answer"]},
+        "open_ended": {normal(str(w)) for w in data["open_ended"]},
+    }
+
+
+def normal(text: str) -> str:
+    """Half-width (full-width digits, letters and ．／～ made ASCII), trimmed, case-folded."""
+    return unicodedata.normalize("NFKC", text).strip().casefold()
 
 
 def is_blank(value: object) -> bool:
@@ -50,7 +75,7 @@ def _id(value: object, column: Column) -> str:
     if isinstance(value, float) and value >= 1e15:
         # 18-digit numbers do not survive a float: the last digits are already lost.
         raise CellError(f"{column.header}被 Excel 存成了数字，末几位已丢失；请把该列设为文本后重新填写")
-    return "".join(as_text(value).split()).upper()
+    return "".join(unicodedata.normalize("NFKC", as_text(value)).split()).upper()
 
 
 def _number(value: object, column: Column) -> float | int:
@@ -58,7 +83,7 @@ def _number(value: object, column: Column) -> float | int:
         raise CellError(f"{column.header}必须是数字")
     if isinstance(value, int | float):
         return int(value) if float(value).is_integer() else float(value)
-    text = str(value).strip().replace(",", "").replace("，", "").removeprefix("¥").removesuffix("元")
+    text = normal(str(value)).replace(",", "").removeprefix("¥").removesuffix("元")
     try:
         number = float(text)
     except ValueError:
@@ -76,16 +101,16 @@ def _int(value: object, column: Column) -> int:
 def _bool(value: object, column: Column) -> bool:
     if isinstance(value, bool):
         return value
-    text = as_text(value).casefold()
-    if text in _TRUE:
+    text = normal(as_text(value))
+    if text in synonyms()["true"]:
         return True
-    if text in _FALSE:
+    if text in synonyms()["false"]:
         return False
     raise CellError(f"{column.header}应填 是 或 否，实际为 {as_text(value)!r}")
 
 
 def _tristate(value: object, column: Column) -> bool | str:
-    if as_text(value).casefold() in _UNKNOWN:
+    if normal(as_text(value)) in synonyms()["unknown"]:
         return "unknown"
     try:
         return _bool(value, column)
@@ -95,8 +120,12 @@ def _tristate(value: object, column: Column) -> bool | str:
 
 def _enum(value: object, column: Column) -> str:
     text = as_text(value)
+    wanted = normal(text)
     for code, label in column.options:
-        if text.casefold() in (code.casefold(), label.casefold()):
+        if wanted in (code.casefold(), normal(label)):
+            return code
+    for code, _ in column.options:
+        if wanted in synonyms()["codes"].get(code, ()):
             return code
     allowed = "、".join(label for _, label in column.options)
     raise CellError(f"{column.header}应为以下之一：{allowed}；实际为 {text!r}")
@@ -104,7 +133,7 @@ def _enum(value: object, column: Column) -> str:
 
 def parse_date_text(text: str) -> str | None:
     """`YYYY-MM-DD`, `YYYY/M/D`, `YYYY年M月D日`, `YYYYMMDD` or a month `YYYY-MM` → ISO text."""
-    text = text.strip()
+    text = unicodedata.normalize("NFKC", text).strip()
     if m := _COMPACT_DATE_RE.match(text):
         parts = (m[1], m[2], m[3])
     elif m := _DATE_RE.match(text):
@@ -126,14 +155,22 @@ def _date(value: object, column: Column) -> str:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
+    if column.field == "contract.end" and normal(as_text(value)) in synonyms()["open_ended"]:
+        return None  # type: ignore[return-value]  # 无固定期限: an open-ended contract has no end
     parsed = parse_date_text(as_text(value))
     if parsed is None:
         raise CellError(f"{column.header}无法识别为日期：{as_text(value)!r}，应为 YYYY-MM-DD 或 YYYY-MM")
     return parsed
 
 
+def _parse_month(text: str) -> str | None:
+    if m := _COMPACT_MONTH_RE.match(text.strip()):
+        text = f"{m[1]}-{m[2]}"
+    return parse_date_text(text)
+
+
 def _one_month(text: str, column: Column) -> str:
-    parsed = parse_date_text(text)
+    parsed = _parse_month(text)
     if parsed is None:
         raise CellError(f"{column.header}无法识别为月份：{text!r}，应为 YYYY-MM 或区间 YYYY-MM..YYYY-MM")
     return parsed[:7]
@@ -142,11 +179,11 @@ def _one_month(text: str, column: Column) -> str:
 def _month(value: object, column: Column) -> str:
     if isinstance(value, dt.date):  # datetime is a date too
         return f"{value.year:04d}-{value.month:02d}"
-    text = as_text(value)
+    text = unicodedata.normalize("NFKC", as_text(value)).strip()
     month = _month_text(text)
     if month is not None:
         return month
-    parts = text.split("..")
+    parts = _range_parts(text)
     if len(parts) > 2:
         raise CellError(f"{column.header}无法识别：{text!r}，区间应写成 YYYY-MM..YYYY-MM")
     return "..".join(_one_month(p, column) for p in parts)  # raises for the part that is wrong
@@ -155,13 +192,20 @@ def _month(value: object, column: Column) -> str:
 @functools.lru_cache(maxsize=1 << 14)  # a million month cells hold a few hundred distinct texts
 def _month_text(text: str) -> str | None:
     """`YYYY-MM` or a range, normalised; None when it cannot be read (the caller says why)."""
-    parts = text.split("..")
+    parts = _range_parts(text)
     if len(parts) > 2:
         return None
-    months = [parse_date_text(p) for p in parts]
+    months = [_parse_month(p) for p in parts]
     if any(m is None for m in months):
         return None
     return "..".join(m[:7] for m in months if m is not None)
+
+
+def _range_parts(text: str) -> list[str]:
+    """The one or two months of a cell: `..`, 至, 到, ~ or a dash between two months."""
+    if m := _RANGE_RE.match(text):
+        return [m[1], m[2]]
+    return text.split("..")
 
 
 def _date_list(value: object, column: Column) -> list[str]:

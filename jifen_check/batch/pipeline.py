@@ -104,7 +104,7 @@ def run_batch(
         (out / CHECKLIST_DIR).mkdir(exist_ok=True)
     results, log = StreamedFile(out / RESULTS), StreamedFile(out / LOG, lazy=True)
     report = BatchReport(out, Tally(), batch.notices)
-    workbook = SummaryWorkbook(out / SUMMARY_XLSX)
+    workbook = SummaryWorkbook(out / SUMMARY_XLSX, batch.extra_headers, options.lang)  # type: ignore[arg-type]
     try:
         for outcome in run_items(batch.items, batch.layouts, options, jobs=jobs, start_method=start_method,
                                  load=batch.load):

@@ -44,6 +44,7 @@ from jifen_check.batch.tables import InputError, Row, Table, has_csv_sheets, ope
 from jifen_check.identifiers import mask_id
 
 APPLICANT_SUFFIXES = (".yaml", ".yml", ".json")
+EXAMPLE_MARK = "示例"  # the template's example applicant is marked in 工号 and 姓名
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Layout:
     sheet: Sheet
     name: str
     columns: tuple[tuple[int, Column], ...]
+    extras: tuple[tuple[int, str], ...] = ()  # 人员 columns of the company's own (部门, 成本中心): carried through
 
     def index_of(self, field_name: str) -> int | None:
         return next((i for i, c in self.columns if c.field == field_name), None)
@@ -156,6 +158,12 @@ class BatchInput:
     layouts: dict[str, Layout]
     notices: list[Notice]
     store: DetailStore | None = None
+
+    @property
+    def extra_headers(self) -> tuple[str, ...]:
+        """The 人员 sheet's own columns (部门, 成本中心, …), carried through to the summary."""
+        persons = self.layouts.get(PERSONS.key)
+        return tuple(h for _, h in persons.extras) if persons else ()
 
     def load(self, item: Item) -> Item:
         """The item with its detail rows (from the store), ready to send to a worker."""
@@ -246,6 +254,7 @@ class Assembled:
     doc: Any
     cells: CellMap
     problems: list[Problem]
+    extra: dict[str, str] = field(default_factory=dict)  # the 人员 row's own columns (部门, …)
 
 
 # ---------------------------------------------------------------- stage 1: read and group
@@ -280,7 +289,7 @@ def _group_tables(tables: dict[str, Table], label: str) -> BatchInput:
     layouts: dict[str, Layout] = {}
     persons_table = found.pop(PERSONS.key)
     layouts[PERSONS.key] = _layout(PERSONS, persons_table, notices)
-    people = _read_persons(layouts[PERSONS.key], persons_table)
+    people = _read_persons(layouts[PERSONS.key], persons_table, notices)
     index = _PersonIndex(people, layouts[PERSONS.key].index_of("person.id_number"))
     store = DetailStore()
     try:
@@ -312,13 +321,16 @@ def _layout(sheet: Sheet, table: Table, notices: list[Notice]) -> Layout:
     header = next(table.rows, (1, ()))[1]
     by_name = {normalise_header(n): c for c in sheet.columns for n in c.names()}
     columns: list[tuple[int, Column]] = []
+    extras: list[tuple[int, str]] = []
     seen: set[str] = set()
     for i, text in enumerate(header):
         if is_blank(text):
             continue
         column = by_name.get(normalise_header(text))
         where = f"{table.name}!{get_column_letter(i + 1)}1"
-        if column is None:
+        if column is None and sheet.key == PERSONS.key and as_text(text) not in {h for _, h in extras}:
+            extras.append((i, as_text(text)))  # HR's own column: kept for filtering the summary
+        elif column is None:
             notices.append(Notice(where, "未识别的列", f"列「{as_text(text)}」不是「{sheet.title}」表的列，已忽略"))
         elif column.field in seen:
             notices.append(Notice(where, "重复的列", f"列「{as_text(text)}」重复，只用第一列"))
@@ -328,18 +340,27 @@ def _layout(sheet: Sheet, table: Table, notices: list[Notice]) -> Layout:
     for column in sheet.columns:
         if column.required and column.field not in seen:
             notices.append(Notice(table.name, "缺少必填列", f"「{table.name}」表缺少必填列「{column.header}」"))
-    return Layout(sheet, table.name, tuple(columns))
+    return Layout(sheet, table.name, tuple(columns), tuple(extras))
 
 
 def _cell(values: Row, index: int | None) -> object:
     return values[index] if index is not None and index < len(values) else None
 
 
-def _read_persons(layout: Layout, table: Table) -> list[SheetPerson]:
+def is_example(employee_no: str, name: str) -> bool:
+    """The template's example applicant (工号 示例001, 姓名 示例 张三), left in by the clerk."""
+    return employee_no.startswith(EXAMPLE_MARK) or name.startswith(EXAMPLE_MARK)
+
+
+def _read_persons(layout: Layout, table: Table, notices: list[Notice]) -> list[SheetPerson]:
     no_i, id_i, name_i = (layout.index_of(f) for f in ("person.employee_no", "person.id_number", "person.name"))
     people: list[SheetPerson] = []
     for n, values in table.rows:
         if all(is_blank(v) for v in values):
+            continue
+        if is_example(_key(_cell(values, no_i)), _text(_cell(values, name_i))):
+            notices.append(Notice(f"{layout.name}!{n}", "示例行",
+                                  f"第 {n} 行是模板自带的示例（{_text(_cell(values, name_i))}），已跳过，不计入人数"))
             continue
         people.append(SheetPerson(
             len(people), f"{layout.name}!{n}", (n, values),
@@ -414,6 +435,8 @@ def _attach_details(layout: Layout, table: Table, index: _PersonIndex, notices: 
             person = index.find(_key(raw[0]), _key(raw[1], upper=True))
         if person is not None:
             store.add(person.index, key, n, values)
+        elif _key(raw[0]).startswith(EXAMPLE_MARK):
+            continue  # the template's example rows go with the skipped example person
         elif not all(is_blank(v) for v in values):
             notices.append(_unmatched(layout.name, n, _key(raw[0]), _key(raw[1], upper=True)))
 
@@ -489,6 +512,7 @@ def _put(out: Assembled, path: str, column: Column, value: object, cell: str) ->
 def _fill_person(out: Assembled, layout: Layout, row: tuple[int, Row]) -> None:
     n, values = row
     out.cells[""] = f"{layout.name}!{n}"
+    out.extra = {header: as_text(_cell(values, i)) for i, header in layout.extras if not is_blank(_cell(values, i))}
     for i, column in layout.columns:
         for prefix in _prefixes(column.field):
             out.cells.setdefault(prefix, f"{layout.name}!{n}")

@@ -47,6 +47,7 @@ class Options:
     as_of: dt.date | None = None
     show_id: bool = False
     pdf: bool = True
+    lang: str = "zh"  # of the checklist PDFs and the summaries (results.jsonl keeps the Chinese result)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ def process_item(item: Item, layouts: dict[str, Layout], options: Options, pdf_n
         result = internal_error_result(item, options, exc)
     pdf = _render_pdf(result, options, pdf_name, log) if pdf_name else None
     line = json.dumps(result.to_json_dict(), ensure_ascii=False)
-    return Outcome(item.index, line, summarise(item.index, result, pdf), "\n".join(log) or None)
+    summary = summarise(item.index, result, pdf, options.lang)  # type: ignore[arg-type]
+    return Outcome(item.index, line, summary, "\n".join(log) or None)
 
 
 def _judge_item(item: Item, layouts: dict[str, Layout], options: Options) -> Result:
@@ -86,13 +88,13 @@ def _judge_item(item: Item, layouts: dict[str, Layout], options: Options) -> Res
     # --as-of (when given) is a what-if date for the whole batch: it overrides each row's 申请日期.
     result = judge(assembled.doc, as_of=options.as_of, source=item.source, show_id=options.show_id)
     result = annotate(result, assembled.cells, assembled.problems)
-    return _with_ref(result, item)
+    return _with_ref(result, item, assembled.extra)
 
 
-def _with_ref(result: Result, item: Item) -> Result:
+def _with_ref(result: Result, item: Item, extra: dict[str, str] | None = None) -> Result:
     ref = result.applicant
     update = {"row": item.source, "employee_no": ref.employee_no or item.employee_no or None,
-              "name": ref.name or item.name or None}
+              "name": ref.name or item.name or None, "extra": extra or {}}
     return result.model_copy(update={"applicant": ref.model_copy(update=update)})
 
 
@@ -121,7 +123,7 @@ def _render_pdf(result: Result, options: Options, pdf_name: str, log: list[str])
 
     relative = f"{CHECKLIST_DIR}/{pdf_name}.pdf"
     try:
-        render_checklist_pdf(result, options.out_dir / relative)
+        render_checklist_pdf(result, options.out_dir / relative, options.lang)  # type: ignore[arg-type]
     except Exception:  # a PDF failure loses the PDF, not the result
         log.append(f"{result.applicant.row}: 材料清单 PDF 生成失败\n{traceback.format_exc()}")
         return None

@@ -10,18 +10,26 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from jifen_check.render.i18n import finding_texts
+from jifen_check.render.plain import Lang, Words, book_for
 from jifen_check.result import Finding, Result
 
 VERDICTS = ("eligible", "needs_review", "not_eligible", "invalid_input")
-# Which findings explain a verdict, most telling first.
-EXPLAINING = {
-    "not_eligible": ("blocker", "review"),
-    "needs_review": ("blocker", "review", "warning"),
-    "invalid_input": ("error", "blocker"),
-    "eligible": (),
-}
-SHORT_TEXT = 60
+# Most urgent first: data errors, blockers, review items, then warnings (soonest deadline first).
+URGENCY = ("error", "blocker", "review", "warning")
 SOON_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    """One problem or warning of one person, in plain words (the 问题清单 sheet)."""
+
+    rule: str
+    severity: str
+    where: str  # sheet!cell, or the person's row
+    text: str
+    fix: str
+    deadline: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,37 +43,60 @@ class RowSummary:
     verdict: str
     total: int
     at_risk: int
-    problems: tuple[tuple[str, str], ...]  # (rule ID, short text)
+    problems: tuple[ProblemRow, ...]  # most urgent first, each once
     earliest_eligible: str | None
     pdf: str | None  # path relative to the output folder
+    extra: tuple[tuple[str, str], ...] = ()  # the 人员 sheet's own columns (部门, 成本中心, …), carried through
 
     @property
     def main_problem(self) -> str:
-        return f"{self.problems[0][0]} {self.problems[0][1]}" if self.problems else ""
+        """The most urgent problem or warning, in words (for eligible rows too)."""
+        return self.problems[0].text if self.problems else ""
 
     def problems_text(self) -> str:
-        return "；".join(f"{rule} {text}" for rule, text in self.problems)
+        return "\n".join(f"{i}. {p.text}" for i, p in enumerate(self.problems, 1)) if len(self.problems) > 1 \
+            else self.main_problem
 
 
-def _short(finding: Finding) -> str:
-    # A data error's message names the cell (社保!D14: …): that is what HR needs to see.
-    text = finding.message if finding.severity == "error" else (finding.title or finding.message)
-    return text if len(text) <= SHORT_TEXT else text[: SHORT_TEXT - 1] + "…"
+def urgent_findings(result: Result) -> list[Finding]:
+    """Problems and warnings, most urgent first; a rule that fired twice for the same thing once."""
+    found = [f for f in result.findings if f.severity in URGENCY]
+    found.sort(key=lambda f: (URGENCY.index(f.severity), f.deadline is None, f.deadline or ""))
+    return found
 
 
-def explaining_findings(result: Result) -> list[Finding]:
-    wanted = EXPLAINING[result.verdict]
-    return sorted((f for f in result.findings if f.severity in wanted), key=lambda f: wanted.index(f.severity))
+def problem_rows(result: Result, lang: Lang = "zh") -> tuple[ProblemRow, ...]:
+    words, book = Words(lang, result.ruleset.id), book_for(result)
+    rows: list[ProblemRow] = []
+    seen: set[str] = set()
+    for f in urgent_findings(result):
+        message, remedy = finding_texts(f, lang, book)
+        text = words.prose(message, book)
+        if text in seen:
+            continue
+        seen.add(text)
+        where = _where(f, result)
+        text = text.removeprefix(f"{where}: ").removeprefix(f"{where}：") if "!" in where else text
+        rows.append(ProblemRow(f.rule, f.severity, where, text, words.prose(remedy, book), f.deadline))
+    return tuple(rows)
 
 
-def summarise(index: int, result: Result, pdf: str | None) -> RowSummary:
+def _where(f: Finding, result: Result) -> str:
+    """The cell the finding points at (社保!D14), else the person's row (人员!5)."""
+    for e in f.evidence:
+        cell = e.split(" (", 1)[0]
+        if "!" in cell:
+            return cell
+    return result.applicant.row or ""
+
+
+def summarise(index: int, result: Result, pdf: str | None, lang: Lang = "zh") -> RowSummary:
     who = result.applicant
     return RowSummary(
         index=index, source=who.row or "", employee_no=who.employee_no or "", name=who.name or "",
         id_number=who.id_number or "", as_of=result.as_of, verdict=result.verdict,
-        total=result.score.total, at_risk=result.score.at_risk,
-        problems=tuple((f.rule, _short(f)) for f in explaining_findings(result)),
-        earliest_eligible=result.earliest_eligible, pdf=pdf,
+        total=result.score.total, at_risk=result.score.at_risk, problems=problem_rows(result, lang),
+        earliest_eligible=result.earliest_eligible, pdf=pdf, extra=tuple(who.extra.items()),
     )
 
 
@@ -89,6 +120,7 @@ class Tally:
     attention: list[RowSummary] = field(default_factory=list)  # not eligible / needs review
     invalid: list[RowSummary] = field(default_factory=list)
     soon: list[RowSummary] = field(default_factory=list)  # eligible within SOON_MONTHS
+    urgent: list[RowSummary] = field(default_factory=list)  # eligible, with a warning that has a deadline
 
     def add(self, row: RowSummary) -> None:
         self.counts[row.verdict] += 1
@@ -100,6 +132,8 @@ class Tally:
             self.invalid.append(row)
         if row.verdict != "eligible" and _within(row, SOON_MONTHS):
             self.soon.append(row)
+        if row.verdict == "eligible" and row.problems and row.problems[0].deadline:
+            self.urgent.append(row)
 
     @property
     def total(self) -> int:

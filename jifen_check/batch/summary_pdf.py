@@ -80,6 +80,7 @@ def summary_context(tally: Tally, facts: dict[str, str]) -> dict[str, Any]:
         "invalid": tally.invalid,
         "soon": sorted(tally.soon, key=lambda r: (r.earliest_eligible or "", r.index)),
         "soon_months": SOON_MONTHS,
+        "urgent": tally.urgent,
         "verdict_zh": VERDICT_ZH,
     }
 

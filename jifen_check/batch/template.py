@@ -37,7 +37,17 @@ GUIDE_INTRO = (
     "表头为中文，也可用英文字段名；列的顺序不限。留空表示“未申报”，不会当作错误。",
     "月份可写 YYYY-MM、Excel 日期，或区间 YYYY-MM..YYYY-MM（含两端，每月数值相同）。日期写 YYYY-MM-DD。",
     "社保应包含申请当月；个税到申请月的上一个月。外地社保表填在其他城市缴纳社保的时段。",
-    "第 2 行是示例申请人（示例001），可直接运行查看效果；正式使用前请删除或改写这些示例行。",
+    "第 2 行是示例申请人（工号 示例001，姓名 示例 张三）：运行时会被识别并跳过，不计入人数；也可直接删除。",
+    "数据从哪里来：",
+    "· 社保（每月缴费基数、缴费单位）：申请人在「随申办」App 搜索「社保缴费记录」（或一网通办 → 个人社保查询），"
+    "导出或截图「城镇职工基本养老保险缴费明细」，按月抄录缴费基数；单位 HR 也可从社保经办系统导出。补缴月份在明细中标为补缴。",
+    "· 个税（每月收入额、扣缴单位）：申请人在「个人所得税」App → 查询 → 收入纳税明细查询 → 工资薪金，"
+    "选择年份后按月抄录「收入额」和扣缴义务人；也可导出 PDF。",
+    "· 外地社保：在当地社保 App 或国家社会保险公共服务平台查询缴费时段。",
+    "· 学历：学信网（chsi.com.cn）学历查询；国（境）外学历看教育部留学服务中心认证书。",
+    "· 居住证有效期、签注日期：看《上海市居住证》或随申办「居住证」页面。",
+    "可以这样写：月份区间 2021-01至2026-11、2020.03-2026.11、2023/05~2026/10、202305..202611 都可以；"
+    "无固定期限合同的结束日期写「无固定期限」或「长期」；下拉项也可写常用说法（如 硕士、大学本科、统招、中级、正常、对）；全角数字也能识别。",
     "明细行的工号在「人员」表中找不到时，该行不会使用，并在结果 summary.xlsx 的「未匹配行」表中列出。",
     "也可以用 CSV 文件夹代替工作簿：每表一个文件，文件名为表名（人员.csv、社保.csv…）或英文名"
     "（persons.csv、social_insurance.csv、income_tax.csv、other_social_insurance.csv、education.csv、"
@@ -91,7 +101,8 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, option_ranges: dict[tuple[str, str
         if sheet.key in EXAMPLE_SHEETS and column.example is not None:
             cell = ws.cell(2, col, _example_value(column))
             cell.number_format = NUMBER_FORMATS.get(column.kind, "General")
-    ws.freeze_panes = "A2"
+    # The 人员 sheet is wide: 工号 and 姓名 stay in view while the clerk scrolls right.
+    ws.freeze_panes = "C2" if sheet.key == "persons" else "A2"
 
 
 def _header_cell(ws: Worksheet, col: int, column: Column) -> None:

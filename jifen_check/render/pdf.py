@@ -24,12 +24,11 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from jifen_check.atomic import write_bytes_atomic
 from jifen_check.render.fonts import ensure_cjk_font
-from jifen_check.result import SEVERITY_ZH, STATUS_ZH, VERDICT_ZH, Finding, Result
+from jifen_check.render.handover import Handover
+from jifen_check.render.plain import Lang
+from jifen_check.result import Result
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
-CONFIDENCE_ZH: dict[str, str] = {"official": "官方", "practice": "实务", "unverified": "未证实"}
-# Most serious first: the order findings are printed in.
-SEVERITY_ORDER = ("blocker", "error", "review", "warning", "info")
 
 
 class FetchRefused(ValueError):
@@ -145,49 +144,28 @@ def render_pdf(
 CHECKLIST_TEMPLATE = "checklist.html.j2"
 
 
-def _grouped(result: Result) -> list[tuple[str, list[tuple[int, Any]]]]:
-    """[(group, [(序号, item), ...]), ...] in checklist order; 序号 runs on across groups."""
-    groups: dict[str, list[tuple[int, Any]]] = {}
-    for number, item in enumerate(result.checklist, start=1):
-        groups.setdefault(item.group or "其他材料", []).append((number, item))
-    return list(groups.items())
+def checklist_context(result: Result, lang: Lang = "zh", rule_ids: bool = False,
+                      consultant: str | None = None) -> dict[str, Any]:
+    """Everything the checklist template reads, in plain words; values are escaped by the template."""
+    return Handover(result, lang, rule_ids, consultant).context()
 
 
-def _by_severity(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: SEVERITY_ORDER.index(f.severity))
+def checklist_stylesheets(lang: Lang = "zh") -> list[str]:
+    sheets = default_stylesheets(CHECKLIST_TEMPLATE)
+    return [*sheets, "checklist-en.css"] if lang == "en" else sheets
 
 
-def _headline_findings(result: Result) -> list[Finding]:
-    """What keeps this applicant from a go-ahead, shown right under the verdict."""
-    wanted = {"not_eligible": ("blocker",), "needs_review": ("blocker", "review"),
-              "invalid_input": ("error", "blocker")}.get(result.verdict, ())
-    return _by_severity([f for f in result.findings if f.severity in wanted])
-
-
-def checklist_context(result: Result) -> dict[str, Any]:
-    """Everything the checklist template reads; values are escaped by the template."""
-    return {
-        "result": result,
-        "verdict_zh": VERDICT_ZH[result.verdict],
-        "go_ahead": result.verdict == "eligible",
-        "headline": _headline_findings(result),
-        "at_risk_lines": [ln for ln in result.score.lines if ln.status == "at_risk"],
-        "groups": _grouped(result),
-        "open_findings": _by_severity([f for f in result.findings if f.severity != "info"]),
-        "status_zh": STATUS_ZH,
-        "severity_zh": SEVERITY_ZH,
-        "confidence_zh": CONFIDENCE_ZH,
-    }
-
-
-def render_checklist_html(result: Result) -> str:
+def render_checklist_html(result: Result, lang: Lang = "zh", rule_ids: bool = False,
+                          consultant: str | None = None) -> str:
     """A standalone HTML checklist (styles inlined)."""
-    context = checklist_context(result)
-    context["inline_css"] = stylesheet_text(default_stylesheets(CHECKLIST_TEMPLATE))
+    context = checklist_context(result, lang, rule_ids, consultant)
+    context["inline_css"] = stylesheet_text(checklist_stylesheets(lang))
     return render_html(CHECKLIST_TEMPLATE, context)
 
 
-def render_checklist_pdf(result: Result, out_path: Path) -> None:
+def render_checklist_pdf(result: Result, out_path: Path, lang: Lang = "zh", rule_ids: bool = False,
+                         consultant: str | None = None) -> None:
     """The PDF checklist; dated by the application date so reruns give the same bytes."""
     created = dt.date.fromisoformat(result.as_of[:10])
-    render_pdf(CHECKLIST_TEMPLATE, checklist_context(result), out_path, created=created)
+    render_pdf(CHECKLIST_TEMPLATE, checklist_context(result, lang, rule_ids, consultant), out_path,
+               created=created, stylesheets=checklist_stylesheets(lang))
