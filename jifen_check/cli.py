@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
-from jifen_check import cli_batch, rulebook
+from jifen_check import cli_batch, cli_plan, rulebook
 from jifen_check.cli_zh import ZhGroup
 from jifen_check.result import Result
 
@@ -224,6 +224,7 @@ def schema() -> None:
 
 
 cli_batch.register(main)
+cli_plan.register(main)
 
 
 def _register_serve() -> None:

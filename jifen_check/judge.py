@@ -58,9 +58,12 @@ def judge(doc: Any, *, as_of: dt.date | None = None, source: str | None = None, 
 
 def judge_full(doc: Any, *, as_of: dt.date | None = None, source: str | None = None, show_id: bool = False,
                ruleset_id: str = rulebook.DEFAULT_RULESET, problems: list[Problem] | None = None,
-               with_earliest: bool = True) -> Judgement:
+               with_earliest: bool = True, with_routes: bool = True) -> Judgement:
     book = rulebook.load(ruleset_id)
-    app, found = (None, list(problems)) if problems else to_applicant(doc)
+    if isinstance(doc, Applicant):  # already parsed (a projected applicant of a route)
+        app, found = doc, []
+    else:
+        app, found = (None, list(problems)) if problems else to_applicant(doc)
     day = as_of or (app.as_of if app and app.as_of else None) or dt.date.today()
     ref = _applicant_ref(doc, app, source, show_id)
     if app is None:
@@ -76,6 +79,11 @@ def judge_full(doc: Any, *, as_of: dt.date | None = None, source: str | None = N
         result.earliest_eligible = earliest_eligible(book, app, day, result, ruleset_id,
                                                      ledger.obs.details.get("band_months", []))
         _date_time_cured(book, result)
+    if with_routes:
+        from jifen_check.plan import plan_routes, urgent_steps  # imported late: plan re-enters judge
+
+        result.routes = plan_routes(book, app, day, result, ruleset_id)
+        result.urgent = urgent_steps(book, app, day, result, ruleset_id)
     return Judgement(result, app, ledger)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 RESULT_FORMAT = "jifen-check/result@1"
 
@@ -89,6 +89,47 @@ class ChecklistItem(BaseModel):
     note: str = ""
 
 
+class RouteCost(BaseModel):
+    """Extra monthly contribution in yuan (rounded up); zeros for a step with no cost."""
+
+    employer_monthly: int = 0
+    employee_monthly: int = 0
+    employer_monthly_max: int = Field(0, description="with the highest work-injury rate (by industry)")
+
+
+class RouteStep(BaseModel):
+    id: str | None = Field(None, description="the action in rulesets/<id>/routes/actions.yaml")
+    action: str
+    actor: str
+    effective_on: str
+    cost: RouteCost = RouteCost()
+    because: list[str] = []
+    confidence: Confidence = "official"
+    decision_by: str | None = Field(None, description="who else must decide (e.g. 单位 for a raise)")
+    by: str | None = Field(None, description="for an urgent step: the date it must be done by")
+
+
+class RouteVerified(BaseModel):
+    as_of: str
+    verdict: Verdict
+    total: int
+
+
+class Route(BaseModel):
+    """A route to eligibility (formats.md): steps, the date reached and the judge's check on that date."""
+
+    eligible_on: str
+    points_then: int
+    steps: list[RouteStep]
+    assumptions: list[str] = []
+    confidence: Confidence = "official"
+    decision_by: list[str] = Field([], description="others who must decide for this route")
+    verified: RouteVerified
+    # Not serialised: the projected applicant and its result (plan --write-applicant / --explain).
+    _projected: Any = PrivateAttr(None)
+    _judged: Any = PrivateAttr(None)
+
+
 class Result(BaseModel):
     format: str = RESULT_FORMAT
     as_of: str
@@ -100,6 +141,8 @@ class Result(BaseModel):
     findings: list[Finding] = []
     checklist: list[ChecklistItem] = []
     earliest_eligible: str | None = None
+    routes: list[Route] = Field([], description="routes to eligibility, best first (not_eligible, needs_review)")
+    urgent: list[RouteStep] = Field([], description="steps to take before the window (e.g. permit expiring)")
 
     def blockers(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "blocker"]

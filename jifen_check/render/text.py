@@ -108,7 +108,10 @@ class TextReport:
         return ["", self.t("earliest_none")]
 
     def render(self) -> str:
-        return "\n".join(self.header() + self.score_lines() + self.findings() + self.earliest()) + "\n"
+        from jifen_check.render.routes_text import routes_section  # 达标途径 (issue 10), after the verdict
+
+        return "\n".join(self.header() + routes_section(self.r) + self.score_lines() + self.findings()
+                         + self.earliest()) + "\n"
 
 
 def render_text(r: Result, lang: Lang = "zh", rule_ids: bool = False) -> str:

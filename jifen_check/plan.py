@@ -1,0 +1,661 @@
+"""Routes to 120: what a not-eligible or needs-review applicant can do, by when, and what it costs.
+
+The candidate steps are data (`rulesets/<id>/routes/actions.yaml`), their dated parameters too
+(`routes/route_parameters.yaml`: contribution rates, the yearly base reset, the policy's end, school
+milestones). This module only measures: it applies a set of steps to a copy of the applicant,
+projects the copy forward month by month (`earliest.project`) and asks the real judge. A route is
+proposed only when the judge, run on the projected applicant on the route's date, says `eligible`;
+there is no second scoring formula.
+
+Finding the date of a set of steps: nothing can work before every step has taken effect (`d0`).
+From `d0` on, the dates tried are those `earliest_eligible` tries (the 1st of each month, the permit
+sync date, record expiries), and a date is skipped only when `earliest.max_gain` (an upper bound on
+the points time can add) cannot close the gap. The gap is measured on counted points: at-risk points
+do not become counted with time, except for the rules listed in `risks_time_clears`, whose at-risk
+points are then counted as reachable. tests/test_plan_complete.py checks this against a brute force.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from jifen_check import months as mo
+from jifen_check import rulebook
+from jifen_check.applicant import Applicant, IncomeTaxRow, SocialInsuranceRow
+from jifen_check.earliest import candidates, max_gain, project
+from jifen_check.facts import expand_si, expand_tax
+from jifen_check.result import Result, Route, RouteCost, RouteStep, RouteVerified
+from jifen_check.workdays import add_working_days
+
+Confidence = Literal["official", "practice", "unverified"]
+CONFIDENCE_RANK = {"official": 0, "practice": 1, "unverified": 2}
+APPLY_KINDS = ("renew_permit", "extend_contract", "register_employer", "transfer_archive", "correct_tax",
+               "fix_withholder", "confirm_title", "certify_degree", "register_title", "raise_base",
+               "keep_paying")
+
+
+class PlanDataError(rulebook.RulesetError):
+    """A malformed actions or route-parameter file (the message names the file and key)."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Lead(Strict):
+    days: int | None = Field(None, ge=0)
+    working_days: int | None = Field(None, ge=0)
+    months: int | None = Field(None, ge=0)
+    source: str = Field(min_length=1)
+    confidence: Confidence
+
+    @model_validator(mode="after")
+    def _one_unit(self) -> Lead:
+        if sum(x is not None for x in (self.days, self.working_days, self.months)) != 1:
+            raise ValueError("exactly one of days, working_days, months")
+        return self
+
+    def after(self, day: dt.date) -> dt.date:
+        if self.working_days is not None:
+            return add_working_days(day, self.working_days) if self.working_days else day
+        if self.months is not None:
+            m = mo.of_date(day) + self.months
+            last = (mo.first_day(m + 1) - dt.timedelta(days=1)).day
+            return dt.date(m // 12, m % 12 + 1, min(day.day, last))
+        return day + dt.timedelta(days=self.days or 0)
+
+    def zh(self) -> str:
+        if self.working_days is not None:
+            return f"约 {self.working_days} 个工作日"
+        if self.months is not None:
+            return f"约 {self.months} 个月"
+        return "当日" if not self.days else f"约 {self.days} 天"
+
+
+class Trigger(Strict):
+    findings: list[str]
+    severity: list[str] | None = None
+
+
+class Action(Strict):
+    id: str = Field(pattern=r"^ACT-[A-Z0-9-]+$")
+    apply: Literal[APPLY_KINDS]  # type: ignore[valid-type]
+    when: Trigger
+    because: list[str] = Field(min_length=1)
+    label: str = Field(min_length=1, description="a short name for listings")
+    text: str = Field(min_length=1)
+    actor: Literal["本人", "单位人事", "单位财务", "窗口"]
+    lead: Lead
+    decision_by: str | None = None
+    confidence: Confidence
+    assumptions: list[str] = []
+    effort: int = Field(ge=1, le=3)
+    always: bool = False
+    urgent: bool = False
+
+
+class ActionFile(Strict):
+    actions: list[Action] = Field(min_length=1)
+
+
+class DatedValue(Strict):
+    value: Any
+    source: str = Field(min_length=1)
+    confidence: Confidence
+    note: str | None = None
+
+
+class RouteParameter(Strict):
+    description: str
+    values: dict[dt.date, DatedValue] = Field(min_length=1)
+
+    def at(self, day: dt.date) -> DatedValue:
+        dates = [d for d in sorted(self.values) if d <= day]
+        return self.values[dates[-1] if dates else min(self.values)]
+
+
+class Rates(Strict):
+    employer: dict[str, float]
+    employee: dict[str, float]
+    injury_min: float
+    injury_max: float
+
+
+class Milestone(Strict):
+    date: dt.date
+    last_chance: dt.date | None = None
+    note: str = ""
+    confidence: Confidence
+
+
+# Every route parameter the code reads, with the shape of its value (checked at load).
+PARAM_TYPES: dict[str, Any] = {
+    "contribution_rates": Rates,
+    "base_reset": dict[Literal["month"], int],
+    "tax_lag": dict[Literal["months"], int],
+    "search": dict[Literal["horizon_months", "max_steps", "show"], int],
+    "risks_time_clears": list[str],
+    "policy_end": dict[Literal["date"], dt.date],
+    "milestones": dict[str, Milestone],
+}
+
+
+@dataclass(frozen=True)
+class PlanData:
+    actions: tuple[Action, ...]
+    params: dict[str, RouteParameter]
+
+    def value(self, name: str, day: dt.date) -> Any:
+        from pydantic import TypeAdapter
+
+        return TypeAdapter(PARAM_TYPES[name]).validate_python(self.params[name].at(day).value)
+
+    def dated(self, name: str, day: dt.date) -> DatedValue:
+        return self.params[name].at(day)
+
+
+def _describe(e: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}" for err in e.errors())
+
+
+def _read(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as e:
+        raise PlanDataError(f"{path}: cannot read: {e}") from e
+
+
+def load_actions(path: Path, known_rules: set[str]) -> tuple[Action, ...]:
+    try:
+        actions = ActionFile.model_validate(_read(path)).actions
+    except ValidationError as e:
+        raise PlanDataError(f"{path}: actions.{_describe(e)}") from e
+    seen: set[str] = set()
+    for i, a in enumerate(actions):
+        if a.id in seen:
+            raise PlanDataError(f"{path}: actions[{i}].id: {a.id} defined twice")
+        seen.add(a.id)
+        for key, ids in (("when.findings", a.when.findings), ("because", a.because)):
+            unknown = [r for r in ids if r not in known_rules]
+            if unknown:
+                raise PlanDataError(f"{path}: actions[{i}].{key}: unknown rule ID {', '.join(unknown)}")
+    return tuple(actions)
+
+
+def load_params(path: Path) -> dict[str, RouteParameter]:
+    raw = _read(path)
+    if not isinstance(raw, dict):
+        raise PlanDataError(f"{path}: expected a mapping of parameter names")
+    out: dict[str, RouteParameter] = {}
+    from pydantic import TypeAdapter
+
+    for name, spec in raw.items():
+        if name not in PARAM_TYPES:
+            raise PlanDataError(f"{path}: {name}: unknown route parameter (known: {', '.join(PARAM_TYPES)})")
+        try:
+            param = out[name] = RouteParameter.model_validate(spec)
+            for day, v in param.values.items():
+                try:
+                    TypeAdapter(PARAM_TYPES[name]).validate_python(v.value)
+                except ValidationError as e:
+                    raise PlanDataError(f"{path}: {name}.values.{day}.value.{_describe(e)}") from e
+        except ValidationError as e:
+            raise PlanDataError(f"{path}: {name}.{_describe(e)}") from e
+    missing = set(PARAM_TYPES) - set(out)
+    if missing:
+        raise PlanDataError(f"{path}: missing route parameters: {', '.join(sorted(missing))}")
+    return out
+
+
+@cache
+def plan_data(ruleset_id: str = rulebook.DEFAULT_RULESET) -> PlanData:
+    book = rulebook.load(ruleset_id)
+    folder = book.root / "routes"
+    return PlanData(load_actions(folder / "actions.yaml", set(book.rules)),
+                    load_params(folder / "route_parameters.yaml"))
+
+
+# ---------------------------------------------------------------- concrete steps
+
+@dataclass
+class Step:
+    """An action made concrete for one applicant: its text, date, cost and the change it makes."""
+
+    action: Action
+    effective: dt.date
+    text: str
+    change: dict[str, Any] = field(default_factory=dict)  # top-level applicant fields replaced
+    raise_to: tuple[int, float, float] | None = None     # (first month index, base, tax income)
+    cost: RouteCost = field(default_factory=RouteCost)
+    assumptions: list[str] = field(default_factory=list)
+    confidence: str = "official"
+
+
+@dataclass
+class Context:
+    book: rulebook.Rulebook
+    data: PlanData
+    app: Applicant
+    as_of: dt.date
+    result: Result
+    ruleset_id: str
+
+
+def _weakest(*levels: str) -> str:
+    return max(levels, key=lambda c: CONFIDENCE_RANK.get(c, 2))
+
+
+def _step(ctx: Context, a: Action, text: str | None = None, **kw: Any) -> Step:
+    eff = kw.pop("effective", None) or a.lead.after(ctx.as_of)
+    extra = [] if a.lead.days == 0 else [f"{a.label}{a.lead.zh()}生效（{a.lead.confidence}：{a.lead.source}）"]
+    return Step(action=a, effective=eff, text=text or a.text, assumptions=list(a.assumptions) + extra,
+                confidence=_weakest(a.confidence, a.lead.confidence), **kw)
+
+
+def _renew_permit(ctx: Context, a: Action) -> list[Step]:
+    eff = a.lead.after(ctx.as_of)
+    rp = ctx.app.residence_permit.model_copy(update={
+        "status": "valid", "issued_or_renewed_on": eff, "valid_until": dt.date(eff.year + 1, eff.month, 1)
+        - dt.timedelta(days=1)})
+    return [_step(ctx, a, effective=eff, change={"residence_permit": rp})]
+
+
+def _extend_contract(ctx: Context, a: Action) -> list[Step]:
+    c = ctx.app.contract
+    start = c.start if c.start <= ctx.as_of else ctx.as_of
+    update = {"employer_uscc": ctx.app.employer.uscc, "start": start, "end": None}
+    return [_step(ctx, a, change={"contract": c.model_copy(update=update)})]
+
+
+def _register_employer(ctx: Context, a: Action) -> list[Step]:
+    return [_step(ctx, a, change={"employer": ctx.app.employer.model_copy(update={"points_system_registered": True})})]
+
+
+def _transfer_archive(ctx: Context, a: Action) -> list[Step]:
+    return [_step(ctx, a, change={"person": ctx.app.person.model_copy(update={"personnel_archive": "ok"})})]
+
+
+def _window(ctx: Context) -> range:
+    """The months the base bonus looks at (the 48 before the application month)."""
+    now = mo.of_date(ctx.as_of)
+    return range(now - 48, now)
+
+
+def _rows(months: dict[int, tuple[float, str | None]]) -> list[IncomeTaxRow]:
+    """Month → (income, withholder) back into range rows, runs of equal values merged."""
+    rows: list[IncomeTaxRow] = []
+    for m in sorted(months):
+        inc, who = months[m]
+        if rows and mo.spec_bounds(rows[-1].month)[1] == m - 1 and (rows[-1].income, rows[-1].withholder_uscc) == (inc, who):
+            first = mo.spec_bounds(rows[-1].month)[0]
+            rows[-1] = IncomeTaxRow(month=f"{mo.fmt(first)}..{mo.fmt(m)}", income=inc, withholder_uscc=who)
+        else:
+            rows.append(IncomeTaxRow(month=mo.fmt(m), income=inc, withholder_uscc=who))
+    return rows
+
+
+def _tax_ratio(ctx: Context) -> Decimal:
+    return Decimal(str(ctx.book.snapshot(ctx.as_of)["tax_match"]["min_ratio"]))
+
+
+def _correct_tax(ctx: Context, a: Action) -> list[Step]:
+    """Months of the window with Shanghai SI on time but tax income under the ratio (or none)."""
+    ratio = _tax_ratio(ctx)
+    si, tax = expand_si(ctx.app), expand_tax(ctx.app)
+    months = {m: (t[0], t[1]) for m, t in tax.items()}
+    fixed = []
+    for m in _window(ctx):
+        s = si.get(m)
+        if s is None or s.back_payment or s.transferred:
+            continue
+        need = math.ceil(Decimal(str(s.base)) * ratio)
+        inc, who = months.get(m, (0.0, None))
+        if Decimal(str(inc)) < Decimal(str(s.base)) * ratio:
+            months[m] = (float(need), who or ctx.app.contract.employer_uscc or ctx.app.employer.uscc)
+            fixed.append(m)
+    if not fixed:
+        return []
+    return [_step(ctx, a, text=a.text.format(months=mo.spans(fixed)), change={"income_tax": _rows(months)})]
+
+
+def _fix_withholder(ctx: Context, a: Action) -> list[Step]:
+    want = ctx.app.contract.employer_uscc or ctx.app.employer.uscc
+    tax = expand_tax(ctx.app)
+    months = {m: (t[0], t[1]) for m, t in tax.items()}
+    fixed = [m for m in _window(ctx) if m in months and months[m][1] not in (None, want)]
+    if not fixed:
+        return []
+    for m in fixed:
+        months[m] = (months[m][0], want)
+    return [_step(ctx, a, text=a.text.format(months=mo.spans(fixed)), change={"income_tax": _rows(months)})]
+
+
+def _confirm_title(ctx: Context, a: Action) -> list[Step]:
+    quals, names = [], []
+    for q in ctx.app.qualifications:
+        if q.matches_position == "unknown" or q.appointed is None:
+            if q.matches_position is not False and q.appointed is not False:
+                q = q.model_copy(update={"matches_position": True, "appointed": True})
+                names.append(q.name or "该职称（技能）")
+        quals.append(q)
+    if not names:
+        return []
+    return [_step(ctx, a, text=a.text.format(title="、".join(names)), change={"qualifications": quals})]
+
+
+def _certify_degree(ctx: Context, a: Action) -> list[Step]:
+    edu = [e.model_copy(update={"cscse_certified": True}) if e.foreign and not e.cscse_certified else e
+           for e in ctx.app.education]
+    if edu == list(ctx.app.education):
+        return []
+    return [_step(ctx, a, change={"education": edu})]
+
+
+def _register_title(ctx: Context, a: Action) -> list[Step]:
+    quals = [q.model_copy(update={"registered": True}) if q.registration_required and not q.registered else q
+             for q in ctx.app.qualifications]
+    if quals == list(ctx.app.qualifications):
+        return []
+    return [_step(ctx, a, change={"qualifications": quals})]
+
+
+def _latest_paid(app: Applicant) -> SocialInsuranceRow | None:
+    paid = [r for r in app.social_insurance if not r.back_payment]
+    return max(paid, key=lambda r: mo.spec_bounds(r.month)[1]) if paid else None
+
+
+def _raise_base(ctx: Context, a: Action) -> list[Step]:
+    """One variant per band the latest base does not reach, from the next yearly base reset."""
+    last = _latest_paid(ctx.app)
+    if last is None:
+        return []
+    reset = ctx.data.dated("base_reset", ctx.as_of)
+    month = ctx.data.value("base_reset", ctx.as_of)["month"]
+    now = mo.of_date(ctx.as_of)
+    start = next(m for m in range(now + 1, now + 13) if m % 12 + 1 == month)
+    wage = ctx.book.param("average_wage", mo.first_day(start))
+    ceiling = math.floor(Decimal(str(wage)) * Decimal(str(ctx.book.param("contribution_ceiling_multiple", ctx.as_of))))
+    ratio = _tax_ratio(ctx)
+    rates_d = ctx.data.dated("contribution_rates", mo.first_day(start))
+    rates = ctx.data.value("contribution_rates", mo.first_day(start))
+    steps = []
+    for band in ctx.book.snapshot(ctx.as_of)["si_base_bands"]:
+        mult = Decimal(str(band["multiple"]))
+        base = min(math.ceil(Decimal(str(wage)) * mult), ceiling)
+        if base <= last.base or base < Decimal(str(wage)) * mult:
+            continue
+        income = math.ceil(Decimal(base) * ratio)
+        delta = Decimal(base) - Decimal(str(last.base))
+        emp = Decimal(str(sum(rates.employer.values())))
+        cost = RouteCost(employee_monthly=math.ceil(delta * Decimal(str(sum(rates.employee.values()))) / 100),
+                         employer_monthly=math.ceil(delta * (emp + Decimal(str(rates.injury_min))) / 100),
+                         employer_monthly_max=math.ceil(delta * (emp + Decimal(str(rates.injury_max))) / 100))
+        text = a.text.format(date=mo.fmt(start), base=base, multiple=f"{band['multiple']:g}", income=income)
+        notes = [f"基数每年 {month} 月调整一次，年中调高按次年 {month} 月起算（{reset.confidence}）",
+                 f"所需基数按 {wage} 元社平工资计；新年度社平工资公布后所需基数随之提高（unverified）",
+                 f"缴费比例：单位 {emp:g}% + 工伤 {rates.injury_min:g}–{rates.injury_max:g}%，"
+                 f"个人 {sum(rates.employee.values()):g}%（{rates_d.confidence}，{rates_d.source}）"]
+        steps.append(_step(ctx, a, text=text, effective=mo.first_day(start), raise_to=(start, float(base), float(income)),
+                           cost=cost))
+        steps[-1].assumptions[:0] = notes
+        steps[-1].confidence = _weakest(steps[-1].confidence, reset.confidence, rates_d.confidence)
+    return steps
+
+
+APPLIERS = {"renew_permit": _renew_permit, "extend_contract": _extend_contract,
+            "register_employer": _register_employer, "transfer_archive": _transfer_archive,
+            "correct_tax": _correct_tax, "fix_withholder": _fix_withholder, "confirm_title": _confirm_title,
+            "certify_degree": _certify_degree, "register_title": _register_title, "raise_base": _raise_base}
+
+
+def _triggered(a: Action, result: Result) -> bool:
+    return any(f.rule in a.when.findings and (a.when.severity is None or f.severity in a.when.severity)
+               for f in result.findings)
+
+
+def candidate_steps(ctx: Context) -> list[Step]:
+    steps: list[Step] = []
+    for a in ctx.data.actions:
+        if a.apply != "keep_paying" and not a.urgent or (a.urgent and a.always):
+            if _triggered(a, ctx.result):
+                steps.extend(APPLIERS[a.apply](ctx, a))
+    return steps
+
+
+# ---------------------------------------------------------------- projection and search
+
+def apply_steps(app: Applicant, steps: list[Step]) -> Applicant:
+    update: dict[str, Any] = {}
+    for s in steps:
+        for key, value in s.change.items():
+            if key in update and key in ("qualifications", "income_tax", "education"):
+                value = _merge_lists(key, app, update[key], value)
+            update[key] = value
+    return app.model_copy(update=update) if update else app
+
+
+def _merge_lists(key: str, app: Applicant, first: Any, second: Any) -> Any:
+    """Two steps changing the same list (tax income and withholder): combine month by month."""
+    if key != "income_tax":
+        return [a if a != o else b for a, b, o in zip(first, second, getattr(app, key), strict=True)]
+    orig = expand_tax(app)
+    one, two = expand_tax(app.model_copy(update={key: first})), expand_tax(app.model_copy(update={key: second}))
+    merged = {}
+    for m in set(one) | set(two):
+        o = orig.get(m)
+        a, b = one.get(m, o), two.get(m, o)
+        inc = max(x[0] for x in (a, b) if x)
+        who = next((x[1] for x in (a, b) if x and o and x[1] != o[1]), (a or b)[1])  # type: ignore[index]
+        merged[m] = (inc, who)
+    return _rows(merged)
+
+
+def projected(app: Applicant, as_of: dt.date, day: dt.date, raise_to: tuple[int, float, float] | None) -> Applicant:
+    """The applicant on `day`: contributions continue; from the raise month at the raised base and income."""
+    p = project(app, as_of, day)
+    if raise_to is None or mo.of_date(day) < raise_to[0]:
+        return p
+    start, base, income = raise_to
+    si: list[SocialInsuranceRow] = []
+    for r in p.social_insurance:
+        a, b = mo.spec_bounds(r.month)
+        if b < start or r.back_payment:
+            si.append(r)
+            continue
+        if a < start:
+            si.append(r.model_copy(update={"month": _spec(a, start - 1)}))
+        si.append(r.model_copy(update={"month": _spec(max(a, start), b), "base": base}))
+    tax = [t for t in p.income_tax if mo.spec_bounds(t.month)[0] < start]
+    tax = [t.model_copy(update={"month": _spec(mo.spec_bounds(t.month)[0], min(mo.spec_bounds(t.month)[1], start - 1))})
+           for t in tax]
+    last_tax = max(p.income_tax, key=lambda t: mo.spec_bounds(t.month)[1]) if p.income_tax else None
+    end_tax = mo.of_date(day) - 1
+    if end_tax >= start:
+        who = last_tax.withholder_uscc if last_tax else None
+        tax.append(IncomeTaxRow(month=_spec(start, end_tax), income=max(income, last_tax.income if last_tax else 0),
+                                withholder_uscc=who))
+    return p.model_copy(update={"social_insurance": si, "income_tax": tax})
+
+
+def _spec(a: int, b: int) -> str:
+    return mo.fmt(a) if a == b else f"{mo.fmt(a)}..{mo.fmt(b)}"
+
+
+def _judge(app: Applicant, day: dt.date, ruleset_id: str) -> Any:
+    from jifen_check.judge import judge_full
+
+    return judge_full(app, as_of=day, ruleset_id=ruleset_id, with_earliest=False, with_routes=False)
+
+
+def _reachable_gap(ctx: Context, result: Result) -> int:
+    """Points the route still lacks; at-risk points count only where time can clear the risk."""
+    clears = set(ctx.data.value("risks_time_clears", ctx.as_of))
+    extra = result.score.at_risk if any(f.rule in clears for f in result.findings) else 0
+    return result.score.pass_mark - result.score.total - extra
+
+
+def first_eligible(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, float, float] | None,
+                   end: dt.date) -> tuple[dt.date, Any] | None:
+    """The first date from `d0` on which the judge finds the changed applicant eligible (or None)."""
+    base = projected(app, ctx.as_of, d0, raise_to)
+    j0 = _judge(base, d0, ctx.ruleset_id)
+    r0 = j0.result
+    if r0.verdict == "eligible":
+        return d0, j0
+    if r0.verdict == "invalid_input" or any(not ctx.book.rules[f.rule].time_cures for f in r0.blockers()
+                                            if f.rule in ctx.book.rules):
+        return None
+    gap = _reachable_gap(ctx, r0)
+    bands = j0.ledger.obs.details.get("band_months", []) if j0.ledger else []
+    for day in candidates(ctx.book, base, r0, d0) if d0 < end else []:
+        if day <= d0 or day > end:
+            continue
+        ahead = mo.of_date(day) - mo.of_date(d0)
+        if gap > 0 and max_gain(ctx.book, base, d0, r0, bands, ahead) < gap:
+            continue
+        j = _judge(projected(app, ctx.as_of, day, raise_to), day, ctx.ruleset_id)
+        if j.result.verdict == "eligible":
+            return day, j
+    return None
+
+
+def _blockers_covered(ctx: Context, steps: list[Step]) -> bool:
+    """A blocker time does not cure must be named by a step's trigger, or the set cannot work."""
+    named = {r for s in steps for r in s.action.when.findings}
+    return all(f.rule in named for f in ctx.result.blockers()
+               if f.rule in ctx.book.rules and not ctx.book.rules[f.rule].time_cures)
+
+
+def combinations(ctx: Context, steps: list[Step], max_steps: int) -> list[list[Step]]:
+    must = [s for s in steps if s.action.always]
+    optional = [s for s in steps if not s.action.always]
+    out: list[list[Step]] = []
+    for k in range(0, max(0, max_steps - len(must)) + 1):
+        for combo in itertools.combinations(optional, k):
+            if sum(s.raise_to is not None for s in combo) > 1:
+                continue  # one base at a time
+            chosen = must + list(combo)
+            if _blockers_covered(ctx, chosen):
+                out.append(chosen)
+    return out
+
+
+def _keep_paying_step(ctx: Context, until: dt.date) -> Step:
+    a = next(x for x in ctx.data.actions if x.apply == "keep_paying")
+    return Step(action=a, effective=until, text=a.text.format(until=until.isoformat()), confidence=a.confidence)
+
+
+def _route(ctx: Context, steps: list[Step], day: dt.date, judgement: Any, app: Applicant) -> Route:
+    shown = list(steps)
+    if day > max((s.effective for s in steps), default=ctx.as_of):
+        shown.append(_keep_paying_step(ctx, day))
+    assumptions: list[str] = []
+    for s in shown:
+        assumptions += [x for x in s.assumptions if x not in assumptions]
+    end = ctx.data.dated("policy_end", ctx.as_of)
+    end_day = ctx.data.value("policy_end", ctx.as_of)["date"]
+    if day > end_day:
+        assumptions.append(f"沪府规〔2022〕21号 有效期至 {end_day}，此后的规则未知；该日期按现行规则推算（{end.confidence}）")
+    conf = _weakest("official", *(s.confidence for s in shown))
+    total = judgement.result.score.total
+    steps_out = [RouteStep(id=s.action.id, action=s.text, actor=s.action.actor, effective_on=s.effective.isoformat(),
+                           cost=s.cost, because=list(s.action.because), confidence=s.confidence,
+                           decision_by=s.action.decision_by) for s in shown]
+    route = Route(eligible_on=day.isoformat(), points_then=total, steps=steps_out, assumptions=assumptions,
+                  confidence=conf, decision_by=sorted({s.action.decision_by for s in shown if s.action.decision_by}),
+                  verified=RouteVerified(as_of=day.isoformat(), verdict=judgement.result.verdict, total=total))
+    route._projected = projected(app, ctx.as_of, day, next((s.raise_to for s in steps if s.raise_to), None))
+    route._judged = judgement.result
+    return route
+
+
+def _rank(r: Route) -> tuple[Any, ...]:
+    cost = sum(s.cost.employer_monthly + s.cost.employee_monthly for s in r.steps)
+    effort = sum(_effort(s.id) for s in r.steps)
+    return (r.eligible_on, cost, effort, len(r.steps))
+
+
+@cache
+def _effort_table(ruleset_id: str) -> dict[str, int]:
+    return {a.id: a.effort for a in plan_data(ruleset_id).actions}
+
+
+def _effort(action_id: str | None) -> int:
+    return _effort_table(rulebook.DEFAULT_RULESET).get(action_id or "", 1)
+
+
+def _dominated(r: Route, kept: list[Route]) -> bool:
+    """A route that adds steps to a kept one (or repeats its steps) without reaching sooner."""
+    def keys(x: Route) -> set[str]:
+        return {s.action for s in x.steps if s.id != "ACT-KEEP-PAYING"}  # a raise's variants differ in text
+
+    return any(keys(k) <= keys(r) and k.eligible_on <= r.eligible_on for k in kept)
+
+
+def plan_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: Result,
+                ruleset_id: str = rulebook.DEFAULT_RULESET, *, show: int | None = None) -> list[Route]:
+    """The best routes to eligibility, best first (empty for eligible or invalid applicants)."""
+    if result.verdict not in ("not_eligible", "needs_review"):
+        return []
+    data = plan_data(ruleset_id)
+    ctx = Context(book, data, app, as_of, result, ruleset_id)
+    search = data.value("search", as_of)
+    end = mo.first_day(mo.of_date(as_of) + search["horizon_months"])
+    found: list[Route] = []
+    for steps in combinations(ctx, candidate_steps(ctx), search["max_steps"]):
+        changed = apply_steps(app, steps)
+        d0 = max([as_of, *(s.effective for s in steps)])
+        raise_to = next((s.raise_to for s in steps if s.raise_to), None)
+        hit = first_eligible(ctx, changed, d0, raise_to, end)
+        if hit is not None:
+            found.append(_route(ctx, steps, hit[0], hit[1], changed))
+    found.sort(key=_rank)
+    kept: list[Route] = []
+    for r in found:
+        if not _dominated(r, kept):
+            kept.append(r)
+    # A keep-paying-only route on the earliest date is "as things are" (earliest_eligible), not a route.
+    kept = [r for r in kept if not (all(s.id == "ACT-KEEP-PAYING" for s in r.steps)
+                                    and r.eligible_on == result.earliest_eligible)]
+    return kept[: show if show is not None else search["show"]]
+
+
+def urgent_steps(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: Result,
+                 ruleset_id: str = rulebook.DEFAULT_RULESET) -> list[RouteStep]:
+    """Steps an applicant must take before the window (permit or contract running out, unregistered unit)."""
+    if result.verdict == "invalid_input":
+        return []
+    data = plan_data(ruleset_id)
+    out = []
+    for a in data.actions:
+        hits = [f for f in result.findings if a.urgent and f.rule in a.when.findings]
+        if hits:
+            by = next((f.deadline for f in hits if f.deadline), None)
+            out.append(RouteStep(id=a.id, action=a.text, actor=a.actor, effective_on=a.lead.after(as_of).isoformat(),
+                                 because=list(a.because), confidence=_weakest(a.confidence, a.lead.confidence),
+                                 decision_by=a.decision_by, by=by))
+    return out
+
+
+def milestone(name: str, as_of: dt.date, ruleset_id: str = rulebook.DEFAULT_RULESET) -> Milestone | None:
+    return plan_data(ruleset_id).value("milestones", as_of).get(name)
+
+
+def assumptions_listing(as_of: dt.date, ruleset_id: str = rulebook.DEFAULT_RULESET) -> list[dict[str, str]]:
+    """Every route parameter and lead time in force on `as_of`, with source and confidence."""
+    data = plan_data(ruleset_id)
+    rows = [{"name": name, "description": p.description, "value": str(p.at(as_of).value),
+             "source": p.at(as_of).source, "confidence": p.at(as_of).confidence} for name, p in data.params.items()]
+    rows += [{"name": a.id, "description": a.text, "value": a.lead.zh(), "source": a.lead.source,
+              "confidence": a.lead.confidence} for a in data.actions]
+    return rows

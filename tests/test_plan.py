@@ -1,0 +1,257 @@
+"""Routes to 120 (issue 10): each kind of step proposed where it applies and not elsewhere, every route
+verified by the judge, dates no earlier than the steps can take effect, the `plan` command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from builders import AS_OF, base_applicant, degree, si_row, tax_row, tweak
+from conftest import ROOT, run_cli
+
+from jifen_check import plan
+from jifen_check.judge import judge, judge_full
+from jifen_check.result import Result
+from jifen_check.workdays import add_working_days
+
+SAMPLES = ROOT / "samples"
+TODAY = dt.date.fromisoformat(AS_OF)
+
+
+def sample(name: str) -> dict[str, Any]:
+    return yaml.safe_load(next(SAMPLES.glob(f"{name}*.yaml")).read_text(encoding="utf-8"))
+
+
+def route_ids(r: Result) -> list[set[str]]:
+    return [{s.id for s in route.steps if s.id} for route in r.routes]
+
+
+def proposed(r: Result, action: str) -> bool:
+    return any(action in ids for ids in route_ids(r))
+
+
+def assert_verified(doc: dict[str, Any]) -> None:
+    """Each route's projected applicant, judged afresh on its date, is eligible with its points."""
+    j = judge_full(doc)
+    for route in j.result.routes:
+        again = judge(route._projected.model_dump(mode="json", by_alias=True), as_of=dt.date.fromisoformat(route.eligible_on))
+        assert again.verdict == "eligible", (route.eligible_on, again.verdict)
+        assert again.score.total == route.points_then == route.verified.total
+        assert route.verified.verdict == "eligible"
+
+
+# ---------------------------------------------------------------- the issue's acceptance items
+
+def test_sample_10_tax_correction_route_by_december_not_today() -> None:
+    r = judge(sample("10"))
+    best = r.routes[0]
+    assert [s.id for s in best.steps] == ["ACT-TAX-CORRECT"]
+    assert TODAY < dt.date.fromisoformat(best.eligible_on) <= dt.date(2026, 12, 31)
+    assert best.points_then == 205 and best.verified.verdict == "eligible"
+    assert "2025-01–2025-02" in best.steps[0].action and "实际发放" in best.steps[0].action
+    assert any("unverified" in a for a in best.assumptions)
+    assert r.earliest_eligible == "2027-04-01"  # as things are: unchanged
+
+
+def test_sample_11_title_confirmation_reaches_136() -> None:
+    r = judge(sample("11"))
+    best = r.routes[0]
+    assert [s.id for s in best.steps] == ["ACT-TITLE-CONFIRM"]
+    assert best.points_then == 136 and best.verified.total == 136
+    assert best.decision_by == ["单位"]
+
+
+def test_eligible_applicants_get_no_routes() -> None:
+    for name in ("01", "03", "05"):
+        assert judge(sample(name)).routes == []
+    assert judge(base_applicant()).routes == []
+
+
+def test_samples_routes_verified_by_the_judge() -> None:
+    for name in ("07", "09", "10", "11"):
+        assert_verified(sample(name))
+
+
+# ---------------------------------------------------------------- each kind of step
+
+def test_permit_renewal_proposed_for_expired_permit_and_dated_after_the_wait() -> None:
+    doc = tweak(base_applicant(), residence_permit__status="expired", residence_permit__valid_until="2026-10-31")
+    r = judge(doc)
+    assert r.verdict == "not_eligible" and proposed(r, "ACT-PERMIT-RENEW")
+    renewed = add_working_days(TODAY, 15)
+    assert dt.date.fromisoformat(r.routes[0].eligible_on) >= add_working_days(renewed, 3)
+    assert_verified(doc)
+
+
+def test_permit_renewal_not_proposed_for_valid_permit() -> None:
+    r = judge(sample("10"))
+    assert not proposed(r, "ACT-PERMIT-RENEW")
+
+
+def test_contract_extension_proposed_when_contract_has_ended() -> None:
+    doc = tweak(base_applicant(), contract__end="2026-10-31")
+    r = judge(doc)
+    assert r.verdict == "not_eligible" and proposed(r, "ACT-CONTRACT-EXTEND")
+    assert r.routes[0].decision_by == ["单位"]
+    assert_verified(doc)
+    assert not proposed(judge(sample("10")), "ACT-CONTRACT-EXTEND")
+
+
+def test_archive_transfer_proposed_when_archive_is_lost() -> None:
+    doc = tweak(base_applicant(), person__personnel_archive="lost")
+    r = judge(doc)
+    assert proposed(r, "ACT-ARCHIVE-TRANSFER")
+    assert dt.date.fromisoformat(r.routes[0].eligible_on) >= add_working_days(TODAY, 10)
+    assert not proposed(judge(sample("10")), "ACT-ARCHIVE-TRANSFER")
+
+
+def test_tax_correction_not_proposed_without_a_mismatch() -> None:
+    assert not proposed(judge(sample("11")), "ACT-TAX-CORRECT")
+
+
+def test_withholder_fix_proposed_only_for_another_withholder() -> None:
+    assert proposed(judge(sample("10")), "ACT-WITHHOLDER-FIX")
+    assert not proposed(judge(sample("11")), "ACT-WITHHOLDER-FIX")
+
+
+def test_title_confirmation_not_proposed_without_a_title() -> None:
+    assert not proposed(judge(sample("10")), "ACT-TITLE-CONFIRM")
+
+
+def short_history(base: float, months: str = "2024-07..2026-11") -> dict[str, Any]:
+    return base_applicant(social_insurance=[si_row(months, base)], education=[degree("junior_college")],
+                          income_tax=[tax_row(months.split("..")[0] + "..2026-10", base * 1.1)])
+
+
+def test_base_raise_starts_in_july_with_costs_and_salary() -> None:
+    doc = short_history(8000)
+    r = judge(doc)
+    raises = [s for route in r.routes for s in route.steps if s.id == "ACT-BASE-RAISE"]
+    assert r.verdict == "not_eligible" and raises
+    for s in raises:
+        assert s.effective_on.endswith("-07-01") and s.effective_on >= "2027-07-01"
+        assert s.cost.employer_monthly > s.cost.employee_monthly > 0
+        assert s.cost.employer_monthly_max >= s.cost.employer_monthly
+        assert "个税申报月收入不低于" in s.action
+    route = next(x for x in r.routes if any(s.id == "ACT-BASE-RAISE" for s in x.steps))
+    assert route.decision_by == ["单位"]
+    assert any("2027-12-31" in a for a in route.assumptions)  # past the policy's end: rules unknown
+    assert_verified(doc)
+
+
+def test_base_raise_cost_from_contribution_rates() -> None:
+    r = judge(short_history(8000))
+    s = next(s for route in r.routes for s in route.steps if s.id == "ACT-BASE-RAISE")
+    base = int(s.action.split("提高到 ")[1].split(" 元")[0])
+    delta = base - 8000
+    assert s.cost.employee_monthly == -(-delta * 105 // 1000)          # 8 + 2 + 0.5 = 10.5 %
+    assert s.cost.employer_monthly == -(-delta * 257 // 1000)          # 16 + 9 + 0.5 + 0.2 = 25.7 %
+
+
+def test_base_raise_not_proposed_when_points_suffice() -> None:
+    assert not proposed(judge(sample("11")), "ACT-BASE-RAISE")
+
+
+def test_keep_paying_route_for_six_of_twelve_is_as_things_are() -> None:
+    r = judge(sample("07"))
+    assert r.earliest_eligible
+    assert all(route.eligible_on != r.earliest_eligible or len(route.steps) > 1 for route in r.routes)
+
+
+def test_urgent_steps_for_eligible_applicant_with_expiring_permit() -> None:
+    doc = tweak(base_applicant(), residence_permit__valid_until="2026-12-11")
+    r = judge(doc)
+    assert r.verdict == "eligible" and r.routes == []
+    urgent = {s.id: s for s in r.urgent}
+    assert "ACT-PERMIT-ENDORSE" in urgent and urgent["ACT-PERMIT-ENDORSE"].by == "2026-12-11"
+    assert judge(base_applicant()).urgent == []
+
+
+def test_urgent_step_for_unregistered_employer_and_ending_contract() -> None:
+    doc = tweak(base_applicant(), employer__points_system_registered=False, contract__end="2027-03-31")
+    ids = {s.id for s in judge(doc).urgent}
+    assert {"ACT-EMPLOYER-REGISTER", "ACT-CONTRACT-RENEW-SOON"} <= ids
+
+
+# ---------------------------------------------------------------- data files
+
+def test_malformed_actions_file_names_file_and_key(tmp_path: Path) -> None:
+    src = (ROOT / "rulesets/shanghai-2023/routes/actions.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "actions.yaml"
+    bad.write_text(src.replace("working_days: 15", "workdays: 15", 1), encoding="utf-8")
+    with pytest.raises(plan.PlanDataError) as e:
+        plan.load_actions(bad, {"PRE-PERMIT-VALID", "PRE-PERMIT-SYNC"})
+    assert str(bad) in str(e.value) and "lead" in str(e.value)
+    bad.write_text(src.replace("findings: [PIT-ARCHIVE]", "findings: [PIT-ARCHIVES]"), encoding="utf-8")
+    from jifen_check import rulebook
+
+    with pytest.raises(plan.PlanDataError, match=r"actions\[\d+\]\.when\.findings: unknown rule ID PIT-ARCHIVES"):
+        plan.load_actions(bad, set(rulebook.load().rules))
+
+
+def test_malformed_route_parameters_name_file_and_key(tmp_path: Path) -> None:
+    src = (ROOT / "rulesets/shanghai-2023/routes/route_parameters.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "route_parameters.yaml"
+    bad.write_text(src.replace("{month: 7}", "{month: July}"), encoding="utf-8")
+    with pytest.raises(plan.PlanDataError, match="base_reset.values.2020-07-01.value"):
+        plan.load_params(bad)
+
+
+# ---------------------------------------------------------------- the plan command
+
+def plan_json(*args: str) -> tuple[int, dict[str, Any]]:
+    p = run_cli("plan", *args, "--format", "json")
+    assert b"Traceback" not in p.stderr, p.stderr.decode()
+    return p.returncode, json.loads(p.stdout)
+
+
+def test_plan_by_date_before_every_route_exits_6_and_names_the_closest() -> None:
+    code, doc = plan_json(str(SAMPLES / "10-backpay-and-mismatch.yaml"), "--by", "2026-12-01")
+    assert code == 6
+    t = doc["target"]
+    assert not t["reached"] and t["closest"]["eligible_on"] == "2026-12-18" and t["closest"]["days_late"] == 17
+    assert t["as_is_then"]["short"] == 15
+    p = run_cli("plan", str(SAMPLES / "10-backpay-and-mismatch.yaml"), "--by", "2026-12-01")
+    assert p.returncode == 6 and "比目标晚 17 天" in p.stdout.decode()
+
+
+def test_plan_by_date_after_a_route_exits_with_the_verdict() -> None:
+    code, doc = plan_json(str(SAMPLES / "10-backpay-and-mismatch.yaml"), "--by", "2027-01-19")
+    assert code == 4 and doc["target"]["reached"]
+
+
+def test_plan_by_named_milestone() -> None:
+    code, doc = plan_json(str(SAMPLES / "10-backpay-and-mismatch.yaml"), "--by", "中考2027")
+    assert code == 4 and doc["target"]["date"] == "2027-01-19" and "2027-05-06" in doc["target"]["note"]
+    p = run_cli("plan", str(SAMPLES / "10-backpay-and-mismatch.yaml"), "--by", "小升初2030")
+    assert p.returncode == 2 and "中考2027" in p.stderr.decode()
+
+
+def test_plan_write_applicant_rechecks_eligible(tmp_path: Path) -> None:
+    out = tmp_path / "route1.yaml"
+    p = run_cli("plan", str(SAMPLES / "10-backpay-and-mismatch.yaml"), "--write-applicant", "1", str(out))
+    assert p.returncode == 4, p.stderr.decode()
+    again = run_cli("check", str(out), "--format", "json")
+    assert again.returncode == 0
+    doc = json.loads(again.stdout)
+    assert doc["as_of"] == "2026-12-18" and doc["score"]["total"] == 205
+
+
+def test_plan_text_explain_and_assumptions() -> None:
+    p = run_cli("plan", str(SAMPLES / "11-needs-review-title-appointment.yaml"), "--explain")
+    text = p.stdout.decode()
+    assert p.returncode == 3 and "达标途径" in text and "途径 1 的核验" in text and "136" in text
+    a = run_cli("plan", "--assumptions").stdout.decode()
+    for key in ("contribution_rates", "base_reset", "policy_end", "ACT-TAX-CORRECT", "unverified"):
+        assert key in a
+
+
+def test_check_text_has_routes_section_after_verdict() -> None:
+    p = run_cli("check", str(SAMPLES / "10-backpay-and-mismatch.yaml"))
+    text = p.stdout.decode()
+    assert text.index("结论") < text.index("达标途径") < text.index("积分明细")
+    assert "途径 1：2026-12-18" in text
