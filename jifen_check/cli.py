@@ -56,7 +56,7 @@ def judge_file(path: str, as_of: dt.datetime | None, show_id: bool) -> Any:
     raw, name = read_input(path)
     doc, problems = parse_text(raw, name)
     day = as_of.date() if as_of else None
-    return judge_full(doc, as_of=day, source=name, show_id=show_id, problems=problems or None)
+    return judge_full(doc, as_of=day, source=name, show_id=show_id, problems=problems or None, with_routes=True)
 
 
 def consultant_option(f: F) -> F:
@@ -213,13 +213,15 @@ def explain(file: str, rule_id: str, as_of: dt.datetime | None) -> None:
 
 
 @main.command()
-def schema() -> None:
+@click.option("--result", "of_result", is_flag=True, help="改为输出结果格式（jifen-check/result@1，含 routes）的 JSON Schema。")
+def schema(of_result: bool) -> None:
     """输出申请人文件格式（jifen-check/applicant@1）的 JSON Schema，由数据模型生成。"""
     from jifen_check.applicant import Applicant
+    from jifen_check.result import RESULT_FORMAT, Result
 
-    doc = Applicant.model_json_schema(by_alias=True)
+    doc = Result.model_json_schema() if of_result else Applicant.model_json_schema(by_alias=True)
     doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    doc["$id"] = "jifen-check/applicant@1"
+    doc["$id"] = RESULT_FORMAT if of_result else "jifen-check/applicant@1"
     click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
 
 

@@ -52,13 +52,14 @@ class Judgement:
 
 
 def judge(doc: Any, *, as_of: dt.date | None = None, source: str | None = None, show_id: bool = False,
-          ruleset_id: str = rulebook.DEFAULT_RULESET) -> Result:
-    return judge_full(doc, as_of=as_of, source=source, show_id=show_id, ruleset_id=ruleset_id).result
+          ruleset_id: str = rulebook.DEFAULT_RULESET, with_routes: bool = False) -> Result:
+    return judge_full(doc, as_of=as_of, source=source, show_id=show_id, ruleset_id=ruleset_id,
+                      with_routes=with_routes).result
 
 
 def judge_full(doc: Any, *, as_of: dt.date | None = None, source: str | None = None, show_id: bool = False,
                ruleset_id: str = rulebook.DEFAULT_RULESET, problems: list[Problem] | None = None,
-               with_earliest: bool = True, with_routes: bool = True) -> Judgement:
+               with_earliest: bool = True, with_routes: bool = False) -> Judgement:
     book = rulebook.load(ruleset_id)
     if isinstance(doc, Applicant):  # already parsed (a projected applicant of a route)
         app, found = doc, []
@@ -82,7 +83,9 @@ def judge_full(doc: Any, *, as_of: dt.date | None = None, source: str | None = N
     if with_routes:
         from jifen_check.plan import plan_routes, urgent_steps  # imported late: plan re-enters judge
 
-        result.routes = plan_routes(book, app, day, result, ruleset_id)
+        # Routes re-judge the applicant several times: asked for by the CLI, batch and web, not by default.
+        result.routes = plan_routes(book, app, day, result, ruleset_id,
+                                    band_months=ledger.obs.details.get("band_months", []))
         result.urgent = urgent_steps(book, app, day, result, ruleset_id)
     return Judgement(result, app, ledger)
 

@@ -10,9 +10,10 @@ there is no second scoring formula.
 Finding the date of a set of steps: nothing can work before every step has taken effect (`d0`).
 From `d0` on, the dates tried are those `earliest_eligible` tries (the 1st of each month, the permit
 sync date, record expiries), and a date is skipped only when `earliest.max_gain` (an upper bound on
-the points time can add) cannot close the gap. The gap is measured on counted points: at-risk points
-do not become counted with time, except for the rules listed in `risks_time_clears`, whose at-risk
-points are then counted as reachable. tests/test_plan_complete.py checks this against a brute force.
+the points time can add) cannot close the gap. The gap is measured on counted points: at-risk and
+not-counted lines do not become counted with time, except where a rule listed in `risks_time_clears`
+holds them (e.g. a title waiting for 6 months at 1× the average wage); their points then count as
+reachable. tests/test_plan_complete.py checks this against a brute force.
 """
 
 from __future__ import annotations
@@ -498,25 +499,37 @@ def _judge(app: Applicant, day: dt.date, ruleset_id: str) -> Any:
 
 
 def _reachable_gap(ctx: Context, result: Result) -> int:
-    """Points the route still lacks; at-risk points count only where time can clear the risk."""
-    clears = set(ctx.data.value("risks_time_clears", ctx.as_of))
-    extra = result.score.at_risk if any(f.rule in clears for f in result.findings) else 0
+    """Points the route still lacks beyond what time can add to the counted total.
+
+    Lines held at risk or not counted stay so with time, except where a rule in `risks_time_clears`
+    holds them (a title waiting for months at 1× the average wage, doubly-paid months leaving the
+    window): then every such line's points are counted as reachable (an over-estimate, so sound).
+    """
+    lifts = set(ctx.data.value("risks_time_clears", ctx.as_of))
+    extra = 0
+    if any(f.rule in lifts for f in result.findings):
+        extra = sum(x.points for x in result.score.lines if x.status != "counted" and x.points > 0)
+        extra += sum(x.at_risk_points for x in result.score.lines)
     return result.score.pass_mark - result.score.total - extra
 
 
 def first_eligible(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, float, float] | None,
-                   end: dt.date) -> tuple[dt.date, Any] | None:
-    """The first date from `d0` on which the judge finds the changed applicant eligible (or None)."""
+                   end: dt.date, known: tuple[Result, list[int]] | None = None) -> tuple[dt.date, Any] | None:
+    """The first date from `d0` on which the judge finds the changed applicant eligible (or None).
+
+    `known`: the judge's result and band months on `d0` when they are already at hand (no steps)."""
     base = projected(app, ctx.as_of, d0, raise_to)
-    j0 = _judge(base, d0, ctx.ruleset_id)
-    r0 = j0.result
-    if r0.verdict == "eligible":
-        return d0, j0
-    if r0.verdict == "invalid_input" or any(not ctx.book.rules[f.rule].time_cures for f in r0.blockers()
-                                            if f.rule in ctx.book.rules):
+    if known is None:
+        j0 = _judge(base, d0, ctx.ruleset_id)
+        if j0.result.verdict == "eligible":
+            return d0, j0
+        r0, bands = j0.result, (j0.ledger.obs.details.get("band_months", []) if j0.ledger else [])
+    else:
+        r0, bands = known
+    if r0.verdict in ("eligible", "invalid_input") or any(
+            not ctx.book.rules[f.rule].time_cures for f in r0.blockers() if f.rule in ctx.book.rules):
         return None
     gap = _reachable_gap(ctx, r0)
-    bands = j0.ledger.obs.details.get("band_months", []) if j0.ledger else []
     for day in candidates(ctx.book, base, r0, d0) if d0 < end else []:
         if day <= d0 or day > end:
             continue
@@ -602,32 +615,50 @@ def _dominated(r: Route, kept: list[Route]) -> bool:
     return any(keys(k) <= keys(r) and k.eligible_on <= r.eligible_on for k in kept)
 
 
-def plan_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: Result,
-                ruleset_id: str = rulebook.DEFAULT_RULESET, *, show: int | None = None) -> list[Route]:
-    """The best routes to eligibility, best first (empty for eligible or invalid applicants)."""
-    if result.verdict not in ("not_eligible", "needs_review"):
-        return []
+def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: Result,
+               ruleset_id: str = rulebook.DEFAULT_RULESET, *, band_months: list[int] | None = None,
+               exhaustive: bool = False) -> list[Route]:
+    """The sets of steps that reach eligibility within the horizon, each with its first date, ranked.
+
+    Unless `exhaustive` (the completeness test), the search stops where no route could be shown:
+    at "as things are" (a route no sooner than `earliest_eligible` is no route), and, once `show`
+    routes are found, at the latest of them.
+    """
     data = plan_data(ruleset_id)
     ctx = Context(book, data, app, as_of, result, ruleset_id)
     search = data.value("search", as_of)
     end = mo.first_day(mo.of_date(as_of) + search["horizon_months"])
+    if result.earliest_eligible and not exhaustive:
+        end = min(end, dt.date.fromisoformat(result.earliest_eligible) - dt.timedelta(days=1))
     found: list[Route] = []
     for steps in combinations(ctx, candidate_steps(ctx), search["max_steps"]):
+        if not steps and result.earliest_eligible and not exhaustive:
+            continue  # nothing changed: that is earliest_eligible, already known
         changed = apply_steps(app, steps)
         d0 = max([as_of, *(s.effective for s in steps)])
+        if d0 > end:
+            continue
         raise_to = next((s.raise_to for s in steps if s.raise_to), None)
-        hit = first_eligible(ctx, changed, d0, raise_to, end)
+        known = (result, band_months) if not steps and band_months is not None else None
+        hit = first_eligible(ctx, changed, d0, raise_to, end, known)
         if hit is not None:
             found.append(_route(ctx, steps, hit[0], hit[1], changed))
-    found.sort(key=_rank)
+            if not exhaustive and len(found) >= search["show"]:
+                end = min(end, sorted(dt.date.fromisoformat(r.eligible_on) for r in found)[search["show"] - 1])
+    return sorted(found, key=_rank)
+
+
+def plan_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: Result,
+                ruleset_id: str = rulebook.DEFAULT_RULESET, *, show: int | None = None,
+                band_months: list[int] | None = None) -> list[Route]:
+    """The best routes to eligibility, best first (empty for eligible or invalid applicants)."""
+    if result.verdict not in ("not_eligible", "needs_review"):
+        return []
     kept: list[Route] = []
-    for r in found:
+    for r in all_routes(book, app, as_of, result, ruleset_id, band_months=band_months):
         if not _dominated(r, kept):
             kept.append(r)
-    # A keep-paying-only route on the earliest date is "as things are" (earliest_eligible), not a route.
-    kept = [r for r in kept if not (all(s.id == "ACT-KEEP-PAYING" for s in r.steps)
-                                    and r.eligible_on == result.earliest_eligible)]
-    return kept[: show if show is not None else search["show"]]
+    return kept[: show if show is not None else plan_data(ruleset_id).value("search", as_of)["show"]]
 
 
 def urgent_steps(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: Result,

@@ -36,7 +36,7 @@ def proposed(r: Result, action: str) -> bool:
 
 def assert_verified(doc: dict[str, Any]) -> None:
     """Each route's projected applicant, judged afresh on its date, is eligible with its points."""
-    j = judge_full(doc)
+    j = judge_full(doc, with_routes=True)
     for route in j.result.routes:
         again = judge(route._projected.model_dump(mode="json", by_alias=True), as_of=dt.date.fromisoformat(route.eligible_on))
         assert again.verdict == "eligible", (route.eligible_on, again.verdict)
@@ -47,7 +47,7 @@ def assert_verified(doc: dict[str, Any]) -> None:
 # ---------------------------------------------------------------- the issue's acceptance items
 
 def test_sample_10_tax_correction_route_by_december_not_today() -> None:
-    r = judge(sample("10"))
+    r = judge(sample("10"), with_routes=True)
     best = r.routes[0]
     assert [s.id for s in best.steps] == ["ACT-TAX-CORRECT"]
     assert TODAY < dt.date.fromisoformat(best.eligible_on) <= dt.date(2026, 12, 31)
@@ -58,7 +58,7 @@ def test_sample_10_tax_correction_route_by_december_not_today() -> None:
 
 
 def test_sample_11_title_confirmation_reaches_136() -> None:
-    r = judge(sample("11"))
+    r = judge(sample("11"), with_routes=True)
     best = r.routes[0]
     assert [s.id for s in best.steps] == ["ACT-TITLE-CONFIRM"]
     assert best.points_then == 136 and best.verified.total == 136
@@ -67,8 +67,8 @@ def test_sample_11_title_confirmation_reaches_136() -> None:
 
 def test_eligible_applicants_get_no_routes() -> None:
     for name in ("01", "03", "05"):
-        assert judge(sample(name)).routes == []
-    assert judge(base_applicant()).routes == []
+        assert judge(sample(name), with_routes=True).routes == []
+    assert judge(base_applicant(), with_routes=True).routes == []
 
 
 def test_samples_routes_verified_by_the_judge() -> None:
@@ -80,7 +80,7 @@ def test_samples_routes_verified_by_the_judge() -> None:
 
 def test_permit_renewal_proposed_for_expired_permit_and_dated_after_the_wait() -> None:
     doc = tweak(base_applicant(), residence_permit__status="expired", residence_permit__valid_until="2026-10-31")
-    r = judge(doc)
+    r = judge(doc, with_routes=True)
     assert r.verdict == "not_eligible" and proposed(r, "ACT-PERMIT-RENEW")
     renewed = add_working_days(TODAY, 15)
     assert dt.date.fromisoformat(r.routes[0].eligible_on) >= add_working_days(renewed, 3)
@@ -88,38 +88,38 @@ def test_permit_renewal_proposed_for_expired_permit_and_dated_after_the_wait() -
 
 
 def test_permit_renewal_not_proposed_for_valid_permit() -> None:
-    r = judge(sample("10"))
+    r = judge(sample("10"), with_routes=True)
     assert not proposed(r, "ACT-PERMIT-RENEW")
 
 
 def test_contract_extension_proposed_when_contract_has_ended() -> None:
     doc = tweak(base_applicant(), contract__end="2026-10-31")
-    r = judge(doc)
+    r = judge(doc, with_routes=True)
     assert r.verdict == "not_eligible" and proposed(r, "ACT-CONTRACT-EXTEND")
     assert r.routes[0].decision_by == ["单位"]
     assert_verified(doc)
-    assert not proposed(judge(sample("10")), "ACT-CONTRACT-EXTEND")
+    assert not proposed(judge(sample("10"), with_routes=True), "ACT-CONTRACT-EXTEND")
 
 
 def test_archive_transfer_proposed_when_archive_is_lost() -> None:
     doc = tweak(base_applicant(), person__personnel_archive="lost")
-    r = judge(doc)
+    r = judge(doc, with_routes=True)
     assert proposed(r, "ACT-ARCHIVE-TRANSFER")
     assert dt.date.fromisoformat(r.routes[0].eligible_on) >= add_working_days(TODAY, 10)
-    assert not proposed(judge(sample("10")), "ACT-ARCHIVE-TRANSFER")
+    assert not proposed(judge(sample("10"), with_routes=True), "ACT-ARCHIVE-TRANSFER")
 
 
 def test_tax_correction_not_proposed_without_a_mismatch() -> None:
-    assert not proposed(judge(sample("11")), "ACT-TAX-CORRECT")
+    assert not proposed(judge(sample("11"), with_routes=True), "ACT-TAX-CORRECT")
 
 
 def test_withholder_fix_proposed_only_for_another_withholder() -> None:
-    assert proposed(judge(sample("10")), "ACT-WITHHOLDER-FIX")
-    assert not proposed(judge(sample("11")), "ACT-WITHHOLDER-FIX")
+    assert proposed(judge(sample("10"), with_routes=True), "ACT-WITHHOLDER-FIX")
+    assert not proposed(judge(sample("11"), with_routes=True), "ACT-WITHHOLDER-FIX")
 
 
 def test_title_confirmation_not_proposed_without_a_title() -> None:
-    assert not proposed(judge(sample("10")), "ACT-TITLE-CONFIRM")
+    assert not proposed(judge(sample("10"), with_routes=True), "ACT-TITLE-CONFIRM")
 
 
 def short_history(base: float, months: str = "2024-07..2026-11") -> dict[str, Any]:
@@ -129,7 +129,7 @@ def short_history(base: float, months: str = "2024-07..2026-11") -> dict[str, An
 
 def test_base_raise_starts_in_july_with_costs_and_salary() -> None:
     doc = short_history(8000)
-    r = judge(doc)
+    r = judge(doc, with_routes=True)
     raises = [s for route in r.routes for s in route.steps if s.id == "ACT-BASE-RAISE"]
     assert r.verdict == "not_eligible" and raises
     for s in raises:
@@ -144,7 +144,7 @@ def test_base_raise_starts_in_july_with_costs_and_salary() -> None:
 
 
 def test_base_raise_cost_from_contribution_rates() -> None:
-    r = judge(short_history(8000))
+    r = judge(short_history(8000), with_routes=True)
     s = next(s for route in r.routes for s in route.steps if s.id == "ACT-BASE-RAISE")
     base = int(s.action.split("提高到 ")[1].split(" 元")[0])
     delta = base - 8000
@@ -153,27 +153,27 @@ def test_base_raise_cost_from_contribution_rates() -> None:
 
 
 def test_base_raise_not_proposed_when_points_suffice() -> None:
-    assert not proposed(judge(sample("11")), "ACT-BASE-RAISE")
+    assert not proposed(judge(sample("11"), with_routes=True), "ACT-BASE-RAISE")
 
 
 def test_keep_paying_route_for_six_of_twelve_is_as_things_are() -> None:
-    r = judge(sample("07"))
+    r = judge(sample("07"), with_routes=True)
     assert r.earliest_eligible
     assert all(route.eligible_on != r.earliest_eligible or len(route.steps) > 1 for route in r.routes)
 
 
 def test_urgent_steps_for_eligible_applicant_with_expiring_permit() -> None:
     doc = tweak(base_applicant(), residence_permit__valid_until="2026-12-11")
-    r = judge(doc)
+    r = judge(doc, with_routes=True)
     assert r.verdict == "eligible" and r.routes == []
     urgent = {s.id: s for s in r.urgent}
     assert "ACT-PERMIT-ENDORSE" in urgent and urgent["ACT-PERMIT-ENDORSE"].by == "2026-12-11"
-    assert judge(base_applicant()).urgent == []
+    assert judge(base_applicant(), with_routes=True).urgent == []
 
 
 def test_urgent_step_for_unregistered_employer_and_ending_contract() -> None:
     doc = tweak(base_applicant(), employer__points_system_registered=False, contract__end="2027-03-31")
-    ids = {s.id for s in judge(doc).urgent}
+    ids = {s.id for s in judge(doc, with_routes=True).urgent}
     assert {"ACT-EMPLOYER-REGISTER", "ACT-CONTRACT-RENEW-SOON"} <= ids
 
 
@@ -255,3 +255,15 @@ def test_check_text_has_routes_section_after_verdict() -> None:
     text = p.stdout.decode()
     assert text.index("结论") < text.index("达标途径") < text.index("积分明细")
     assert "途径 1：2026-12-18" in text
+
+
+def test_result_schema_documents_routes() -> None:
+    p = run_cli("schema", "--result")
+    doc = json.loads(p.stdout)
+    assert p.returncode == 0 and doc["$id"] == "jifen-check/result@1"
+    assert "routes" in doc["properties"] and "urgent" in doc["properties"]
+    route = doc["$defs"]["Route"]
+    for key in ("eligible_on", "points_then", "steps", "assumptions", "confidence", "verified"):
+        assert key in route["properties"]
+    step = doc["$defs"]["RouteStep"]["properties"]
+    assert {"action", "actor", "effective_on", "cost", "because", "confidence"} <= set(step)

@@ -86,7 +86,8 @@ def process_item(item: Item, layouts: dict[str, Layout], options: Options, pdf_n
 def _judge_item(item: Item, layouts: dict[str, Layout], options: Options) -> Result:
     assembled = assemble(item, layouts)
     # --as-of (when given) is a what-if date for the whole batch: it overrides each row's 申请日期.
-    result = judge(assembled.doc, as_of=options.as_of, source=item.source, show_id=options.show_id)
+    result = judge(assembled.doc, as_of=options.as_of, source=item.source, show_id=options.show_id,
+                   with_routes=True)
     result = annotate(result, assembled.cells, assembled.problems)
     return _with_ref(result, item, assembled.extra)
 
