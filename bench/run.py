@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["bench_judge.py", "bench_pdf.py", "bench_batch.py", "bench_web.py"]
+BENCHES = ["bench_judge.py", "bench_pdf.py", "bench_batch.py", "bench_web.py", "bench_plan.py"]
 
 
 def main() -> int:

@@ -563,6 +563,12 @@ def combinations(ctx: Context, steps: list[Step], max_steps: int) -> list[list[S
     return out
 
 
+def keep_paying_text(until: str, ruleset_id: str = rulebook.DEFAULT_RULESET) -> tuple[str, str]:
+    """The keep-contributing step's text and actor (for "as things are" in batch rows)."""
+    a = next(x for x in plan_data(ruleset_id).actions if x.apply == "keep_paying")
+    return a.text.format(until=until), a.actor
+
+
 def _keep_paying_step(ctx: Context, until: dt.date) -> Step:
     a = next(x for x in ctx.data.actions if x.apply == "keep_paying")
     return Step(action=a, effective=until, text=a.text.format(until=until.isoformat()), confidence=a.confidence)

@@ -120,10 +120,10 @@ def test_dead_worker_is_replaced(broken_book: Path, tmp_path: Path, monkeypatch:
 def test_summary_xlsx_content_and_formula_escaping(broken_book: Path, tmp_path: Path) -> None:
     run(broken_book, tmp_path / "out")
     wb = load_workbook(tmp_path / "out" / "summary.xlsx")
-    assert wb.sheetnames == ["汇总", "问题清单", "统计", "未匹配行"]
+    assert wb.sheetnames == ["汇总", "问题清单", "统计", "未匹配行", "行动清单"]  # 行动清单: routes (issue 10)
     ws = wb["汇总"]
     # Names stay in view (issue 11); no enum codes in the sheet (results.jsonl keeps them).
-    assert ws.freeze_panes == "E2" and ws.auto_filter.ref == "A1:M7"
+    assert ws.freeze_panes == "E2" and ws.auto_filter.ref == "A1:N7"  # N: 下一步 (issue 10)
     header = [c.value for c in ws[1]]
     assert header[:7] == ["序号", "来源行", "工号", "姓名", "身份证号", "申请日期", "结论"]
     rows = list(ws.iter_rows(min_row=2, values_only=True))

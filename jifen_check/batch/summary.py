@@ -18,6 +18,7 @@ VERDICTS = ("eligible", "needs_review", "not_eligible", "invalid_input")
 # Most urgent first: data errors, blockers, review items, then warnings (soonest deadline first).
 URGENCY = ("error", "blocker", "review", "warning")
 SOON_MONTHS = 6
+REACH_MONTHS = (3, 6, 12)  # summary.pdf: who can apply now, and within 3, 6 and 12 months
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,18 @@ class RowSummary:
     earliest_eligible: str | None
     pdf: str | None  # path relative to the output folder
     extra: tuple[tuple[str, str], ...] = ()  # the 人员 sheet's own columns (部门, 成本中心, …), carried through
+    # Routes (issue 10): the best route's steps (or, for the eligible, the steps due before the
+    # window) as (action, actor, ISO date, what the date means), and the first date anything
+    # reaches eligibility.
+    steps: tuple[tuple[str, str, str, str], ...] = ()
+    reach_on: str | None = None
+
+    @property
+    def next_step(self) -> str:
+        if not self.steps:
+            return ""
+        action, actor, day, meaning = self.steps[0]
+        return f"【{actor}】{action}（{meaning} {day}）"
 
     @property
     def main_problem(self) -> str:
@@ -97,7 +110,29 @@ def summarise(index: int, result: Result, pdf: str | None, lang: Lang = "zh") ->
         id_number=who.id_number or "", as_of=result.as_of, verdict=result.verdict,
         total=result.score.total, at_risk=result.score.at_risk, problems=problem_rows(result, lang),
         earliest_eligible=result.earliest_eligible, pdf=pdf, extra=tuple(who.extra.items()),
+        steps=_steps(result), reach_on=_reach_on(result),
     )
+
+
+def _steps(result: Result) -> tuple[tuple[str, str, str, str], ...]:
+    if result.routes:
+        return tuple((s.action, s.actor, s.effective_on, "生效") for s in result.routes[0].steps)
+    if result.urgent:
+        return tuple((s.action, s.actor, s.by, "须办妥于") if s.by else (s.action, s.actor, s.effective_on, "生效")
+                     for s in result.urgent)
+    if result.earliest_eligible:  # as things are: keep contributing until the earliest date
+        from jifen_check.plan import keep_paying_text
+
+        action, actor = keep_paying_text(result.earliest_eligible)
+        return ((action, actor, result.earliest_eligible, "生效"),)
+    return ()
+
+
+def _reach_on(result: Result) -> str | None:
+    if result.verdict == "eligible":
+        return result.as_of
+    dates = [r.eligible_on for r in result.routes] + ([result.earliest_eligible] if result.earliest_eligible else [])
+    return min(dates, default=None)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -121,8 +156,13 @@ class Tally:
     invalid: list[RowSummary] = field(default_factory=list)
     soon: list[RowSummary] = field(default_factory=list)  # eligible within SOON_MONTHS
     urgent: list[RowSummary] = field(default_factory=list)  # eligible, with a warning that has a deadline
+    # By the best route (or as things are): 0 = can apply now, else within 3, 6, 12 months.
+    reach: dict[int, list[RowSummary]] = field(default_factory=lambda: {m: [] for m in (0, *REACH_MONTHS)})
 
     def add(self, row: RowSummary) -> None:
+        bucket = reach_bucket(row)
+        if bucket is not None:
+            self.reach[bucket].append(row)
         self.counts[row.verdict] += 1
         if row.verdict != "invalid_input":
             self.totals.append(row.total)
@@ -149,3 +189,16 @@ def _within(row: RowSummary, months: int) -> bool:
     except ValueError:
         return False
     return earliest <= add_months(as_of, months)
+
+
+def reach_bucket(row: RowSummary) -> int | None:
+    """0 when the applicant can apply now; else the first of 3, 6, 12 months by which a route gets there."""
+    if row.verdict == "eligible":
+        return 0
+    if not row.reach_on:
+        return None
+    try:
+        reach, as_of = dt.date.fromisoformat(row.reach_on[:10]), dt.date.fromisoformat(row.as_of[:10])
+    except ValueError:
+        return None
+    return next((m for m in REACH_MONTHS if reach <= add_months(as_of, m)), None)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jifen_check.batch.summary import SOON_MONTHS, VERDICTS, Tally
+from jifen_check.batch.summary import REACH_MONTHS, SOON_MONTHS, VERDICTS, Tally
 from jifen_check.result import VERDICT_ZH
 
 TEMPLATE = "summary.html.j2"
@@ -63,6 +63,13 @@ def histogram(totals: list[int]) -> tuple[list[Bar], float | None]:
     return bars, PASS_MARK / BIN_WIDTH * slot
 
 
+def reach_label(months: int) -> str:
+    if months == 0:
+        return "现在即可申请"
+    before = max((m for m in REACH_MONTHS if m < months), default=0)
+    return f"{before}–{months} 个月内可申请" if before else f"{months} 个月内可申请"
+
+
 def summary_context(tally: Tally, facts: dict[str, str]) -> dict[str, Any]:
     bars, pass_x = histogram(tally.totals)
     return {
@@ -81,6 +88,8 @@ def summary_context(tally: Tally, facts: dict[str, str]) -> dict[str, Any]:
         "soon": sorted(tally.soon, key=lambda r: (r.earliest_eligible or "", r.index)),
         "soon_months": SOON_MONTHS,
         "urgent": tally.urgent,
+        "reach": [(m, reach_label(m), sorted(tally.reach[m], key=lambda r: (r.reach_on or "", r.index)))
+                  for m in (0, *REACH_MONTHS)],
         "verdict_zh": VERDICT_ZH,
     }
 

@@ -48,12 +48,17 @@ MAIN_COLUMNS = (
     ("身份证号", "ID number", 21), ("申请日期", "Application date", 11), ("结论", "Verdict", 15),
     ("总分", "Points", 7), ("有风险分", "At risk", 8), ("最需处理", "Most urgent", 44),
     ("全部问题", "All problems", 60), ("最早可申请日期", "Earliest date", 13), ("材料清单", "Checklist", 10),
+    ("下一步", "Next step", 50),
 )
+# 行动清单 (issue 10): one row per person per step of the best route; 日期 is ISO, so it sorts.
+ACTION_COLUMNS = (("工号", "Employee no.", 11), ("姓名", "Name", 10), ("序号", "Step", 6), ("步骤", "Action", 70),
+                  ("办理人", "Who", 10), ("日期", "Date", 12), ("日期含义", "Date means", 10),
+                  ("达标日期", "Eligible on", 12))
 PROBLEM_COLUMNS = (("位置", "Cell", 14), ("工号", "Employee no.", 11), ("姓名", "Name", 10),
                    ("级别", "Level", 9), ("问题", "Problem", 60), ("办法", "What to do", 50),
                    ("期限", "Due", 11))
 SHEET_NAMES = {"main": ("汇总", "Summary"), "problems": ("问题清单", "Problems"), "counts": ("统计", "Counts"),
-               "unmatched": ("未匹配行", "Unmatched rows")}
+               "unmatched": ("未匹配行", "Unmatched rows"), "actions": ("行动清单", "Actions")}
 
 
 def text_cell(ws: WriteOnlyWorksheet, value: object, *, wrap: bool = False) -> WriteOnlyCell:
@@ -101,6 +106,8 @@ class SummaryWorkbook:
         self.problems = self.wb.create_sheet(SHEET_NAMES["problems"][self.i])
         self.counts = self.wb.create_sheet(SHEET_NAMES["counts"][self.i])
         self.unmatched = self.wb.create_sheet(SHEET_NAMES["unmatched"][self.i])
+        self.actions = self.wb.create_sheet(SHEET_NAMES["actions"][self.i])
+        self.action_rows = 0
         self.rows = self.problem_rows = 0
         self._fills = {v: PatternFill("solid", fgColor=c) for v, c in VERDICT_FILL.items()}
         self._urgent = PatternFill("solid", fgColor=URGENT_FILL)
@@ -108,6 +115,7 @@ class SummaryWorkbook:
         self.main_columns = (*LEAD_COLUMNS, *extra, *MAIN_COLUMNS)
         self._header(self.main, self.main_columns, frozen=f"{get_column_letter(FROZEN_NAME_COLUMNS + 1)}2")
         self._header(self.problems, PROBLEM_COLUMNS, frozen="D2")
+        self._header(self.actions, ACTION_COLUMNS, frozen="C2")
 
     def _header(self, ws: WriteOnlyWorksheet, columns: Iterable[tuple[str, str, int]], frozen: str = "A2") -> None:
         # Widths, panes and print setup go in the sheet's head: set before the first row.
@@ -135,10 +143,20 @@ class SummaryWorkbook:
                   text_cell(ws, row.total if row.verdict != "invalid_input" else None),
                   text_cell(ws, row.at_risk if row.verdict != "invalid_input" else None),
                   urgent, text_cell(ws, row.problems_text(), wrap=True),
-                  date_cell(ws, row.earliest_eligible), self._link(row.pdf)]
+                  date_cell(ws, row.earliest_eligible), self._link(row.pdf),
+                  text_cell(ws, row.next_step, wrap=True)]
         ws.append(cells)
         self.rows += 1
         self._add_problems(row)
+        self._add_actions(row)
+
+    def _add_actions(self, row: RowSummary) -> None:
+        ws = self.actions
+        for k, (action, actor, day, meaning) in enumerate(row.steps, start=1):
+            ws.append([text_cell(ws, row.employee_no), text_cell(ws, row.name), text_cell(ws, k),
+                       text_cell(ws, action, wrap=True), text_cell(ws, actor), text_cell(ws, day),
+                       text_cell(ws, meaning), text_cell(ws, row.reach_on or "")])
+            self.action_rows += 1
 
     def _add_problems(self, row: RowSummary) -> None:
         ws = self.problems
@@ -159,6 +177,7 @@ class SummaryWorkbook:
     def close(self, tally: Tally, notices: list[Notice], facts: dict[str, str]) -> None:
         self.main.auto_filter.ref = f"A1:{get_column_letter(len(self.main_columns))}{self.rows + 1}"
         self.problems.auto_filter.ref = f"A1:{get_column_letter(len(PROBLEM_COLUMNS))}{self.problem_rows + 1}"
+        self.actions.auto_filter.ref = f"A1:{get_column_letter(len(ACTION_COLUMNS))}{self.action_rows + 1}"
         self._write_counts(tally, facts)
         self._write_unmatched(notices)
         with atomic_path(self.path) as tmp:

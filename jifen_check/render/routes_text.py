@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jifen_check.result import Result, Route, RouteStep
+from jifen_check.result import VERDICT_ZH, Result, Route, RouteStep
 
 POLICY_END = "2027-12-31"  # only for wording "as things are"; routes carry their own assumption
 
@@ -31,7 +31,7 @@ def route_lines(k: int, r: Route) -> list[str]:
         out += step_lines(i, s)
     if r.assumptions:
         out.append("    前提：" + "；".join(r.assumptions))
-    out.append(f"    已核验：按 {r.verified.as_of} 的推算情况重新预审，结论 {r.verified.verdict}，{r.verified.total} 分")
+    out.append(f"    已核验：按 {r.verified.as_of} 的推算情况重新预审，结论「{VERDICT_ZH[r.verified.verdict]}」，{r.verified.total} 分")
     return out
 
 
