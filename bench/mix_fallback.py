@@ -89,6 +89,7 @@ def not_eligible(rng: random.Random, i: int) -> dict[str, Any]:
 
 def needs_review(rng: random.Random, i: int) -> dict[str, Any]:
     doc = _doc(rng, i, 1.1, "junior_college")
+    doc["education"] = []  # the title alone reaches 120: at risk until its match with the job is shown
     doc["qualifications"] = [{"kind": "professional_title", "level": "intermediate", "name": "工程师",
                               "obtained_on": "2023-05-01", "obtained_by": "exam", "matches_position": "unknown"}]
     return doc

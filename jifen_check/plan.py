@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from jifen_check import months as mo
 from jifen_check import rulebook
-from jifen_check.applicant import Applicant, IncomeTaxRow, SocialInsuranceRow
+from jifen_check.applicant import Applicant, IncomeTaxRow, Qualification, SocialInsuranceRow
 from jifen_check.earliest import candidates, max_gain, project
 from jifen_check.facts import expand_si, expand_tax
 from jifen_check.result import Result, Route, RouteCost, RouteStep, RouteVerified
@@ -42,7 +42,7 @@ Confidence = Literal["official", "practice", "unverified"]
 CONFIDENCE_RANK = {"official": 0, "practice": 1, "unverified": 2}
 APPLY_KINDS = ("renew_permit", "extend_contract", "register_employer", "transfer_archive", "correct_tax",
                "fix_withholder", "confirm_title", "certify_degree", "register_title", "raise_base",
-               "keep_paying")
+               "add_skill", "add_title", "keep_paying")
 
 
 class PlanDataError(rulebook.RulesetError):
@@ -103,6 +103,7 @@ class Action(Strict):
     effort: int = Field(ge=1, le=3)
     always: bool = False
     urgent: bool = False
+    longer: bool = False
 
 
 class ActionFile(Strict):
@@ -413,7 +414,25 @@ def _raise_base(ctx: Context, a: Action) -> list[Step]:
     return steps
 
 
-APPLIERS = {"renew_permit": _renew_permit, "extend_contract": _extend_contract,
+def _add_qualification(ctx: Context, a: Action, kind: str, level: Any, name: str) -> list[Step]:
+    """A new certificate in hand once its lead time has passed, matched to the job and appointed."""
+    eff = a.lead.after(ctx.as_of)
+    if any(q.kind == kind and q.level == level for q in ctx.app.qualifications):
+        return []
+    q = Qualification(kind=kind, level=level, name=name, obtained_on=eff, obtained_by="exam", obtained_city="上海",
+                      shanghai_verified=True, matches_position=True, appointed=True)
+    return [_step(ctx, a, effective=eff, change={"qualifications": [*ctx.app.qualifications, q]})]
+
+
+def _add_skill(ctx: Context, a: Action) -> list[Step]:
+    return _add_qualification(ctx, a, "skill_level", 3, "三级职业技能等级证书（拟考）")
+
+
+def _add_title(ctx: Context, a: Action) -> list[Step]:
+    return _add_qualification(ctx, a, "professional_title", "intermediate", "中级专业技术资格（拟考）")
+
+
+APPLIERS = {"add_skill": _add_skill, "add_title": _add_title, "renew_permit": _renew_permit, "extend_contract": _extend_contract,
             "register_employer": _register_employer, "transfer_archive": _transfer_archive,
             "correct_tax": _correct_tax, "fix_withholder": _fix_withholder, "confirm_title": _confirm_title,
             "certify_degree": _certify_degree, "register_title": _register_title, "raise_base": _raise_base}
@@ -424,9 +443,12 @@ def _triggered(a: Action, result: Result) -> bool:
                for f in result.findings)
 
 
-def candidate_steps(ctx: Context) -> list[Step]:
+def candidate_steps(ctx: Context, longer: bool = False) -> list[Step]:
+    """The triggered steps; the long ones (new certificates) only when `longer`."""
     steps: list[Step] = []
     for a in ctx.data.actions:
+        if a.longer and not longer:
+            continue
         if a.apply != "keep_paying" and not a.urgent or (a.urgent and a.always):
             if _triggered(a, ctx.result):
                 steps.extend(APPLIERS[a.apply](ctx, a))
@@ -448,7 +470,10 @@ def apply_steps(app: Applicant, steps: list[Step]) -> Applicant:
 def _merge_lists(key: str, app: Applicant, first: Any, second: Any) -> Any:
     """Two steps changing the same list (tax income and withholder): combine month by month."""
     if key != "income_tax":
-        return [a if a != o else b for a, b, o in zip(first, second, getattr(app, key), strict=True)]
+        orig = list(getattr(app, key))
+        n = len(orig)  # changed in place (first n), then whatever each step added
+        merged = [a if a != o else b for a, b, o in zip(first[:n], second[:n], orig, strict=True)]
+        return merged + list(first[n:]) + list(second[n:])
     orig = expand_tax(app)
     one, two = expand_tax(app.model_copy(update={key: first})), expand_tax(app.model_copy(update={key: second}))
     merged = {}
@@ -555,8 +580,8 @@ def combinations(ctx: Context, steps: list[Step], max_steps: int) -> list[list[S
     out: list[list[Step]] = []
     for k in range(0, max(0, max_steps - len(must)) + 1):
         for combo in itertools.combinations(optional, k):
-            if sum(s.raise_to is not None for s in combo) > 1:
-                continue  # one base at a time
+            if sum(s.raise_to is not None for s in combo) > 1 or sum(s.action.longer for s in combo) > 1:
+                continue  # one base at a time, one new certificate at a time
             chosen = must + list(combo)
             if _blockers_covered(ctx, chosen):
                 out.append(chosen)
@@ -623,7 +648,7 @@ def _dominated(r: Route, kept: list[Route]) -> bool:
 
 def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: Result,
                ruleset_id: str = rulebook.DEFAULT_RULESET, *, band_months: list[int] | None = None,
-               exhaustive: bool = False) -> list[Route]:
+               exhaustive: bool = False, longer: bool = False) -> list[Route]:
     """The sets of steps that reach eligibility within the horizon, each with its first date, ranked.
 
     Unless `exhaustive` (the completeness test), the search stops where no route could be shown:
@@ -637,18 +662,25 @@ def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: 
     if result.earliest_eligible and not exhaustive:
         end = min(end, dt.date.fromisoformat(result.earliest_eligible) - dt.timedelta(days=1))
     found: list[Route] = []
-    for steps in combinations(ctx, candidate_steps(ctx), search["max_steps"]):
+    reached: list[tuple[frozenset[int], dt.date]] = []  # step sets that worked, and from when
+    for steps in combinations(ctx, candidate_steps(ctx, longer), search["max_steps"]):
+        if longer and not any(s.action.longer for s in steps):
+            continue  # tried already without the long steps
         if not steps and result.earliest_eligible and not exhaustive:
             continue  # nothing changed: that is earliest_eligible, already known
+        mine, stop = frozenset(id(s) for s in steps), end
+        if not exhaustive:  # a route adding steps to one that works no later is never shown
+            stop = min([stop, *(day - dt.timedelta(days=1) for ids, day in reached if ids <= mine)])
         changed = apply_steps(app, steps)
         d0 = max([as_of, *(s.effective for s in steps)])
-        if d0 > end:
+        if d0 > stop:
             continue
         raise_to = next((s.raise_to for s in steps if s.raise_to), None)
         known = (result, band_months) if not steps and band_months is not None else None
-        hit = first_eligible(ctx, changed, d0, raise_to, end, known)
+        hit = first_eligible(ctx, changed, d0, raise_to, stop, known)
         if hit is not None:
             found.append(_route(ctx, steps, hit[0], hit[1], changed))
+            reached.append((mine, hit[0]))
             if not exhaustive and len(found) >= search["show"]:
                 end = min(end, sorted(dt.date.fromisoformat(r.eligible_on) for r in found)[search["show"] - 1])
     return sorted(found, key=_rank)
@@ -660,8 +692,11 @@ def plan_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result:
     """The best routes to eligibility, best first (empty for eligible or invalid applicants)."""
     if result.verdict not in ("not_eligible", "needs_review"):
         return []
+    found = all_routes(book, app, as_of, result, ruleset_id, band_months=band_months)
+    if not found:  # longer routes (a new certificate or title) only when nothing shorter reaches 120
+        found = all_routes(book, app, as_of, result, ruleset_id, band_months=band_months, longer=True)
     kept: list[Route] = []
-    for r in all_routes(book, app, as_of, result, ruleset_id, band_months=band_months):
+    for r in found:
         if not _dominated(r, kept):
             kept.append(r)
     return kept[: show if show is not None else plan_data(ruleset_id).value("search", as_of)["show"]]

@@ -267,3 +267,60 @@ def test_result_schema_documents_routes() -> None:
         assert key in route["properties"]
     step = doc["$defs"]["RouteStep"]["properties"]
     assert {"action", "actor", "effective_on", "cost", "because", "confidence"} <= set(step)
+
+
+def test_degree_certification_proposed_for_uncertified_foreign_degree() -> None:
+    doc = base_applicant(education=[degree("master", foreign=True, cscse_certified=False, chsi_verifiable=False,
+                                           study_city="伦敦")])
+    r = judge(doc, with_routes=True)
+    assert r.verdict != "eligible" and proposed(r, "ACT-DEGREE-CERTIFY")
+    assert dt.date.fromisoformat(r.routes[0].eligible_on) >= add_working_days(TODAY, 20)
+    assert_verified(doc)
+    assert not proposed(judge(sample("10"), with_routes=True), "ACT-DEGREE-CERTIFY")
+
+
+def test_title_registration_proposed_for_unregistered_qualification() -> None:
+    doc = base_applicant(education=[], qualifications=[{
+        "kind": "vocational_qualification", "level": "intermediate", "name": "注册安全工程师",
+        "obtained_on": "2024-05-01", "obtained_by": "exam", "registration_required": True, "registered": False,
+        "on_shanghai_catalogue": True, "matches_position": True, "appointed": True}])
+    r = judge(doc, with_routes=True)
+    assert r.verdict != "eligible" and proposed(r, "ACT-TITLE-REGISTER"), [f.rule for f in r.findings]
+    assert_verified(doc)
+    assert not proposed(judge(sample("11"), with_routes=True), "ACT-TITLE-REGISTER")
+
+
+def test_employer_registration_is_a_step_of_every_route() -> None:
+    doc = tweak(sample("11"), employer__points_system_registered=False)
+    r = judge(doc, with_routes=True)
+    assert r.routes and all("ACT-EMPLOYER-REGISTER" in ids for ids in route_ids(r))
+    assert not proposed(judge(sample("11"), with_routes=True), "ACT-EMPLOYER-REGISTER")
+
+
+def test_keep_paying_step_only_when_the_route_waits() -> None:
+    r = judge(short_history(8000), with_routes=True)
+    assert all(route.steps[-1].id == "ACT-KEEP-PAYING" for route in r.routes)
+    assert not proposed(judge(sample("11"), with_routes=True), "ACT-KEEP-PAYING")
+
+
+def test_pdf_page_one_has_the_route_box_under_the_verdict(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    out = tmp_path / "r.pdf"
+    p = run_cli("check", str(SAMPLES / "10-backpay-and-mismatch.yaml"), "--pdf", str(out))
+    assert p.returncode == 4
+    page1 = PdfReader(out).pages[0].extract_text()
+    assert "达标途径" in page1 and "2026-12-18" in page1 and "更正申报" in page1
+    assert page1.index("暂不符合") < page1.index("达标途径") < page1.index("申请材料清单")
+
+
+def test_pdf_page_one_warns_an_eligible_applicant_before_the_window(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    src = tmp_path / "a.yaml"
+    src.write_text(yaml.safe_dump(tweak(base_applicant(), residence_permit__valid_until="2026-12-11"),
+                                  allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "a.pdf"
+    assert run_cli("check", str(src), "--pdf", str(out)).returncode == 0
+    page1 = PdfReader(out).pages[0].extract_text()
+    assert "申请前须办" in page1 and "2026-12-11" in page1
