@@ -42,7 +42,8 @@ def _judge(doc: Any, as_of: str | None, show_id: bool, source: str | None) -> An
 
     problems = None if isinstance(doc, dict) else [
         Problem("DATA-FORMAT", "(root)", "请求体应为一个申请人（JSON 对象）")]
-    return judge_full(doc, as_of=_day(as_of), source=source, show_id=show_id, problems=problems)
+    return judge_full(doc, as_of=_day(as_of), source=source, show_id=show_id, problems=problems,
+                      with_routes=True)  # routes to 120 (issue 10) are computed only when asked
 
 
 def check_in_worker(doc: Any, as_of: str | None = None, show_id: bool = False,
