@@ -28,7 +28,9 @@ def _resolve_by(text: str | None, as_of: dt.date) -> tuple[dt.date | None, str]:
     if ms is None:
         raise click.UsageError(f"--by {text}：应为日期 YYYY-MM-DD 或已知的时间点（如 中考2027）")
     last = f"，最后机会 {ms.last_chance}" if ms.last_chance else ""
-    return ms.date, f"{text}：{ms.date} 报名{last}（{ms.note}；{ms.confidence}）"
+    from jifen_check.plan import CONF_ZH
+
+    return ms.date, f"{text}：{ms.date} 报名{last}（{ms.note}；{CONF_ZH[ms.confidence]}）"
 
 
 def _by_target(judgement: Any, by: dt.date, note: str) -> dict[str, Any]:

@@ -40,6 +40,7 @@ from jifen_check.workdays import add_working_days
 
 Confidence = Literal["official", "practice", "unverified"]
 CONFIDENCE_RANK = {"official": 0, "practice": 1, "unverified": 2}
+CONF_ZH = {"official": "官方规定", "practice": "实务做法", "unverified": "未经核实"}  # codes stay in JSON only
 APPLY_KINDS = ("renew_permit", "extend_contract", "register_employer", "transfer_archive", "correct_tax",
                "fix_withholder", "confirm_title", "certify_degree", "register_title", "raise_base",
                "add_skill", "add_title", "keep_paying")
@@ -259,7 +260,7 @@ def _weakest(*levels: str) -> str:
 
 def _step(ctx: Context, a: Action, text: str | None = None, **kw: Any) -> Step:
     eff = kw.pop("effective", None) or a.lead.after(ctx.as_of)
-    extra = [] if a.lead.days == 0 else [f"{a.label}{a.lead.zh()}生效（{a.lead.confidence}：{a.lead.source}）"]
+    extra = [] if a.lead.days == 0 else [f"{a.label}{a.lead.zh()}生效（{CONF_ZH[a.lead.confidence]}：{a.lead.source}）"]
     return Step(action=a, effective=eff, text=text or a.text, assumptions=list(a.assumptions) + extra,
                 confidence=_weakest(a.confidence, a.lead.confidence), **kw)
 
@@ -403,10 +404,10 @@ def _raise_base(ctx: Context, a: Action) -> list[Step]:
                          employer_monthly=math.ceil(delta * (emp + Decimal(str(rates.injury_min))) / 100),
                          employer_monthly_max=math.ceil(delta * (emp + Decimal(str(rates.injury_max))) / 100))
         text = a.text.format(date=mo.fmt(start), base=base, multiple=f"{band['multiple']:g}", income=income)
-        notes = [f"基数每年 {month} 月调整一次，年中调高按次年 {month} 月起算（{reset.confidence}）",
-                 f"所需基数按 {wage} 元社平工资计；新年度社平工资公布后所需基数随之提高（unverified）",
+        notes = [f"基数每年 {month} 月调整一次，年中调高按次年 {month} 月起算（{CONF_ZH[reset.confidence]}）",
+                 f"所需基数按 {wage} 元社平工资计；新年度社平工资公布后所需基数随之提高（未经核实）",
                  f"缴费比例：单位 {emp:g}% + 工伤 {rates.injury_min:g}–{rates.injury_max:g}%，"
-                 f"个人 {sum(rates.employee.values()):g}%（{rates_d.confidence}，{rates_d.source}）"]
+                 f"个人 {sum(rates.employee.values()):g}%（{CONF_ZH[rates_d.confidence]}，{rates_d.source}）"]
         steps.append(_step(ctx, a, text=text, effective=mo.first_day(start), raise_to=(start, float(base), float(income)),
                            cost=cost))
         steps[-1].assumptions[:0] = notes
@@ -609,7 +610,7 @@ def _route(ctx: Context, steps: list[Step], day: dt.date, judgement: Any, app: A
     end = ctx.data.dated("policy_end", ctx.as_of)
     end_day = ctx.data.value("policy_end", ctx.as_of)["date"]
     if day > end_day:
-        assumptions.append(f"沪府规〔2022〕21号 有效期至 {end_day}，此后的规则未知；该日期按现行规则推算（{end.confidence}）")
+        assumptions.append(f"沪府规〔2022〕21号 有效期至 {end_day}，此后的规则未知；该日期按现行规则推算（{CONF_ZH[end.confidence]}）")
     conf = _weakest("official", *(s.confidence for s in shown))
     total = judgement.result.score.total
     steps_out = [RouteStep(id=s.action.id, action=s.text, actor=s.action.actor, effective_on=s.effective.isoformat(),

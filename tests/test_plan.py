@@ -53,7 +53,7 @@ def test_sample_10_tax_correction_route_by_december_not_today() -> None:
     assert TODAY < dt.date.fromisoformat(best.eligible_on) <= dt.date(2026, 12, 31)
     assert best.points_then == 205 and best.verified.verdict == "eligible"
     assert "2025-01–2025-02" in best.steps[0].action and "实际发放" in best.steps[0].action
-    assert any("unverified" in a for a in best.assumptions)
+    assert any("未经核实" in a for a in best.assumptions) and best.confidence == "unverified"
     assert r.earliest_eligible == "2027-04-01"  # as things are: unchanged
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jifen_check.plan import CONF_ZH
 from jifen_check.result import VERDICT_ZH, Result, Route, RouteStep
 
 POLICY_END = "2027-12-31"  # only for wording "as things are"; routes carry their own assumption
@@ -18,7 +19,7 @@ def cost_zh(step: RouteStep) -> str:
 def step_lines(i: int, s: RouteStep) -> list[str]:
     when = f"须在 {s.by} 前办妥" if s.by else f"生效 {s.effective_on}"
     decide = f"；需{s.decision_by}决定" if s.decision_by else ""
-    out = [f"    {i}. 【{s.actor}】{s.action}（{when}{decide}；{s.confidence}）"]
+    out = [f"    {i}. 【{s.actor}】{s.action}（{when}{decide}；{CONF_ZH[s.confidence]}）"]
     if cost := cost_zh(s):
         out.append(f"       {cost}")
     return out
@@ -26,7 +27,7 @@ def step_lines(i: int, s: RouteStep) -> list[str]:
 
 def route_lines(k: int, r: Route) -> list[str]:
     who = f"；需{'、'.join(r.decision_by)}决定" if r.decision_by else ""
-    out = [f"  途径 {k}：{r.eligible_on} 起可申请，届时已计 {r.points_then} 分（可信度 {r.confidence}{who}）"]
+    out = [f"  途径 {k}：{r.eligible_on} 起可申请，届时已计 {r.points_then} 分（可信度：{CONF_ZH[r.confidence]}{who}）"]
     for i, s in enumerate(r.steps, 1):
         out += step_lines(i, s)
     if r.assumptions:
