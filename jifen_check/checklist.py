@@ -19,6 +19,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from jifen_check import conditions, rulebook, vocabulary
 from jifen_check.applicant import Applicant, Child, Education, Qualification, Spouse
 from jifen_check.result import ChecklistItem, Finding, LineStatus, ScoreLine, Severity
 
@@ -73,19 +74,8 @@ class _Test(_Strict):
         return self
 
     def holds(self, value: Any) -> bool:
-        op = next(iter(self.model_fields_set))
-        if op == "eq":
-            return value == self.eq
-        if op == "ne":
-            return value != self.ne
-        if op == "in_":
-            return value in (self.in_ or [])
-        if op == "not_in":
-            return value not in (self.not_in or [])
-        # Ordering tests make sense on numbers only (bool is an int in Python: exclude it).
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            return False
-        return value <= self.lte if op == "lte" else value >= self.gte  # type: ignore[operator]
+        field = next(iter(self.model_fields_set))
+        return conditions.holds(field.rstrip("_"), value, getattr(self, field))
 
 
 Test = typing.Annotated[_Test, BeforeValidator(_as_test)]
@@ -262,9 +252,43 @@ def _load_cached(path: Path) -> Catalogue:
     except (OSError, yaml.YAMLError) as exc:
         raise CatalogueError(f"{path}: cannot read document catalogue: {exc}") from exc
     try:
-        return Catalogue.model_validate(data)
+        catalogue = Catalogue.model_validate(data)
     except ValidationError as exc:
         raise CatalogueError(_error_text(path, exc, data)) from None
+    _check_references(path, catalogue)
+    return catalogue
+
+
+def _line_conditions(cond: Cond) -> Iterable[tuple[str, Cond]]:
+    """Every line/finding atom of a trigger, with the rule it names."""
+    if cond.line is not None:
+        yield cond.line.rule, cond
+    if cond.finding is not None:
+        yield cond.finding.rule, cond
+    for sub in (cond.any_of or []) + (cond.all_of or []) + ([cond.not_] if cond.not_ is not None else []):
+        yield from _line_conditions(sub)
+
+
+def _check_references(path: Path, catalogue: Catalogue) -> None:
+    """Rule IDs must exist in the ruleset beside the catalogue, and `line.facts` keys must be facts a
+    score line can carry (the fact vocabulary), so a typo fails at load, naming the document."""
+    # The rules of the catalogue's own ruleset folder (a copy elsewhere is checked against the default).
+    in_ruleset = (path.parent / "ruleset.yaml").exists() and path.parent.parent == rulebook.RULESETS_DIR
+    book = rulebook.load(path.parent.name) if in_ruleset else rulebook.load()
+    rules = set(book.rules)
+    line_facts = set(vocabulary.LINE_EXTRA) | {
+        name for rule in book.rules.values() for case in rule.cases if case.then.line for name in case.then.line.facts}
+    for doc in catalogue.documents:
+        for rule_id in [*doc.because, *doc.cite_findings]:
+            if rule_id not in rules:
+                raise CatalogueError(f"{path}: {doc.id}: unknown rule {rule_id!r}")
+        for rule_id, cond in _line_conditions(doc.when):
+            if rule_id not in rules:
+                raise CatalogueError(f"{path}: {doc.id}: when: unknown rule {rule_id!r}")
+            for key in cond.line.facts if cond.line is not None else []:
+                if key not in line_facts:
+                    raise CatalogueError(f"{path}: {doc.id}: when.line.facts: {key!r} is not a fact a score line "
+                                         f"carries (known: {', '.join(sorted(line_facts))})")
 
 
 # ── evaluation ───────────────────────────────────────────────────────────────────────────────

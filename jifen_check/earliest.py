@@ -15,6 +15,7 @@ import datetime as dt
 
 from jifen_check import months as mo
 from jifen_check.applicant import Applicant, Contract, IncomeTaxRow, ResidencePermit, SocialInsuranceRow
+from jifen_check.engine import engine_for_process
 from jifen_check.facts import expiry, measure
 from jifen_check.result import Result
 from jifen_check.rulebook import Rulebook
@@ -128,8 +129,6 @@ def earliest_eligible(book: Rulebook, app: Applicant, as_of: dt.date, result: Re
     short = result.score.pass_mark - reach
     if short > 0 and max_gain(book, app, as_of, result, band_months) < short:
         return None
-    from jifen_check.judge import engine_for_process
-
     engine = engine_for_process(ruleset_id)
     for day in candidates(book, app, result, as_of):
         ahead = mo.of_date(day) - mo.of_date(as_of)

@@ -19,13 +19,14 @@ Traps handled here (measured on durable-rules 2.0.28):
 - a fact no pattern tests is rejected (and spoils its whole batch); deleting a state that no
   accepted fact created segfaults: see `retention_patterns`;
 - an exception inside an action is stored in the state, not raised: it is re-raised here;
-- the engine is not thread-safe: one Engine per process (see `judge.engine_for_process`).
+- the engine is not thread-safe: one Engine per process (`engine_for_process`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import re
 import time
 import traceback
@@ -36,8 +37,10 @@ import durable.engine
 import orjson
 from durable.engine import Host
 
+from jifen_check import conditions
 from jifen_check.facts import Observation
-from jifen_check.rulebook import Case, Pattern, Rule, Rulebook
+from jifen_check.rulebook import DEFAULT_RULESET, Case, Pattern, Rule, Rulebook
+from jifen_check.rulebook import load as load_rulebook
 
 STATUS_RANK = {"counted": 2, "at_risk": 1, "not_counted": 0}
 LINE_KINDS = ("points", "bonus", "deduction")
@@ -176,20 +179,7 @@ class Compiler:
         return v
 
     def field_test(self, name: str, spec: Any) -> list[dict[str, Any]]:
-        if not isinstance(spec, dict):
-            spec = {"eq": spec}
-        out: list[dict[str, Any]] = []
-        for op, raw in spec.items():
-            if op == "in":
-                out.append({"$or": [{name: self.value(x)} for x in raw]})
-            elif op == "exists":
-                out.append({"$ex" if raw else "$nex": {name: 1}})
-            elif op in ("eq", "ne", "lt", "lte", "gt", "gte"):
-                v = self.value(raw)
-                out.append({name: v} if op == "eq" else {f"${'neq' if op == 'ne' else op}": {name: v}})
-            else:
-                raise ValueError(f"unknown operator {op!r} in test of {name!r}")
-        return out
+        return conditions.compile_test(name, spec, self.value)
 
     def tests(self, mapping: dict[str, Any]) -> list[dict[str, Any]]:
         return [c for name, spec in mapping.items() for c in self.field_test(name, spec)]
@@ -224,6 +214,18 @@ class Compiler:
                 definition[name] = dict(d, pri=rule.priority) if rule.priority else d
         definition.update(retention_patterns())
         return definition
+
+
+_engines: dict[tuple[int, str], Engine] = {}
+
+
+def engine_for_process(ruleset_id: str = DEFAULT_RULESET) -> Engine:
+    """The engine of this process (a forked worker gets its own: keyed by pid). Not thread-safe."""
+    key = (os.getpid(), ruleset_id)
+    eng = _engines.get(key)
+    if eng is None:
+        eng = _engines[key] = Engine(load_rulebook(ruleset_id))
+    return eng
 
 
 def retention_patterns() -> dict[str, dict[str, Any]]:

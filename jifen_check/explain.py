@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import operator
 from typing import Any
 
+from jifen_check import conditions
 from jifen_check.engine import lookup
 from jifen_check.facts import Measurer
 from jifen_check.judge import Judgement
 from jifen_check.labels import KIND_ZH, confidence_zh
 from jifen_check.rulebook import Pattern, Rule, Rulebook
 
-COMPARE = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "lte": operator.le, "gt": operator.gt,
-           "gte": operator.ge, "in": lambda a, b: a in (b or [])}
 FACT_ZH = {"profile": "申请人概况", "degree": "学历", "qual": "职称技能", "block": "剔除标记", "total": "合计"}
-OPS = {"eq": "=", "ne": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "in": "∈", "exists": "存在"}
+OPS = conditions.OPERATORS
 
 
 def resolve(value: Any, fact: dict[str, Any], params: dict[str, Any]) -> Any:
@@ -27,22 +25,14 @@ def resolve(value: Any, fact: dict[str, Any], params: dict[str, Any]) -> Any:
 
 def holds(op: str, actual: Any, want: Any) -> bool:
     """For display only: the engine decided; this shows the reader which test held."""
-    if op == "exists":
-        return (actual is not None) == bool(want)
-    if actual is None:
-        return False
-    try:
-        return bool(COMPARE[op](actual, want))
-    except TypeError:
-        return False
+    return conditions.holds(op, actual, want)
 
 
 def describe_tests(tests: dict[str, Any], fact: dict[str, Any], params: dict[str, Any]) -> list[str]:
     out = []
     for name, spec in tests.items():
-        spec = spec if isinstance(spec, dict) else {"eq": spec}
-        for op, raw in spec.items():
-            want = resolve(raw, fact, params)
+        for op, raw in conditions.normalize(spec).items():
+            want = [resolve(x, fact, params) for x in raw] if isinstance(raw, list) else resolve(raw, fact, params)
             actual = fact.get(name)
             mark = "✓" if holds(op, actual, want) else "✗"
             shown = f"{raw}={want}" if isinstance(raw, str) and raw[:1] in "@$" else f"{want}"

@@ -7,14 +7,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from typing import Any
 
 from jifen_check import rulebook
 from jifen_check.applicant import Applicant
 from jifen_check.checklist import build_checklist
-from jifen_check.engine import Engine, Ledger
+from jifen_check.earliest import earliest_eligible
+from jifen_check.engine import Ledger, engine_for_process
 from jifen_check.facts import measure
 from jifen_check.identifiers import mask_id
 from jifen_check.result import (
@@ -30,16 +30,6 @@ from jifen_check.validate import Problem, check, to_applicant
 
 SEVERITY_ORDER = {"error": 0, "blocker": 1, "review": 2, "warning": 3, "info": 4}
 
-_engines: dict[tuple[int, str], Engine] = {}
-
-
-def engine_for_process(ruleset_id: str = rulebook.DEFAULT_RULESET) -> Engine:
-    """The engine of this process (a forked worker gets its own: keyed by pid)."""
-    key = (os.getpid(), ruleset_id)
-    eng = _engines.get(key)
-    if eng is None:
-        eng = _engines[key] = Engine(rulebook.load(ruleset_id))
-    return eng
 
 
 @dataclass
@@ -75,8 +65,6 @@ def judge_full(doc: Any, *, as_of: dt.date | None = None, source: str | None = N
     ledger = engine_for_process(ruleset_id).run(measure(book, app, day))
     result = _result(book, app, day, ref, ledger, found)
     if with_earliest and result.verdict == "not_eligible":
-        from jifen_check.earliest import earliest_eligible  # imported late: earliest re-enters judge
-
         result.earliest_eligible = earliest_eligible(book, app, day, result, ruleset_id,
                                                      ledger.obs.details.get("band_months", []))
         _date_time_cured(book, result)

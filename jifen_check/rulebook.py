@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import difflib
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +22,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
+from jifen_check import conditions, vocabulary
 from jifen_check.result import Confidence, LineStatus, Severity, Verdict
 
 RULESETS_DIR = Path(__file__).resolve().parent.parent / "rulesets"
@@ -330,7 +333,7 @@ class Rulebook:
         self.header = _load_model(root / "ruleset.yaml", RulesetHeader)
         self.id = self.header.id
         self.parameters = _load_parameters(root / "parameters")
-        self.rules = _load_rules(root / "rules", self.header.stages)
+        self.rules = _load_rules(root / "rules", self.header.stages, self.parameters)
         self._snapshots: dict[dt.date, dict[str, Any]] = {}
         self._versions: dict[dt.date, dt.date] = {}  # bounded by the distinct as-of dates seen
 
@@ -412,8 +415,9 @@ def _load_parameters(folder: Path) -> dict[str, Parameter]:
     return params
 
 
-def _load_rules(folder: Path, stages: list[str]) -> dict[str, Rule]:
+def _load_rules(folder: Path, stages: list[str], params: dict[str, Parameter]) -> dict[str, Rule]:
     rules: dict[str, Rule] = {}
+    files: dict[str, Path] = {}
     adapter = TypeAdapter(list[Rule])
     for path in sorted(folder.glob("*.yaml")):
         try:
@@ -426,10 +430,145 @@ def _load_rules(folder: Path, stages: list[str]) -> dict[str, Rule]:
             if rule.stage not in stages:
                 raise RulesetError(f"{path}: {rule.id}.stage: unknown stage {rule.stage!r} (stages: {stages})")
             rules[rule.id] = rule
+            files[rule.id] = path
     if not rules:
         raise RulesetError(f"{folder}: no rules")
+    # Every name a rule uses must exist: a typo fails here, naming the file, the rule and the key.
+    for rule_id, rule in rules.items():
+        _RefChecker(files[rule_id], params).rule(rule, set(rules))
     # One canonical order, whatever the file names: results list lines and findings in it.
     return dict(sorted(rules.items(), key=lambda kv: KIND_ORDER.index(kv[1].kind)))
+
+
+# ---------------------------------------------------------------- references checked at load
+
+_FIELD = re.compile(r"\{(@?)([A-Za-z_][\w.]*)\}")
+
+
+class _RefChecker:
+    """Checks every name a rule uses against the fact vocabulary and the parameters.
+
+    Kinds of reference: `test:`/`any:` keys and operators, `$field` and `$name.field` values,
+    `@param.path` values, line `points`, block `keep` and `targets`, `choose_best`, `facts:` lists,
+    `{placeholder}`/`{@param}` in message, remedy, deadline, detail and evidence, `*key` evidence.
+    """
+
+    def __init__(self, path: Path, params: dict[str, Parameter]) -> None:
+        self.path = path
+        self.params = params
+
+    def fail(self, rule: Rule, where: str, what: str, known: Any = ()) -> None:
+        hint = difflib.get_close_matches(what.rsplit(" ", 1)[-1].strip("'{}$@*"), list(known), n=1)
+        raise RulesetError(f"{self.path}: {rule.id}: {where}: {what}" + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+
+    def param_path(self, rule: Rule, where: str, dotted: str) -> None:
+        name, _, rest = dotted.partition(".")
+        param = self.params.get(name)
+        if param is None:
+            self.fail(rule, where, f"unknown parameter {'@' + dotted!r}", self.params)
+            return
+        for value in param.values:
+            try:
+                node = _plain(value)
+                for part in rest.split(".") if rest else []:
+                    node = node[int(part)] if isinstance(node, list) else node[part]
+            except (KeyError, IndexError, ValueError, TypeError):
+                self.fail(rule, where, f"parameter path {'@' + dotted!r} does not exist")
+
+    def value(self, rule: Rule, where: str, v: Any, fact: str, names: dict[str, str]) -> None:
+        if not isinstance(v, str):
+            return
+        if v.startswith("@"):
+            self.param_path(rule, where, v[1:])
+        elif v.startswith("$"):
+            ref = v[1:]
+            other, _, fld = ref.rpartition(".")
+            kind = fact
+            if other:
+                if other not in names:
+                    self.fail(rule, where, f"{v!r} names no fact of this case (as: {', '.join(names)})", names)
+                kind = names[other]
+            if fld not in vocabulary.TESTABLE[kind]:
+                self.fail(rule, where, f"unknown {kind} field {v!r}", vocabulary.TESTABLE[kind])
+
+    def tests(self, rule: Rule, where: str, tests: dict[str, Any], fact: str, names: dict[str, str]) -> None:
+        known = vocabulary.TESTABLE[fact]
+        for key, spec in tests.items():
+            if key not in known:
+                self.fail(rule, where, f"unknown {fact} field {key!r}", known)
+            ops = spec if isinstance(spec, dict) else {"eq": spec}
+            for op, raw in ops.items():
+                if op not in conditions.OPERATORS:
+                    self.fail(rule, f"{where}.{key}", f"unknown operator {op!r}", conditions.OPERATORS)
+                if op in ("lt", "lte", "gt", "gte") and known[key].type != "int":
+                    # durable-rules would compare text with numbers; the pure evaluator would not.
+                    self.fail(rule, f"{where}.{key}", f"ordering operator {op!r} on non-number field {key!r}")
+                for item in raw if isinstance(raw, list) else [raw]:
+                    self.value(rule, f"{where}.{key}.{op}", item, fact, names)
+
+    def text(self, rule: Rule, where: str, template: str, quotable: dict[str, Any]) -> None:
+        for at, name in _FIELD.findall(template):
+            if at:
+                self.param_path(rule, where, name)
+            elif name not in quotable:
+                self.fail(rule, where, f"unknown placeholder {'{' + name + '}'}", quotable)
+
+    def rule(self, rule: Rule, rule_ids: set[str]) -> None:
+        for i, case in enumerate(rule.cases):
+            names = {p.as_: p.fact for p in case.when.all + case.when.none}
+            for group in ("all", "none"):
+                for j, p in enumerate(getattr(case.when, group)):
+                    where = f"cases[{i}].when.{group}[{j}]"
+                    self.tests(rule, f"{where}.test", p.test, p.fact, names)
+                    for k, alt in enumerate(p.any):
+                        self.tests(rule, f"{where}.any[{k}]", alt, p.fact, names)
+            self.effects(rule, i, case, names, rule_ids)
+        quotable = self.quotable(rule)
+        for k, name in enumerate(rule.facts):
+            if name not in quotable:
+                self.fail(rule, f"facts[{k}]", f"unknown fact {name!r}", quotable)
+        for k, ev in enumerate(rule.evidence):
+            if ev.startswith("*"):
+                if ev[1:] not in quotable:
+                    self.fail(rule, f"evidence[{k}]", f"unknown evidence list {ev!r}", quotable)
+            else:
+                self.text(rule, f"evidence[{k}]", ev, quotable)
+
+    def quotable(self, rule: Rule) -> dict[str, Any]:
+        first = rule.cases[0].when.all[0].fact if rule.cases else "profile"
+        out = dict(vocabulary.QUOTABLE[first])
+        if rule.stage == "settle":  # the total is known by then (AGG-TOTAL) and messages may quote it
+            out.update(vocabulary.TOTAL)
+        return out
+
+    def effects(self, rule: Rule, i: int, case: Case, names: dict[str, str], rule_ids: set[str]) -> None:
+        fact = case.when.all[0].fact
+        quotable = self.quotable(rule)
+        quotable.update(vocabulary.QUOTABLE[fact])
+        for attr in ("message", "remedy", "deadline"):
+            self.text(rule, f"cases[{i}].{attr}", getattr(case, attr) or "", quotable)
+        then = case.then
+        if then.line is not None:
+            self.text(rule, f"cases[{i}].then.line.detail", then.line.detail, quotable)
+            if isinstance(then.line.points, str):
+                points = then.line.points
+                if points.startswith("@"):
+                    self.param_path(rule, f"cases[{i}].then.line.points", points[1:])
+                elif points[1:] not in quotable:
+                    self.fail(rule, f"cases[{i}].then.line.points", f"unknown field {points!r}", quotable)
+            for k, name in enumerate(then.line.facts):
+                if name not in quotable:
+                    self.fail(rule, f"cases[{i}].then.line.facts[{k}]", f"unknown fact {name!r}", quotable)
+        if then.block is not None:
+            if then.block.keep and then.block.keep[1:] not in vocabulary.TESTABLE[fact]:
+                self.fail(rule, f"cases[{i}].then.block.keep", f"unknown {fact} field {then.block.keep!r}",
+                          vocabulary.TESTABLE[fact])
+            for k, target in enumerate(then.block.targets):
+                if target not in rule_ids:
+                    self.fail(rule, f"cases[{i}].then.block.targets[{k}]", f"unknown rule {target!r}", rule_ids)
+        for k, target in enumerate(then.choose_best or []):
+            if target not in rule_ids:
+                self.fail(rule, f"cases[{i}].then.choose_best[{k}]", f"unknown rule {target!r}", rule_ids)
 
 
 @cache

@@ -18,10 +18,10 @@ from pydantic import ValidationError
 
 from jifen_check import months as mo
 from jifen_check.applicant import Applicant
-from jifen_check.facts import wages_for
 from jifen_check.identifiers import check_id_number, check_uscc, id_birth_date
 from jifen_check.money import dec
 from jifen_check.rulebook import Rulebook
+from jifen_check.wages import wages_for
 
 MAX_MONTH_ROWS = 2400  # 200 years of monthly rows: anything longer is not a real record
 MAX_PROBLEMS = 60
