@@ -49,14 +49,16 @@ def read_input(path: str) -> tuple[bytes, str]:
     return p.read_bytes(), p.name
 
 
-def judge_file(path: str, as_of: dt.datetime | None, show_id: bool) -> Any:
+def judge_file(path: str, as_of: dt.datetime | None, show_id: bool,
+               ruleset: str = rulebook.DEFAULT_RULESET) -> Any:
     from jifen_check.judge import judge_full
     from jifen_check.validate import parse_text
 
     raw, name = read_input(path)
     doc, problems = parse_text(raw, name)
     day = as_of.date() if as_of else None
-    return judge_full(doc, as_of=day, source=name, show_id=show_id, problems=problems or None, with_routes=True)
+    return judge_full(doc, as_of=day, source=name, show_id=show_id, problems=problems or None, with_routes=True,
+                      ruleset_id=ruleset)
 
 
 def consultant_option(f: F) -> F:
@@ -119,9 +121,11 @@ def main() -> None:
 @lang_option
 @rule_ids_option
 @consultant_option
+@click.option("--ruleset", default=rulebook.DEFAULT_RULESET, show_default=True,
+              help="规则集：rulesets/ 下的名称，或一个规则集文件夹的路径。")
 @guarded
 def check(file: str, as_of: dt.datetime | None, fmt: str, show_id: bool, pdf_out: Path | None, lang: str,
-          rule_ids: bool, consultant: str | None) -> None:
+          rule_ids: bool, consultant: str | None, ruleset: str) -> None:
     """预审一个申请人。FILE 为 YAML/JSON 文件，- 表示标准输入。
 
     \b
@@ -132,7 +136,7 @@ def check(file: str, as_of: dt.datetime | None, fmt: str, show_id: bool, pdf_out
       5 输入有误（输出中写明哪一项要更正）
       1 内部错误；2 用法错误
     """
-    result = judge_file(file, as_of, show_id).result
+    result = judge_file(file, as_of, show_id, ruleset).result
     if fmt == "json":
         click.echo(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2))
     else:

@@ -398,6 +398,8 @@ class Effects:
 
     def total(self) -> None:
         ledger = self.ledger
+        if not ledger.lines and ledger.candidates:  # a ruleset without PTS-EDU-OR-TITLE: settle here
+            choose_best(ledger, [], self.rule.id)
         lines = list(ledger.lines.values())
         counted = sum(x.points for x in lines if x.status == "counted")
         at_risk = sum(x.points for x in lines if x.status == "at_risk") + sum(x.at_risk_points for x in lines)

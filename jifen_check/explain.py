@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from jifen_check import conditions
+from jifen_check import conditions as condition_language
 from jifen_check.engine import lookup
 from jifen_check.facts import Measurer
 from jifen_check.judge import Judgement
@@ -12,7 +13,7 @@ from jifen_check.labels import KIND_ZH, confidence_zh
 from jifen_check.rulebook import Pattern, Rule, Rulebook
 
 FACT_ZH = {"profile": "申请人概况", "degree": "学历", "qual": "职称技能", "block": "剔除标记", "total": "合计"}
-OPS = conditions.OPERATORS
+OPS = condition_language.OPERATORS
 
 
 def resolve(value: Any, fact: dict[str, Any], params: dict[str, Any]) -> Any:
@@ -25,13 +26,13 @@ def resolve(value: Any, fact: dict[str, Any], params: dict[str, Any]) -> Any:
 
 def holds(op: str, actual: Any, want: Any) -> bool:
     """For display only: the engine decided; this shows the reader which test held."""
-    return conditions.holds(op, actual, want)
+    return condition_language.holds(op, actual, want)
 
 
 def describe_tests(tests: dict[str, Any], fact: dict[str, Any], params: dict[str, Any]) -> list[str]:
     out = []
     for name, spec in tests.items():
-        for op, raw in conditions.normalize(spec).items():
+        for op, raw in condition_language.normalize(spec).items():
             want = [resolve(x, fact, params) for x in raw] if isinstance(raw, list) else resolve(raw, fact, params)
             actual = fact.get(name)
             mark = "✓" if holds(op, actual, want) else "✗"
@@ -132,9 +133,32 @@ def si_base_months(book: Rulebook, judgement: Judgement) -> list[str]:
     return out
 
 
+_PARAM_REF = re.compile(r"@([a-z_][\w.]*[\w])")
+
+
+def parameters_used(book: Rulebook, rule: Rule, judgement: Judgement) -> list[str]:
+    """Each parameter value the rule refers to, as in force on the as-of date, with its source."""
+    if judgement.ledger is None:
+        return []
+    day = judgement.ledger.obs.as_of
+    refs = sorted(set(_PARAM_REF.findall(rule.model_dump_json())))
+    out = ["", "所用参数（申请日适用的数值与出处）："] if refs else []
+    for ref in refs:
+        param = book.parameters.get(ref.split(".", 1)[0])
+        if param is None:
+            continue
+        i = param.index_at(day)
+        value = lookup(ref, judgement.ledger.params)
+        conf = param.confidences[i]
+        out.append(f"  {ref} = {value}（{param.dates[i]} 起；{param.sources[i]}"
+                   + (f"；可信度 {conf}" if conf != "official" else "") + "）")
+    return out
+
+
 def explain(book: Rulebook, judgement: Judgement, rule_id: str) -> str:
     rule = book.rules[rule_id]
     out = header(rule) + outcome(rule, judgement) + conditions(rule, judgement)
+    out += parameters_used(book, rule, judgement)
     if rule_id in ("BON-SI-BASE", "PIT-SI-TAX-MISMATCH", "PIT-EMPLOYER-CONSISTENT", "PIT-PARAM-PROVISIONAL"):
         out += si_base_months(book, judgement)
     return "\n".join(out) + "\n"

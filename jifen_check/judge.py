@@ -146,4 +146,11 @@ def _result(book: rulebook.Rulebook, app: Applicant, day: dt.date, ref: Applican
                   at_risk=total.get("at_risk", 0), lines=lines)
     return Result(as_of=day.isoformat(), ruleset=_ruleset_ref(book, day), applicant=ref,
                   employer=_employer_ref(None, app), verdict=ledger.verdicts[0], score=score,
-                  findings=findings, checklist=build_checklist(app, lines, findings, day))
+                  findings=findings, checklist=_checklist(book, app, lines, findings, day))
+
+
+def _checklist(book: rulebook.Rulebook, app: Applicant, lines: list[ScoreLine], findings: list[Finding],
+               day: dt.date) -> list[Any]:
+    """The ruleset's own document catalogue; a ruleset without one lists no documents."""
+    catalogue = book.root / "documents.yaml"
+    return build_checklist(app, lines, findings, day, catalogue=catalogue) if catalogue.exists() else []

@@ -340,9 +340,6 @@ class Rulebook:
     def param(self, name: str, day: dt.date) -> Any:
         return self.parameters[name].at(day)
 
-    def rule(self, rule_id: str) -> Rule:
-        return self.rules[rule_id]
-
     def parameters_as_of(self, day: dt.date) -> dt.date:
         """The date of the newest parameter value in force on `day` (shown in results)."""
         version = self._versions.get(day)
@@ -573,7 +570,10 @@ class _RefChecker:
 
 @cache
 def load(ruleset_id: str = DEFAULT_RULESET) -> Rulebook:
+    """A ruleset by its id (a folder of rulesets/) or by the path of a ruleset folder."""
     root = RULESETS_DIR / ruleset_id
+    if not (root / "ruleset.yaml").exists() and (Path(ruleset_id) / "ruleset.yaml").exists():
+        root = Path(ruleset_id).resolve()
     if not (root / "ruleset.yaml").exists():
         raise RulesetError(f"{root}: no such ruleset")
     return Rulebook(root)

@@ -132,3 +132,10 @@ def test_every_declaration_has_a_label_definition_and_reference():
     for table in (vocabulary.PROFILE, vocabulary.DEGREE, vocabulary.QUAL, vocabulary.TOTAL, vocabulary.DETAIL):
         for q in table.values():
             assert q.label and q.definition and q.reference, q
+
+
+def test_explain_shows_each_parameter_value_used_with_its_source():
+    from tests.conftest import ROOT, run_cli
+
+    out = run_cli("explain", str(ROOT / "samples" / "01-bachelor-degree.yaml"), "PRE-SI-6OF12").stdout.decode()
+    assert "所用参数" in out and "six_of_twelve.min_months = 6" in out and "沪府规〔2022〕21号" in out
