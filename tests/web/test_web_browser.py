@@ -183,6 +183,9 @@ def test_field_error_appears_beside_the_field(page: Page) -> None:
     expect(page.locator("#verdict")).to_have_attribute("data-verdict", "invalid_input")
     # A required field left empty is named beside it too.
     expect(page.locator('label.field:has([data-path="residence_permit.status"]) .field-error')).to_be_visible()
+    # A missing section is shown at its first required field (合同开始), not at an optional one.
+    expect(page.locator('label.field:has([data-path="contract.start"]) .field-error')).to_contain_text("缺少必填字段")
+    expect(page.locator('label.field:has([data-path="contract.employer_uscc"]) .field-error')).to_be_hidden()
     expect(page.locator("#result")).to_contain_text("<script>alert('x')</script>")  # shown as text, never run
     shot(page, "form-field-error")
 
