@@ -173,6 +173,11 @@ class ZhGroup(ZhHelpMixin, click.Group):
         kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
         super().__init__(*args, **kwargs)
 
+    def format_options(self, ctx: click.Context, formatter: HelpFormatter) -> None:
+        # click.Group lists its commands from format_options; the mixin's override replaced it.
+        super().format_options(ctx, formatter)
+        self.format_commands(ctx, formatter)
+
     def format_commands(self, ctx: click.Context, formatter: HelpFormatter) -> None:
         rows = []
         for name in self.list_commands(ctx):

@@ -65,3 +65,11 @@ def test_lower_case_rule_id_is_accepted() -> None:
     p = run_cli("explain", SAMPLE, "pre-score")
     assert p.returncode == 0, p.stderr.decode()
     assert "PRE-SCORE" in p.stdout.decode()
+
+
+def test_top_level_help_lists_every_command() -> None:
+    p = run_cli("--help")
+    out = p.stdout.decode()
+    assert p.returncode == 0 and "命令" in out, out
+    for name in ["check", "checklist", "plan", "explain", "rules", "schema", "template", "batch", "serve"]:
+        assert f"\n  {name} " in out, (name, out)
