@@ -103,7 +103,14 @@ def _applicant_ref(doc: Any, app: Applicant | None, source: str | None, show_id:
     return ApplicantRef(name=name, id_number=shown, row=source, employee_no=no)
 
 
+def _in_period(book: rulebook.Rulebook, day: dt.date) -> dt.date:
+    """A day the ruleset has parameter values for: an as-of date before the ruleset's start (a
+    DATA-DATES error) is reported against the values in force on its first day, never a crash."""
+    return max(day, book.header.in_force["from"])
+
+
 def _ruleset_ref(book: rulebook.Rulebook, day: dt.date) -> RulesetRef:
+    day = _in_period(book, day)
     return RulesetRef(id=book.id, parameters_as_of=book.parameters_as_of(day).isoformat())
 
 
@@ -128,7 +135,7 @@ def _invalid(book: rulebook.Rulebook, day: dt.date, ref: ApplicantRef, problems:
     findings = sorted((_problem_finding(book, p) for p in problems), key=lambda f: SEVERITY_ORDER[f.severity])
     return Result(as_of=day.isoformat(), ruleset=_ruleset_ref(book, day), applicant=ref,
                   employer=_employer_ref(doc, None), verdict="invalid_input",
-                  score=Score(pass_mark=book.param("pass_mark", day)), findings=findings)
+                  score=Score(pass_mark=book.param("pass_mark", _in_period(book, day))), findings=findings)
 
 
 def _result(book: rulebook.Rulebook, app: Applicant, day: dt.date, ref: ApplicantRef, ledger: Ledger,

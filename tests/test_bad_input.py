@@ -128,3 +128,13 @@ def test_missing_required_section(tmp_path: Path) -> None:
 def test_masked_id_even_when_invalid(tmp_path: Path) -> None:
     _, r = judged(tmp_path, with_changes(social_insurance__0__base="x"))
     assert r["applicant"]["id_number"] == "320102********1239"
+
+
+def test_as_of_before_the_ruleset_is_a_data_error_not_a_crash(tmp_path: Path) -> None:
+    # Found by the independent QA round: the result's ruleset reference looked up parameters on a
+    # day before any of them was in force and the run ended in an internal error (exit 1).
+    code, result = judged(tmp_path, with_changes(as_of="2019-11-15"))
+    assert code == 5 and result["verdict"] == "invalid_input"
+    assert [f["rule"] for f in result["findings"]] == ["DATA-DATES"]
+    assert result["findings"][0]["evidence"] == ["as_of"]
+    assert result["score"]["pass_mark"] == 120
