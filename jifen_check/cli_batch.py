@@ -1,13 +1,16 @@
 """CLI commands for batch runs (`template`, `batch`). Registered on the main group by cli.py.
 
 Thin: option parsing, progress display and messages. The work is in jifen_check.batch.
-Exit codes (../shared/spec/formats.md): 0 every row judged and none invalid, 5 every row has a result
-and at least one is invalid_input, 7 input refused as a whole, 2 usage error, 1 fatal error, 130 Ctrl-C.
+Exit codes (../shared/spec/formats.md): 0 every row judged, none invalid; 5 every row has a result
+and at least one is invalid_input; 7 input refused as a whole; 8 results complete but some PDFs
+missing; 9 output folder in use; 2 usage error (including an output folder that cannot be used);
+1 internal error or outputs that could not be written (a full disk); 130 Ctrl-C, 143 SIGTERM.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import signal
 from pathlib import Path
 
 import click
@@ -24,18 +27,29 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from jifen_check.batch.outdir import os_reason
+from jifen_check.batch.xlsx_guard import Limits
 from jifen_check.cli_zh import ZhCommand
 from jifen_check.result import VERDICT_ZH
 
 MAX_NOTICES_SHOWN = 10
 EXIT_SOME_INVALID = 5
 EXIT_INPUT_REFUSED = 7
+EXIT_PDFS_MISSING = 8
 
 
 class InputRefused(click.ClickException):
     """The input cannot be read as a whole: nothing was judged, no results written."""
 
     exit_code = EXIT_INPUT_REFUSED
+
+
+class OutDirRefused(click.ClickException):
+    """The output folder cannot be used (exit 2) or is in use by another run (exit 9)."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.exit_code = code
 
 
 def register(group: click.Group) -> None:
@@ -81,8 +95,12 @@ def template_command(path: Path, overwrite: bool) -> None:
 @click.option("--show-id", is_flag=True, help="在结果中显示完整身份证号（默认只显示前 6 位和后 4 位）。")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="材料清单 PDF 和 summary.xlsx 的语言：zh 中文；en 英文（results.jsonl 不变）。")
+@click.option("--max-cells", type=click.IntRange(min=1), default=Limits.max_cells, show_default=True,
+              help="工作簿每张表用到的范围（行 × 列）的上限，超过则拒绝读取（退出码 7）。")
+@click.option("--max-unzipped-mb", type=click.IntRange(min=1), default=Limits.max_unzipped_mb, show_default=True,
+              help="工作簿解压后大小的上限（MB），超过则拒绝读取（退出码 7）。")
 def batch_command(input_path: Path, out_dir: Path, as_of: dt.datetime | None, jobs: int | None, pdf: bool,
-                  overwrite: bool, show_id: bool, lang: str) -> None:
+                  overwrite: bool, show_id: bool, lang: str, max_cells: int, max_unzipped_mb: int) -> None:
     """批量预审：INPUT 中的每位申请人各得一个结论。
 
     \b
@@ -108,39 +126,68 @@ def batch_command(input_path: Path, out_dir: Path, as_of: dt.datetime | None, jo
     退出码：
       0   每人都已判断，且没有输入有误的人
       5   每人都有结果，但至少一人输入有误（见 summary.xlsx 的「问题清单」）
-      7   整个输入无法读取（文件损坏、缺少「人员」表等），没有写出结果
-      1   内部错误；2 用法错误；130 被中断（Ctrl-C）
+      7   整个输入无法读取（文件损坏、缺少「人员」表、超出大小限制等），没有写出结果
+      8   结果完整，但部分材料清单 PDF 未能写出（逐一列出）
+      9   输出文件夹正被另一次批量运行使用
+      2   用法错误，或输出文件夹不可用（只读、是文件、含符号链接、含非本工具生成的结果）
+      1   内部错误，或结果无法写入（如磁盘已满；此时不留下看似完整的结果）
+      130 被中断（Ctrl-C）；143 被终止（SIGTERM）
+
+    \b
+    同一输出文件夹同时只能有一次运行（加锁）。--overwrite 只删除运行清单
+    .jifen-check-manifest 中记录的、由本工具生成的文件；文件夹中有符号链接时拒绝运行。
+    临时文件放在输出文件夹的 .tmp/ 中，运行结束（包括中断）时删除。
     """
-    from jifen_check.batch.pipeline import OutputExists, prepare_out_dir
+    from jifen_check.batch.outdir import OutDirError, open_out_dir
+    from jifen_check.batch.pipeline import scratch_tempdir
     from jifen_check.batch.readers import read_input
     from jifen_check.batch.runner import Options
     from jifen_check.batch.tables import InputError
 
     console = Console(stderr=True)
     try:
-        prepare_out_dir(out_dir, overwrite)
-    except OutputExists as exc:
-        raise click.UsageError(str(exc)) from None
+        held = open_out_dir(out_dir, overwrite)
+    except OutDirError as exc:
+        raise OutDirRefused(str(exc), exc.code) from None
     options = Options(out_dir, as_of.date() if as_of else None, show_id, pdf, lang)
+    previous = _exit_on_sigterm()
     try:
-        with console.status("正在读取输入…"):
-            batch = read_input(input_path)
-        report = _run(console, batch, options, input_path.name, jobs)
+        with scratch_tempdir(held.scratch):
+            with console.status("正在读取输入…"):
+                batch = read_input(input_path, Limits(max_unzipped_mb=max_unzipped_mb, max_cells=max_cells))
+            report = _run(console, batch, options, input_path.name, jobs, held)
     except InputError as exc:
+        held.release(drop_if_new=True)
         raise InputRefused(str(exc)) from None
     except KeyboardInterrupt:
         console.print("[red]已中断[/red]：未完成的结果文件已删除，没有留下写了一半的文件。")
         raise SystemExit(130) from None
+    except OSError as exc:
+        raise click.ClickException(
+            f"无法写出结果（{os_reason(exc)}）：{exc.filename or out_dir}；"
+            "未留下看似完整的 results.jsonl，请腾出空间或换一个 --out 后重新运行") from None
     except click.ClickException:
         raise
     except Exception as exc:  # fatal, but the user gets a sentence, not a traceback
         raise click.ClickException(f"批量运行失败：{type(exc).__name__}: {exc}") from None
-    _report(console, report)
-    if report.tally.counts.get("invalid_input", 0):  # type: ignore[attr-defined]
-        raise SystemExit(EXIT_SOME_INVALID)
+    finally:
+        signal.signal(signal.SIGTERM, previous)  # type: ignore[arg-type]
+        held.release()
+    code = _report(console, report)
+    if code:
+        raise SystemExit(code)
 
 
-def _run(console: Console, batch: object, options: object, label: str, jobs: int | None) -> object:
+def _exit_on_sigterm() -> object:
+    """SIGTERM unwinds like Ctrl-C (workers stopped, .part and scratch files removed)."""
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    return signal.signal(signal.SIGTERM, stop)
+
+
+def _run(console: Console, batch: object, options: object, label: str, jobs: int | None, held: object) -> object:
     from jifen_check.batch.pipeline import run_batch
 
     columns = (TextColumn("判断中"), BarColumn(), MofNCompleteColumn(), _RateColumn(), TimeElapsedColumn(),
@@ -148,7 +195,7 @@ def _run(console: Console, batch: object, options: object, label: str, jobs: int
     with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
         task = progress.add_task("batch", total=len(batch.items))  # type: ignore[attr-defined]
         return run_batch(batch, options, label=label, jobs=jobs,  # type: ignore[arg-type]
-                         on_result=lambda _: progress.advance(task))
+                         on_result=lambda _: progress.advance(task), outdir=held)  # type: ignore[arg-type]
 
 
 class _RateColumn(ProgressColumn):
@@ -159,7 +206,8 @@ class _RateColumn(ProgressColumn):
         return Text(f"{speed:,.0f} 人/秒" if speed else "– 人/秒")
 
 
-def _report(console: Console, report: object) -> None:
+def _report(console: Console, report: object) -> int:
+    """Prints the outcome; returns the exit code."""
     tally, notices = report.tally, report.notices  # type: ignore[attr-defined]
     shown = notices[:MAX_NOTICES_SHOWN]
     for n in shown:
@@ -174,6 +222,12 @@ def _report(console: Console, report: object) -> None:
     click.echo(f"结果已写入 {report.out_dir}：{'、'.join(report.files)}")  # type: ignore[attr-defined]
     if report.logged:  # type: ignore[attr-defined]
         click.echo(f"有 {report.logged} 人判断时出现内部错误，详情见 batch.log")  # type: ignore[attr-defined]
+    failed = report.pdf_failed  # type: ignore[attr-defined]
+    if failed:
+        shown = "、".join(failed[:MAX_NOTICES_SHOWN]) + (f" 等 {len(failed)} 人" if len(failed) > MAX_NOTICES_SHOWN else "")
+        click.echo(f"有 {len(failed)} 人的材料清单 PDF 未能写出：{shown}（原因见 summary.xlsx 与 batch.log）", err=True)
+        return EXIT_PDFS_MISSING
+    return EXIT_SOME_INVALID if tally.counts.get("invalid_input", 0) else 0
 
 
 def _list_people(console: Console, title: str, rows: list, *, where: bool) -> None:
@@ -188,3 +242,4 @@ def _list_people(console: Console, title: str, rows: list, *, where: bool) -> No
         console.print(f"  {who}  {place}{row.main_problem}", highlight=False)
     if len(rows) > MAX_NOTICES_SHOWN:
         console.print(f"  …… 其余 {len(rows) - MAX_NOTICES_SHOWN} 人见 summary.xlsx 的「问题清单」表", highlight=False)
+

@@ -8,6 +8,8 @@ them directly. They never raise on bad input: a user's typo is data, not a crash
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Any
 
 from jifen_check.reference import province_code_valid
 
@@ -57,7 +59,9 @@ def check_id_number(s: str, today: dt.date | None = None) -> list[str]:
     if len(s) != _ID_LENGTH:
         return [f"身份证号码应为 18 位，实际为 {len(s)} 位"]
     if not (s[:17].isascii() and s[:17].isdigit()):
-        return [f"身份证号码前 17 位应全为数字，实际为 {s[:17]}"]
+        # Never quote the digits: a message must not show more of an ID than its mask.
+        bad = next(i for i, c in enumerate(s[:17]) if not (c.isascii() and c.isdigit()))
+        return [f"身份证号码前 17 位应全为数字，第 {bad + 1} 位不是数字"]
     problems = _id_area_problems(s) + _id_birth_problems(s, today or dt.date.today())
     problems += _id_check_problems(s)
     return problems
@@ -72,12 +76,13 @@ def _id_area_problems(s: str) -> list[str]:
 def _id_birth_problems(s: str, today: dt.date) -> list[str]:
     text = _birth_text(s)
     birth = _parse_birth(text)
+    # The birth date is the part the mask hides: say what is wrong without quoting it.
     if birth is None:
-        return [f"身份证号码第 7–14 位应为出生日期 YYYYMMDD，实际为 {text}，不是有效日期"]
+        return ["身份证号码第 7–14 位应为出生日期 YYYYMMDD，现在不是有效日期"]
     if birth.year < _MIN_BIRTH_YEAR:
-        return [f"身份证号码中的出生年份应不早于 {_MIN_BIRTH_YEAR}，实际为 {birth.year}"]
+        return [f"身份证号码中的出生年份应不早于 {_MIN_BIRTH_YEAR}"]
     if birth > today:
-        return [f"身份证号码中的出生日期 {birth.isoformat()} 晚于今天 {today.isoformat()}"]
+        return [f"身份证号码中的出生日期晚于今天 {today.isoformat()}"]
     return []
 
 
@@ -107,6 +112,65 @@ def mask_id(s: str) -> str:
     s = normalize_id(s)
     head, tail = min(6, len(s) // 3), min(4, len(s) // 4)
     return s[:head] + "*" * (len(s) - head - tail) + s[len(s) - tail :]
+
+
+# --- Keeping IDs masked in every output (issue 9).
+
+_DIGIT_RUN = re.compile(r"[0-9Xx]{10,}")
+_ID_SHAPE = re.compile(r"\d{17}[\dX]|\d{15}")
+_ID_KEYS = ("id", "身份证", "证件")
+PIECE = 10  # no run of this many characters of an input ID may appear unmasked
+
+
+def id_candidates(doc: Any) -> set[str]:
+    """The ID numbers an input holds: values under a key that names an ID (also misspelt ones,
+    `idnumber:`), and any value shaped like one. Normalised; at least PIECE characters."""
+    found: set[str] = set()
+    stack: list[tuple[str, Any]] = [("", doc)]
+    while stack:
+        key, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((str(k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((key, v) for v in value)
+        elif isinstance(value, str | int) and not isinstance(value, bool):
+            text = normalize_id(str(value))
+            named = any(k in key.casefold() for k in _ID_KEYS)
+            if len(text) >= PIECE and (named and _DIGIT_RUN.search(text) or _ID_SHAPE.fullmatch(text)):
+                found.add(text)
+    return found
+
+
+def scrub_text(text: str, ids: set[str]) -> str:
+    """`text` with every ID of `ids`, and every run of digits sharing PIECE characters with one,
+    replaced by its mask."""
+    if not ids or not text:
+        return text
+    for idn in ids:
+        if idn in text:
+            text = text.replace(idn, mask_id(idn))
+    pieces = _pieces(frozenset(ids))
+    return _DIGIT_RUN.sub(lambda m: mask_id(m[0]) if _shares(m[0].upper(), pieces) else m[0], text)
+
+
+def _pieces(ids: frozenset[str]) -> set[str]:
+    return {idn[i : i + PIECE] for idn in ids for i in range(len(idn) - PIECE + 1)}
+
+
+def _shares(run: str, pieces: set[str]) -> bool:
+    return any(run[i : i + PIECE] in pieces for i in range(len(run) - PIECE + 1))
+
+
+def scrub_ids(data: Any, ids: set[str]) -> Any:
+    """A JSON-like structure with IDs masked in every string and no `birth_date` facts: a masked
+    result gives the age instead (the birth date is the 8 digits the mask hides)."""
+    if isinstance(data, dict):
+        return {k: scrub_ids(v, ids) for k, v in data.items() if k != "birth_date"}
+    if isinstance(data, list):
+        return [scrub_ids(v, ids) for v in data]
+    if isinstance(data, str):
+        return scrub_text(data, ids)
+    return data
 
 
 # --- 统一社会信用代码 (GB 32100-2015): 1 registration department, 1 organisation type,

@@ -16,7 +16,7 @@ from jifen_check.checklist import build_checklist
 from jifen_check.earliest import earliest_eligible
 from jifen_check.engine import Ledger, engine_for_process
 from jifen_check.facts import measure
-from jifen_check.identifiers import mask_id
+from jifen_check.identifiers import id_candidates, mask_id, scrub_ids, scrub_text
 from jifen_check.result import (
     ApplicantRef,
     EmployerRef,
@@ -50,6 +50,30 @@ def judge(doc: Any, *, as_of: dt.date | None = None, source: str | None = None, 
 def judge_full(doc: Any, *, as_of: dt.date | None = None, source: str | None = None, show_id: bool = False,
                ruleset_id: str = rulebook.DEFAULT_RULESET, problems: list[Problem] | None = None,
                with_earliest: bool = True, with_routes: bool = False) -> Judgement:
+    judgement = _judge_full(doc, as_of=as_of, source=source, show_id=show_id, ruleset_id=ruleset_id,
+                            problems=problems, with_earliest=with_earliest, with_routes=with_routes)
+    if not show_id:
+        judgement.result = mask_result(judgement.result, id_candidates(doc))
+    return judgement
+
+
+def mask_result(result: Result, ids: set[str]) -> Result:
+    """No message echoes more than the mask of an input ID (a bad or misspelt ID is quoted by
+    schema errors), and no birth date is given (facts keep the age)."""
+    for line in result.score.lines:  # in place: cheap, and every result has an age line
+        if "birth_date" in line.facts:
+            line.facts = {k: v for k, v in line.facts.items() if k != "birth_date"}
+    for finding in result.findings:
+        if "birth_date" in finding.facts:
+            finding.facts = {k: v for k, v in finding.facts.items() if k != "birth_date"}
+    if not ids or scrub_text(text := result.model_dump_json(), ids) == text:
+        return result
+    return Result.model_validate(scrub_ids(result.model_dump(mode="json"), ids))
+
+
+def _judge_full(doc: Any, *, as_of: dt.date | None, source: str | None, show_id: bool,
+                ruleset_id: str, problems: list[Problem] | None, with_earliest: bool,
+                with_routes: bool) -> Judgement:
     book = rulebook.load(ruleset_id)
     if isinstance(doc, Applicant):  # already parsed (a projected applicant of a route)
         app, found = doc, []

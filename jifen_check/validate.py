@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -37,8 +39,26 @@ class Problem:
 
 # ---------------------------------------------------------------- reading files
 
+# Limits on an applicant file (issue 9: a 1.6 KB alias bomb took 17 s and 4.3 GB; JSON nested
+# 100,000 deep or a 5,001-digit number crashed). A real applicant is a few KB: 2,400 month rows
+# of social insurance and as many of income tax are about 300 KB and 15,000 values.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_VALUES = 100_000  # values after expanding YAML aliases (each use counts again)
+MAX_DEPTH = 20  # the deepest real path is family.children[i].<field>: 4 levels
+MAX_INT_DIGITS = 20  # an 18-digit ID number typed without quotes is still a number here
+MAX_MAGNITUDE = 10**9  # no base, income or count is a billion; IDs are text by then (see below)
+_DIGIT_KEYS = ("id_number", "uscc", "employee_no", "phone", "code")  # numbers that are really text
+
+
+class _TooBig(ValueError):
+    """A value over a limit while parsing (raised from the JSON hooks)."""
+
+
 def parse_text(raw: bytes, name: str = "-") -> tuple[Any, list[Problem]]:
     """Bytes of a YAML or JSON applicant file → the document, or a DATA-FORMAT problem."""
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [_file_problem(name, f"文件大小 {len(raw) / 1048576:.1f} MB 超过上限 "
+                                          f"{MAX_FILE_BYTES // 1048576} MB，不像一位申请人的文件")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -47,9 +67,11 @@ def parse_text(raw: bytes, name: str = "-") -> tuple[Any, list[Problem]]:
     if not text.strip():
         return None, [Problem("DATA-FORMAT", "(file)", f"{name}: 文件为空，应为 jifen-check/applicant@1 格式的 YAML 或 JSON")]
     try:
-        if name.endswith(".json") or text.lstrip().startswith("{"):
-            return json.loads(text), []
-        return yaml.load(text, Loader=_Loader), []
+        doc = _load_json(text) if name.endswith(".json") or text.lstrip().startswith("{") else _load_yaml(text)
+        # Text that is not valid Unicode (a lone surrogate) cannot be echoed in any output.
+        if broken := [p for p in value_problems(doc) if p.message == _SURROGATE_MESSAGE]:
+            return None, broken
+        return doc, []
     except json.JSONDecodeError as e:
         return None, [Problem("DATA-FORMAT", "(file)", f"{name}: JSON 语法错误，第 {e.lineno} 行第 {e.colno} 列：{e.msg}")]
     except yaml.YAMLError as e:
@@ -57,9 +79,149 @@ def parse_text(raw: bytes, name: str = "-") -> tuple[Any, list[Problem]]:
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else "位置未知"
         return None, [Problem("DATA-FORMAT", "(file)",
                               f"{name}: YAML 语法错误，{where}：{getattr(e, 'problem', None) or e}")]
+    except RecursionError:
+        return None, [_file_problem(name, f"嵌套层数过深（上限 {MAX_DEPTH} 层）")]
+    except (_TooBig, ValueError) as e:  # the JSON hooks; int() of a 5,000-digit number
+        return None, [_file_problem(name, str(e) if isinstance(e, _TooBig) else f"数值无法读取：{_first_line(e)}")]
+
+
+def _file_problem(name: str, message: str) -> Problem:
+    return Problem("DATA-FORMAT", "(file)", f"{name}: {message}")
+
+
+def _first_line(e: Exception) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0][:120]
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _TooBig(f"数字 {text[:12]}… 共 {len(text)} 位，超过 {MAX_INT_DIGITS} 位上限")
+    return int(text)
+
+
+def _json_constant(text: str) -> float:
+    raise _TooBig(f"JSON 中不允许 {text}：金额、月数等必须是有限的数字")
+
+
+def _load_json(text: str) -> Any:
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                raise _TooBig(f"第 {_line_of_second(text, key)} 行：键「{key[:40]}」在同一层重复出现"
+                              "（后一个会悄悄覆盖前一个），请删除其中一个")
+            out[key] = value
+        return out
+
+    return json.loads(text, parse_int=_json_int, parse_constant=_json_constant, object_pairs_hook=unique)
+
+
+def _line_of_second(text: str, key: str) -> str:
+    """The line of the second `"key":` (the JSON hook does not know positions)."""
+    found = [m.start() for m in re.finditer(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:", text)]
+    return str(text.count("\n", 0, found[1]) + 1) if len(found) > 1 else "?"
+
+
+def _load_yaml(text: str) -> Any:
+    """YAML with its node graph checked before it is built: depth, and size with aliases expanded
+    (an alias is a reference; expanded by serialisation, ten nested aliases are a billion values)."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_nodes(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _check_nodes(root: yaml.Node) -> None:
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:  # iterative post-order: children's expanded sizes first
+        node, depth, done = stack.pop()
+        if depth > MAX_DEPTH:
+            mark = node.start_mark
+            raise _TooBig(f"嵌套层数超过 {MAX_DEPTH} 层（第 {mark.line + 1} 行）")
+        key = id(node)
+        if key in sizes and not done:
+            continue
+        kids = _kids(node)
+        if not done and isinstance(node, yaml.MappingNode):
+            _unique_keys(node)
+        if not done:
+            stack.append((node, depth, True))
+            stack.extend((k, depth + 1, False) for k in kids if id(k) not in sizes)
+            continue
+        sizes[key] = 1 + sum(sizes.get(id(k), 1) for k in kids)
+        if sizes[key] > MAX_VALUES:
+            mark = node.start_mark
+            raise _TooBig(f"展开锚点/别名（& 与 *）后共超过 {MAX_VALUES:,} 个值（第 {mark.line + 1} 行起），拒绝读取")
+
+
+def _unique_keys(node: yaml.MappingNode) -> None:
+    seen: set[str] = set()
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+            continue
+        if key.value in seen:
+            raise _TooBig(f"第 {key.start_mark.line + 1} 行：键「{key.value[:40]}」在同一层重复出现（后一个会悄悄覆盖前一个），请删除其中一个")
+        seen.add(key.value)
+
+
+def _kids(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def value_problems(doc: Any) -> list[Problem]:
+    """Values no applicant field can hold, anywhere in the document (a file or a batch row):
+    NaN and ±Inf, absurd magnitudes, text that is not valid Unicode, and too deep or too many."""
+    problems: list[Problem] = []
+    count = 0
+    stack: list[tuple[Any, str, int]] = [(doc, "", 0)]
+    while stack and len(problems) < MAX_PROBLEMS:
+        value, path, depth = stack.pop()
+        count += 1
+        if count > MAX_VALUES or depth > MAX_DEPTH:
+            what = f"值超过 {MAX_VALUES:,} 个" if count > MAX_VALUES else f"嵌套超过 {MAX_DEPTH} 层"
+            return [Problem("DATA-FORMAT", path or "(root)", f"{what}，拒绝读取")]
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if isinstance(k, str) and _SURROGATE.search(k):
+                    problems.append(Problem("DATA-FORMAT", path or "(root)", "键名含有无效的 Unicode 字符"))
+                    continue
+                stack.append((v, f"{path}.{k}" if path else str(k), depth + 1))
+        elif isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
+        elif message := _bad_value(value, path):
+            problems.append(Problem(rule_for_path(path), path or "(root)", message))
+    return sorted(problems, key=lambda p: p.path)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_MESSAGE = "含有无效的 Unicode 字符（孤立的代理项），请重新输入该字段"
+
+
+def _bad_value(value: Any, path: str) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return "必须是有限的数字（不能是 NaN 或无穷大）"
+    if isinstance(value, int | float) and abs(value) >= MAX_MAGNITUDE:
+        if isinstance(value, int) and any(k in path.rsplit(".", 1)[-1] for k in _DIGIT_KEYS):
+            return None
+        return f"数值过大（绝对值应小于 {MAX_MAGNITUDE:,}）"
+    if isinstance(value, str) and _SURROGATE.search(value):
+        return _SURROGATE_MESSAGE
+    return None
 
 
 # ---------------------------------------------------------------- schema validation
@@ -138,15 +300,22 @@ def to_applicant(doc: Any) -> tuple[Applicant | None, list[Problem]]:
     if not isinstance(doc, dict):
         return None, [Problem("DATA-FORMAT", "(root)", "文件内容应为一个申请人（映射），实际为 "
                               + type(doc).__name__)]
+    if bad := value_problems(doc):
+        return None, bad
     for key in ("social_insurance", "income_tax"):
         rows = doc.get(key)
         if isinstance(rows, list) and len(rows) > MAX_MONTH_ROWS:
             return None, [Problem("DATA-SI-MONTH", key, f"共 {len(rows)} 行，超过 {MAX_MONTH_ROWS} 行上限；"
                                   "每月一行，连续相同的月份可写成区间 YYYY-MM..YYYY-MM")]
     try:
-        return Applicant.model_validate(doc), []
+        app = Applicant.model_validate(doc)
     except ValidationError as e:
         return None, schema_problems(e)
+    # Text such as "1e999" or "inf" (YAML reads 1e999 without a dot as text) becomes a float only
+    # in the model: check the numbers again as the judge will see them.
+    if bad := value_problems(app.model_dump(mode="python", by_alias=True, exclude_none=True)):
+        return None, bad
+    return app, []
 
 
 # ---------------------------------------------------------------- semantic checks
@@ -188,8 +357,8 @@ class Checker:
             self.add("DATA-ID-NUMBER", "person.id_number", msg)
         born = id_birth_date(person.id_number)
         if person.birth_date and born and person.birth_date != born:
-            self.add("DATA-ID-NUMBER", "person.birth_date",
-                     f"出生日期 {person.birth_date} 与身份证号码中的 {born} 不一致")
+            # Neither date is quoted: the one in the ID is what its mask hides.
+            self.add("DATA-ID-NUMBER", "person.birth_date", "出生日期与身份证号码中的出生日期不一致")
         spouse = self.app.family.spouse
         if spouse and spouse.id_number:
             for msg in check_id_number(spouse.id_number, today=self.as_of):

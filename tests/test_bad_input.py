@@ -109,6 +109,10 @@ def test_a_million_rows_is_refused_quickly(tmp_path: Path) -> None:
     doc = json.loads(json.dumps(BASE))
     doc["social_insurance"] = [{"month": "2026-01", "base": 9000}] * 1_000_000
     code, r = judged(tmp_path, json.dumps(doc).encode(), "big.json")
+    # Issue 9: a 35 MB file is now refused by its size, before it is parsed.
+    assert code == 5 and "超过上限" in finding(r, "DATA-FORMAT")["message"]
+    doc["social_insurance"] = [{"month": "2026-01", "base": 9000}] * 3_000  # small file, too many rows
+    code, r = judged(tmp_path, json.dumps(doc).encode(), "rows.json")
     assert code == 5 and "超过" in finding(r, "DATA-SI-MONTH")["message"]
 
 

@@ -86,6 +86,7 @@ def test_fatal_and_usage_errors_have_messages_not_tracebacks(tmp_path: Path) -> 
     fatal = cli("batch", bad, "--out", tmp_path / "o1")
     assert fatal.returncode == 7 and "bad.xlsx" in fatal.stderr and "Traceback" not in fatal.stderr
     assert "EOCD" not in fatal.stderr and "错误：" in fatal.stderr  # the zip library's English stays out
+    assert not (tmp_path / "o1").exists()  # a refused input leaves no empty output folder
     missing = cli("batch", tmp_path / "nope.xlsx", "--out", tmp_path / "o2")
     assert missing.returncode == 2
     no_out = cli("batch", bad)

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from test_batch_helpers import AS_OF, si_row, staff, write_workbook
 
 from jifen_check.batch import runner
-from jifen_check.batch.pipeline import OutputExists, prepare_out_dir, run_batch
+from jifen_check.batch.pipeline import OutDirError, OutputExists, prepare_out_dir, run_batch
 from jifen_check.batch.readers import read_input
 from jifen_check.batch.runner import Options, pdf_names, safe_file_name
 
@@ -185,7 +185,12 @@ def test_refuses_non_empty_output_unless_overwrite(tmp_path: Path) -> None:
     (out / "keep.txt").write_text("mine")
     with pytest.raises(OutputExists, match="--overwrite"):
         prepare_out_dir(out, overwrite=False)
-    prepare_out_dir(out, overwrite=True)
+    # Issue 9 #3: files the tool did not make (no manifest lists them) are no longer deleted.
+    with pytest.raises(OutDirError, match="不是本工具生成的"):
+        prepare_out_dir(out, overwrite=True)
+    assert (out / "results.jsonl").read_text() == "old" and (out / "checklists" / "old.pdf").exists()
+    (out / ".jifen-check-manifest").write_text('{"file": "results.jsonl"}\n{"file": "checklists/old.pdf"}\n')
+    prepare_out_dir(out, overwrite=True).release()
     assert not (out / "results.jsonl").exists() and not (out / "checklists" / "old.pdf").exists()
     assert (out / "keep.txt").read_text() == "mine"  # only our own files are removed
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -52,6 +53,25 @@ def normal(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().casefold()
 
 
+class UncachedFormula:
+    """A formula cell saved without its value (a program wrote it, Excel never calculated it):
+    every reader sees a blank, so it is marked and refused instead (xlsx_guard.py)."""
+
+    def __str__(self) -> str:
+        return ""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, UncachedFormula)
+
+    def __hash__(self) -> int:
+        return 1
+
+
+UNCACHED = UncachedFormula()
+UNCACHED_MESSAGE = "是公式，但文件中没有保存计算结果：请在 Excel 中打开并保存后再导入"
+MAX_MAGNITUDE = 1e9  # no base, income or count reaches a billion
+
+
 def is_blank(value: object) -> bool:
     return value in _BLANK or (isinstance(value, str) and not value.strip())
 
@@ -82,12 +102,21 @@ def _number(value: object, column: Column) -> float | int:
     if isinstance(value, bool):
         raise CellError(f"{column.header}必须是数字")
     if isinstance(value, int | float):
-        return int(value) if float(value).is_integer() else float(value)
+        return _finite(float(value), str(value), column)
     text = normal(str(value)).replace(",", "").removeprefix("¥").removesuffix("元")
     try:
         number = float(text)
     except ValueError:
-        raise CellError(f"{column.header}必须是数字，实际为 {str(value).strip()!r}") from None
+        raise CellError(f"{column.header}必须是数字，实际为 {str(value).strip()[:40]!r}") from None
+    return _finite(number, text, column)
+
+
+def _finite(number: float, shown: str, column: Column) -> float | int:
+    # float("nan"), float("inf") and float("1e999") all parse: none is a base or an income.
+    if not math.isfinite(number):
+        raise CellError(f"{column.header}必须是有限的数字，实际为 {shown[:40]!r}")
+    if abs(number) >= MAX_MAGNITUDE:
+        raise CellError(f"{column.header}数值过大（{shown[:40]}），应小于 {MAX_MAGNITUDE:,.0f}")
     return int(number) if number.is_integer() else number
 
 
@@ -179,6 +208,11 @@ def _one_month(text: str, column: Column) -> str:
 def _month(value: object, column: Column) -> str:
     if isinstance(value, dt.date):  # datetime is a date too
         return f"{value.year:04d}-{value.month:02d}"
+    if isinstance(value, float) and _one_decimal(value):
+        # 2023.10 typed into a number cell is stored as 2023.1: October or January? Never guess.
+        year = int(value)
+        raise CellError(f"{column.header}是数字 {value!r}，含义不明（{year}-01 还是 {year}-10？）："
+                        "请把该列设为文本，写成 YYYY-MM")
     text = unicodedata.normalize("NFKC", as_text(value)).strip()
     month = _month_text(text)
     if month is not None:
@@ -208,6 +242,12 @@ def _range_parts(text: str) -> list[str]:
     return text.split("..")
 
 
+def _one_decimal(value: float) -> bool:
+    """2023.1 (but not 2023.12 or 2023.0): the only number a typed YYYY.MM loses a digit of."""
+    text = repr(value)
+    return "." in text and len(text.rsplit(".", 1)[1]) == 1 and text.endswith("1")
+
+
 def _date_list(value: object, column: Column) -> list[str]:
     if isinstance(value, dt.date):
         return [_date(value, column)]
@@ -230,4 +270,6 @@ CONVERTERS: dict[str, Callable[[object, Column], object]] = {
 
 def convert(value: object, column: Column) -> object:
     """The applicant value of a non-blank cell; raises CellError."""
+    if isinstance(value, UncachedFormula):
+        raise CellError(f"{column.header}{UNCACHED_MESSAGE}")
     return CONVERTERS[column.kind](value, column)

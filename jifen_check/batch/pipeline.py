@@ -7,15 +7,20 @@ temporary name and renamed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import multiprocessing.util
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
+from jifen_check.atomic import create_new
+from jifen_check.batch.outdir import OutDir, OutDirError, OutputExists, open_out_dir
 from jifen_check.batch.readers import BatchInput, Notice
-from jifen_check.batch.runner import CHECKLIST_DIR, Options, Outcome, run_items
+from jifen_check.batch.runner import CHECKLIST_DIR, Options, Outcome, pdf_names, run_items
 from jifen_check.batch.summary import Tally
 from jifen_check.batch.summary_pdf import write_summary_pdf
 from jifen_check.batch.summary_xlsx import SummaryWorkbook
@@ -25,43 +30,24 @@ SUMMARY_XLSX = "summary.xlsx"
 SUMMARY_PDF = "summary.pdf"
 LOG = "batch.log"
 OUR_FILES = (RESULTS, SUMMARY_XLSX, SUMMARY_PDF, LOG)
+__all__ = ["OutDirError", "OutputExists", "prepare_out_dir", "run_batch"]
 
 
-class OutputExists(Exception):
-    """The output folder holds files and --overwrite was not given."""
-
-
-def prepare_out_dir(out_dir: Path, overwrite: bool) -> None:
-    """Creates the folder; an existing non-empty one only with `overwrite` (then our files go)."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputExists(f"{out_dir} 已存在且不是文件夹")
-    if out_dir.is_dir() and any(out_dir.iterdir()):
-        if not overwrite:
-            raise OutputExists(f"输出文件夹 {out_dir} 不是空的；如要覆盖上次的结果，请加 --overwrite")
-        _remove_previous(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-
-
-def _remove_previous(out_dir: Path) -> None:
-    # Only what a batch run writes: an --overwrite pointed at the wrong folder deletes nothing else.
-    for name in OUR_FILES:
-        (out_dir / name).unlink(missing_ok=True)
-    checklists = out_dir / CHECKLIST_DIR
-    if checklists.is_dir():
-        for pdf in checklists.glob("*.pdf"):
-            pdf.unlink()
+def prepare_out_dir(out_dir: Path, overwrite: bool) -> OutDir:
+    """Locks and prepares the folder (outdir.py); an existing non-empty one only with `overwrite`."""
+    return open_out_dir(out_dir, overwrite)
 
 
 class StreamedFile:
-    """A text file written line by line to `<name>.part`, renamed into place by `commit`."""
+    """A text file written line by line to `<scratch>/<name>.part`, renamed into place by `commit`."""
 
-    def __init__(self, path: Path, *, lazy: bool = False) -> None:
-        self.path, self.part = path, path.with_name(path.name + ".part")
+    def __init__(self, path: Path, scratch: Path, *, lazy: bool = False) -> None:
+        self.path, self.part = path, scratch / (path.name + ".part")
         self._fh: IO[str] | None = None if lazy else self._open()
         self.lines = 0
 
     def _open(self) -> IO[str]:
-        return self.part.open("w", encoding="utf-8", newline="\n")
+        return os.fdopen(create_new(self.part), "w", encoding="utf-8", newline="\n")
 
     def write(self, text: str) -> None:
         if self._fh is None:
@@ -69,14 +55,20 @@ class StreamedFile:
         self._fh.write(text if text.endswith("\n") else text + "\n")
         self.lines += 1
 
-    def commit(self) -> None:
-        if self._fh is not None:
+    def finish(self) -> None:
+        """Closes the part file (a full disk shows here at the latest)."""
+        if self._fh is not None and not self._fh.closed:
             self._fh.close()
+
+    def commit(self) -> None:
+        self.finish()
+        if self._fh is not None:
             os.replace(self.part, self.path)
 
     def discard(self) -> None:
         if self._fh is not None:
-            self._fh.close()
+            with contextlib.suppress(OSError):
+                self._fh.close()
         self.part.unlink(missing_ok=True)
 
 
@@ -87,6 +79,21 @@ class BatchReport:
     notices: list[Notice]
     logged: int = 0
     files: list[str] = field(default_factory=list)
+    pdf_failed: list[str] = field(default_factory=list)  # source rows whose checklist PDF is missing
+
+
+@contextlib.contextmanager
+def scratch_tempdir(scratch: Path) -> Iterator[None]:
+    """Python's temporary files (openpyxl's sheet streams, the detail store) go to `scratch`."""
+    # multiprocessing keeps its fork-server socket in a process-wide temporary folder made on first
+    # use: make it now, outside the scratch folder that this run removes at its end.
+    multiprocessing.util.get_temp_dir()
+    saved = tempfile.tempdir
+    tempfile.tempdir = str(scratch)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = saved
 
 
 def run_batch(
@@ -97,46 +104,83 @@ def run_batch(
     jobs: int | None = None,
     on_result: Callable[[Outcome], None] | None = None,
     start_method: str | None = None,
+    outdir: OutDir | None = None,
 ) -> BatchReport:
-    """Judges every applicant of `batch` into options.out_dir (already prepared)."""
+    """Judges every applicant of `batch` into options.out_dir.
+
+    `outdir` is the folder as opened (locked) by the caller; without it the folder is opened here
+    (it must be empty or hold only this tool's files).
+    """
+    own = outdir is None
+    held = open_out_dir(options.out_dir, overwrite=True) if outdir is None else outdir
+    try:
+        held.scratch.mkdir(exist_ok=True)
+        with scratch_tempdir(held.scratch):
+            return _run(batch, replace(options, scratch=held.scratch), held, label, jobs, on_result,
+                        start_method)
+    finally:
+        batch.close()
+        if own:
+            held.release()
+
+
+def _run(batch: BatchInput, options: Options, held: OutDir, label: str, jobs: int | None,
+         on_result: Callable[[Outcome], None] | None, start_method: str | None) -> BatchReport:
     out = options.out_dir
     if options.pdf:
-        (out / CHECKLIST_DIR).mkdir(exist_ok=True)
-    results, log = StreamedFile(out / RESULTS), StreamedFile(out / LOG, lazy=True)
+        held.subdir(CHECKLIST_DIR)
+        # Recorded before any worker writes one: a killed run's PDFs are still ours to remove.
+        held.record_many([f"{CHECKLIST_DIR}/{name}.pdf" for name in pdf_names(batch.items)])
+    results = StreamedFile(out / RESULTS, held.scratch)
+    log = StreamedFile(out / LOG, held.scratch, lazy=True)
     report = BatchReport(out, Tally(), batch.notices)
     workbook = SummaryWorkbook(out / SUMMARY_XLSX, batch.extra_headers, options.lang)  # type: ignore[arg-type]
+    written: list[Path] = []
     try:
         for outcome in run_items(batch.items, batch.layouts, options, jobs=jobs, start_method=start_method,
                                  load=batch.load):
             results.write(outcome.line)
             workbook.add(outcome.row)
             report.tally.add(outcome.row)
+            if outcome.row.pdf_error:
+                report.pdf_failed.append(outcome.row.source)
             if outcome.log:
                 log.write(outcome.log)
             if on_result:
                 on_result(outcome)
         if results.lines != len(batch.items):  # the contract: N applicants in, N results out
             raise RuntimeError(f"结果数 {results.lines} 与输入人数 {len(batch.items)} 不符")
-        results.commit()
+        results.finish()
+        log.finish()
+        # The summaries first, results.jsonl last: a run that fails half-way (a full disk) leaves
+        # nothing that looks complete.
+        _finish(report, workbook, options, label, log.lines, held, written)
+        held.record_many([RESULTS] + ([LOG] if log.lines else []))
         log.commit()
-        _finish(report, workbook, options, label, log.lines)
+        results.commit()
     except BaseException:
         results.discard()
         log.discard()
         workbook.discard()
+        for path in written:
+            with contextlib.suppress(OSError):
+                path.unlink()
         raise
-    finally:
-        batch.close()
     return report
 
 
-def _finish(report: BatchReport, workbook: SummaryWorkbook, options: Options, label: str, logged: int) -> None:
+def _finish(report: BatchReport, workbook: SummaryWorkbook, options: Options, label: str, logged: int,
+            held: OutDir, written: list[Path]) -> None:
     facts = _facts(report, options, label)
+    held.record(SUMMARY_XLSX)
     workbook.close(report.tally, report.notices, facts)
+    written.append(options.out_dir / SUMMARY_XLSX)
     report.files = [RESULTS, SUMMARY_XLSX]
     if options.pdf:
         created = options.as_of or dt.date.today()
+        held.record(SUMMARY_PDF)
         write_summary_pdf(options.out_dir / SUMMARY_PDF, report.tally, facts, created=created)
+        written.append(options.out_dir / SUMMARY_PDF)
         report.files += [SUMMARY_PDF, f"{CHECKLIST_DIR}/"]
     report.logged = logged
     if logged:

@@ -13,7 +13,6 @@ column and what it expected) is the one shown.
 
 from __future__ import annotations
 
-import json
 import pickle
 import re
 import sqlite3
@@ -23,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from openpyxl.utils import get_column_letter
 
 from jifen_check.applicant import FORMAT_ID
@@ -41,6 +39,7 @@ from jifen_check.batch.columns import (
     sheet_by_name,
 )
 from jifen_check.batch.tables import InputError, Row, Table, has_csv_sheets, open_csv_folder, open_xlsx
+from jifen_check.batch.xlsx_guard import Limits, inspect_xlsx
 from jifen_check.identifiers import mask_id
 
 APPLICANT_SUFFIXES = (".yaml", ".yml", ".json")
@@ -260,16 +259,22 @@ class Assembled:
 # ---------------------------------------------------------------- stage 1: read and group
 
 
-def read_input(path: Path) -> BatchInput:
+def read_input(path: Path, limits: Limits | None = None) -> BatchInput:
     """A workbook, a folder of CSV files or a folder of applicant files; raises InputError."""
+    limits = limits or Limits()
     if path.is_dir():
         if has_csv_sheets(path):
             with open_csv_folder(path) as tables:
-                return _group_tables(tables, path.name)
+                return _group_tables(tables, path.name, limits)
         return _file_items(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        with open_xlsx(path) as tables:
-            return _group_tables(tables, path.name)
+        scans = inspect_xlsx(str(path), limits)  # before parsing: sizes, stray cells, formulas
+        for name, scan in scans.items():
+            sheet = sheet_by_name(name)
+            if sheet is not None and sheet.key == PERSONS.key and scan.max_row - 1 > limits.max_persons:
+                raise InputError(_too_many(path.name, scan.max_row - 1, limits))
+        with open_xlsx(path, {name: scan.uncached for name, scan in scans.items()}) as tables:
+            return _group_tables(tables, path.name, limits)
     raise InputError(f"不支持的输入 {path.name}：应为 .xlsx 工作簿、CSV 文件夹或申请人 YAML/JSON 文件夹")
 
 
@@ -281,7 +286,11 @@ def _file_items(folder: Path) -> BatchInput:
     return BatchInput(items, {}, [])
 
 
-def _group_tables(tables: dict[str, Table], label: str) -> BatchInput:
+def _too_many(label: str, rows: int, limits: Limits) -> str:
+    return f"{label} 的「人员」表有 {rows:,} 行，超过上限 {limits.max_persons:,} 人；请分批运行"
+
+
+def _group_tables(tables: dict[str, Table], label: str, limits: Limits) -> BatchInput:
     notices: list[Notice] = []
     found = _known_tables(tables, notices)
     if PERSONS.key not in found:
@@ -289,8 +298,10 @@ def _group_tables(tables: dict[str, Table], label: str) -> BatchInput:
     layouts: dict[str, Layout] = {}
     persons_table = found.pop(PERSONS.key)
     layouts[PERSONS.key] = _layout(PERSONS, persons_table, notices)
-    people = _read_persons(layouts[PERSONS.key], persons_table, notices)
-    index = _PersonIndex(people, layouts[PERSONS.key].index_of("person.id_number"))
+    people = _read_persons(layouts[PERSONS.key], persons_table, notices, limits.max_persons)
+    if len(people) > limits.max_persons:
+        raise InputError(_too_many(label, len(people), limits))
+    index = _PersonIndex(people, layouts[PERSONS.key].index_of("person.id_number"), layouts[PERSONS.key])
     store = DetailStore()
     try:
         for sheet in DETAIL_SHEETS:
@@ -300,6 +311,7 @@ def _group_tables(tables: dict[str, Table], label: str) -> BatchInput:
     except BaseException:
         store.close()
         raise
+    index.finish(notices)
     return BatchInput(list(people), layouts, notices, store)
 
 
@@ -352,12 +364,14 @@ def is_example(employee_no: str, name: str) -> bool:
     return employee_no.startswith(EXAMPLE_MARK) or name.startswith(EXAMPLE_MARK)
 
 
-def _read_persons(layout: Layout, table: Table, notices: list[Notice]) -> list[SheetPerson]:
+def _read_persons(layout: Layout, table: Table, notices: list[Notice], limit: int) -> list[SheetPerson]:
     no_i, id_i, name_i = (layout.index_of(f) for f in ("person.employee_no", "person.id_number", "person.name"))
     people: list[SheetPerson] = []
     for n, values in table.rows:
         if all(is_blank(v) for v in values):
             continue
+        if len(people) > limit:  # stop reading: the caller refuses the input
+            break
         if is_example(_key(_cell(values, no_i)), _text(_cell(values, name_i))):
             notices.append(Notice(f"{layout.name}!{n}", "示例行",
                                   f"第 {n} 行是模板自带的示例（{_text(_cell(values, name_i))}），已跳过，不计入人数"))
@@ -366,7 +380,6 @@ def _read_persons(layout: Layout, table: Table, notices: list[Notice]) -> list[S
             len(people), f"{layout.name}!{n}", (n, values),
             employee_no=_key(_cell(values, no_i)), name=_text(_cell(values, name_i)),
         ))
-    _flag_duplicates(layout, people, no_i, "工号")
     _flag_duplicates(layout, people, id_i, "身份证号")
     return people
 
@@ -397,22 +410,70 @@ def _key(value: object, *, upper: bool = False) -> str:
     return text.upper() if upper else text
 
 
-class _PersonIndex:
-    """Find a person by 工号 or 身份证号 (the first of duplicates wins)."""
+_AMBIGUOUS = SheetPerson(-1, "", (0, ()))  # a detail row whose 工号 two people share
 
-    def __init__(self, people: list[SheetPerson], id_col: int | None) -> None:
+
+class _PersonIndex:
+    """Find a person by 工号 or 身份证号.
+
+    A 工号 that two 人员 rows share is never resolved to either of them by itself: a detail row
+    with that 工号 goes to the person whose ID number it also carries, else it belongs to nobody
+    for sure and both people are invalid (`finish`). Merging two people's months gave person 1
+    eligibility on person 2's contributions.
+    """
+
+    def __init__(self, people: list[SheetPerson], id_col: int | None, layout: Layout) -> None:
+        self.layout, self.id_col = layout, id_col
         self.by_no: dict[str, SheetPerson] = {}
+        self.shared: dict[str, list[SheetPerson]] = {}
         self.by_id: dict[str, SheetPerson] = {}
         for p in people:
             if p.employee_no:
-                self.by_no.setdefault(p.employee_no.upper(), p)
+                key = p.employee_no.upper()
+                if key in self.shared:
+                    self.shared[key].append(p)
+                elif key in self.by_no:
+                    self.shared[key] = [self.by_no.pop(key), p]
+                else:
+                    self.by_no[key] = p
             if key := _key(_cell(p.row[1], id_col), upper=True):
                 self.by_id.setdefault(key, p)
+        self.unresolved: dict[str, list[str]] = {}  # shared 工号 → detail rows without a telling ID
+        self.by_id_rows: dict[str, int] = {}
 
     def find(self, employee_no: str, id_number: str) -> SheetPerson | None:
-        if employee_no and (p := self.by_no.get(employee_no.upper())):
+        no = employee_no.upper()
+        if employee_no and (p := self.by_no.get(no)):
             return p
+        if employee_no and no in self.shared:
+            person = self.by_id.get(id_number) if id_number else None
+            if person is not None and any(person is q for q in self.shared[no]):
+                self.by_id_rows[no] = self.by_id_rows.get(no, 0) + 1
+                return person
+            return _AMBIGUOUS
         return self.by_id.get(id_number) if id_number else None
+
+    def ambiguous_row(self, employee_no: str, where: str) -> None:
+        self.unresolved.setdefault(employee_no.upper(), []).append(where)
+
+    def finish(self, notices: list[Notice]) -> None:
+        """Both people of a shared 工号 get a DATA problem, unless every row was told apart by ID."""
+        no_col = self.layout.index_of("person.employee_no")
+        for no, group in self.shared.items():
+            rows = "、".join(p.source for p in group)
+            rows_unresolved = self.unresolved.get(no, [])
+            if not rows_unresolved:
+                notices.append(Notice(rows, "工号重复", f"工号 {group[0].employee_no} 出现在 {rows}；"
+                                      f"明细行已按身份证号分别关联（{self.by_id_rows.get(no, 0)} 行），请核对工号",
+                                      group[0].employee_no))
+                continue
+            shown = "、".join(rows_unresolved[:3]) + (f" 等 {len(rows_unresolved)} 行" if len(rows_unresolved) > 3 else "")
+            for p in group:
+                cell = _ref(self.layout, no_col, p.row[0]) if no_col is not None else p.source
+                others = "、".join(q.source for q in group if q is not p)
+                p.problems.append(Problem("person.employee_no", cell,
+                                          f"工号 {p.employee_no} 与 {others} 重复，{shown} 没有能区分两人的身份证号，"
+                                          "无法确定属于谁；请更正工号，或在明细行填写身份证号"))
 
 
 def _attach_details(layout: Layout, table: Table, index: _PersonIndex, notices: list[Notice],
@@ -433,7 +494,9 @@ def _attach_details(layout: Layout, table: Table, index: _PersonIndex, notices: 
             person = resolved[raw] = index.find(_key(raw[0]), _key(raw[1], upper=True))
         except TypeError:  # an unhashable cell value: resolve it directly
             person = index.find(_key(raw[0]), _key(raw[1], upper=True))
-        if person is not None:
+        if person is _AMBIGUOUS:
+            index.ambiguous_row(_key(raw[0]), f"{layout.name}!{n}")
+        elif person is not None:
             store.add(person.index, key, n, values)
         elif _key(raw[0]).startswith(EXAMPLE_MARK):
             continue  # the template's example rows go with the skipped example person
@@ -637,12 +700,24 @@ def _fill_member(out: Assembled, layout: Layout, n: int, values: Row, relation: 
 
 
 def _assemble_file(item: FilePerson) -> Assembled:
+    """One applicant file of a folder batch, read with the same limits as `check` (size, aliases,
+    nesting, numbers, duplicate keys: validate.parse_text)."""
+    from jifen_check.validate import MAX_FILE_BYTES, parse_text
+
     out = Assembled(item.source, None, CellMap({"": item.source}), [])
     try:
-        text = Path(item.path).read_text(encoding="utf-8-sig")
-        doc = json.loads(text) if item.path.lower().endswith(".json") else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
-        out.problems.append(Problem("", item.source, f"文件无法解析：{_first_line(exc)}"))
+        size = Path(item.path).stat().st_size
+        if size > MAX_FILE_BYTES:  # not even read: an 84 MB YAML took 112 s and 5 GB to refuse
+            out.problems.append(Problem("", item.source, f"文件大小 {size / 1048576:.1f} MB 超过上限 "
+                                        f"{MAX_FILE_BYTES // 1048576} MB，不像一位申请人的文件"))
+            return out
+        raw = Path(item.path).read_bytes()
+    except OSError as exc:
+        out.problems.append(Problem("", item.source, f"文件无法读取：{_first_line(exc)}"))
+        return out
+    doc, problems = parse_text(raw, Path(item.path).name)
+    if problems:
+        out.problems.extend(Problem(p.path if p.path != "(file)" else "", item.source, p.message) for p in problems)
         return out
     # Acceptance-case files wrap the applicant as `applicant:`; accept that too.
     if isinstance(doc, dict) and "person" not in doc and isinstance(doc.get("applicant"), dict):

@@ -14,31 +14,43 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
 import json
 import multiprocessing
 import os
 import re
 import signal
+import tempfile
+import threading
+import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 from jifen_check import rulebook
 from jifen_check.batch.cellrefs import annotate
+from jifen_check.batch.outdir import os_reason
 from jifen_check.batch.readers import FilePerson, Item, Layout, SheetPerson, assemble
 from jifen_check.batch.summary import RowSummary, summarise
-from jifen_check.judge import judge
+from jifen_check.identifiers import id_candidates, mask_id
+from jifen_check.judge import judge, mask_result
 from jifen_check.result import ApplicantRef, Finding, Result, RulesetRef
 
 CHECKLIST_DIR = "checklists"
 SERIAL_BELOW = 100  # applicants; judging takes ~3 ms each, starting the pool about a second
-_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
-MAX_NAME = 80
+_ID_RUN = re.compile(r"\d{14,17}[\dXx]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\ud800-\udfff]+')
+# Bytes, not characters: 85 × 𠮷 is 340 bytes, over every file system's 255. Leaves room for
+# "-<n>" of a repeated name and ".pdf".
+MAX_NAME_BYTES = 200
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,7 @@ class Options:
     show_id: bool = False
     pdf: bool = True
     lang: str = "zh"  # of the checklist PDFs and the summaries (results.jsonl keeps the Chinese result)
+    scratch: Path | None = None  # the run's private temporary folder (out/.tmp)
 
 
 @dataclass(frozen=True)
@@ -63,10 +76,23 @@ class Outcome:
 # ---------------------------------------------------------------- one applicant (worker side)
 
 
-def safe_file_name(text: str) -> str:
-    """A file name from 工号-姓名: no path separators, control or reserved characters."""
+def safe_file_name(text: str, keep: str = "") -> str:
+    """A file name from 工号-姓名: no path separators, control or reserved characters, at most
+    MAX_NAME_BYTES of UTF-8. `keep` (the 工号 prefix) survives truncation; the rest is cut."""
     name = _UNSAFE_NAME.sub("_", text).strip(" .")
-    return name[:MAX_NAME] or "applicant"
+    keep = _UNSAFE_NAME.sub("_", keep)
+    if len(name.encode()) > MAX_NAME_BYTES:
+        head = _cut(keep, MAX_NAME_BYTES // 2) if keep and name.startswith(keep) else ""
+        name = (head + _cut(name[len(head):], MAX_NAME_BYTES - len(head.encode()))).strip(" .")
+    name = name or "applicant"
+    if name.split(".")[0].upper() in _WINDOWS_RESERVED:  # CON.pdf cannot be opened on Windows
+        name += "_"
+    return name
+
+
+def _cut(text: str, limit: int) -> str:
+    """The longest prefix of `text` that fits in `limit` bytes of UTF-8 (never half a character)."""
+    return text.encode()[:limit].decode("utf-8", "ignore")
 
 
 def process_item(item: Item, layouts: dict[str, Layout], options: Options, pdf_name: str | None) -> Outcome:
@@ -77,10 +103,14 @@ def process_item(item: Item, layouts: dict[str, Layout], options: Options, pdf_n
     except Exception as exc:  # crash isolation: one bad applicant must not stop the batch
         log.append(f"{item.source}: 判断时内部错误\n{traceback.format_exc()}")
         result = internal_error_result(item, options, exc)
-    pdf = _render_pdf(result, options, pdf_name, log) if pdf_name else None
-    line = json.dumps(result.to_json_dict(), ensure_ascii=False)
-    summary = summarise(item.index, result, pdf, options.lang)  # type: ignore[arg-type]
-    return Outcome(item.index, line, summary, "\n".join(log) or None)
+    pdf, pdf_error = _render_pdf(result, options, pdf_name, log) if pdf_name else (None, None)
+    # A lone surrogate (from `_xD800_` in a workbook) has no UTF-8 form: it would stop the batch.
+    line = _SURROGATE.sub("\ufffd", json.dumps(result.to_json_dict(), ensure_ascii=False))
+    row = summarise(item.index, result, pdf, options.lang, pdf_error)  # type: ignore[arg-type]
+    text = "\n".join(log) or None
+    if text and not options.show_id:  # tracebacks quote values: no ID-shaped number in the log
+        text = _ID_RUN.sub(lambda m: mask_id(m[0]), text)
+    return Outcome(item.index, line, row, text)
 
 
 def _judge_item(item: Item, layouts: dict[str, Layout], options: Options) -> Result:
@@ -88,8 +118,11 @@ def _judge_item(item: Item, layouts: dict[str, Layout], options: Options) -> Res
     # --as-of (when given) is a what-if date for the whole batch: it overrides each row's 申请日期.
     result = judge(assembled.doc, as_of=options.as_of, source=item.source, show_id=options.show_id,
                    with_routes=True)
-    result = annotate(result, assembled.cells, assembled.problems)
-    return _with_ref(result, item, assembled.extra)
+    result = _with_ref(annotate(result, assembled.cells, assembled.problems), item, assembled.extra)
+    # The reader's own messages quote cells (an ID typed into the wrong column): mask them too.
+    if options.show_id or not assembled.problems:
+        return result
+    return mask_result(result, id_candidates(assembled.doc))
 
 
 def _with_ref(result: Result, item: Item, extra: dict[str, str] | None = None) -> Result:
@@ -119,27 +152,67 @@ def _ruleset_ref(day: dt.date) -> RulesetRef:
         return RulesetRef(id=rulebook.DEFAULT_RULESET, parameters_as_of="")
 
 
-def _render_pdf(result: Result, options: Options, pdf_name: str, log: list[str]) -> str | None:
-    from jifen_check.render.pdf import render_checklist_pdf  # WeasyPrint only when PDFs are asked for
-
+def _render_pdf(result: Result, options: Options, pdf_name: str, log: list[str]) -> tuple[str | None, str | None]:
+    """(the PDF's path relative to the output folder, None) or (None, why it is missing)."""
     relative = f"{CHECKLIST_DIR}/{pdf_name}.pdf"
     try:
+        from jifen_check.render.pdf import render_checklist_pdf  # WeasyPrint only when PDFs are asked for
+
         render_checklist_pdf(result, options.out_dir / relative, options.lang)  # type: ignore[arg-type]
-    except Exception:  # a PDF failure loses the PDF, not the result
+    except OSError as exc:  # a full disk, a read-only folder: this person's PDF is missing
+        log.append(f"{result.applicant.row}: 材料清单 PDF 未能写出：{os_reason(exc)}")
+        return None, f"材料清单 PDF 未能写出（{os_reason(exc)}）"
+    except Exception as exc:  # a PDF failure loses the PDF, not the result
         log.append(f"{result.applicant.row}: 材料清单 PDF 生成失败\n{traceback.format_exc()}")
-        return None
-    return relative
+        return None, f"材料清单 PDF 生成失败（{type(exc).__name__}）"
+    return relative, None
 
 
 # ---------------------------------------------------------------- worker process state
 
 _STATE: dict[str, object] = {}
+WATCH_SECONDS = 1.0
+_PR_SET_PDEATHSIG = 1
 
 
-def _init_worker(layouts: dict[str, Layout], options: Options) -> None:
+def _init_worker(layouts: dict[str, Layout], options: Options, parent: int) -> None:
     # Ctrl-C is the parent's to handle: workers must not each print a KeyboardInterrupt.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with(parent)
+    if options.scratch is not None:
+        tempfile.tempdir = str(options.scratch)
     _STATE.update(layouts=layouts, options=options)
+
+
+def _die_with(parent: int) -> None:
+    """A worker must not outlive the batch (a `kill -9` of the parent leaves idle workers of
+    ~145 MB each): the kernel's parent-death signal where it applies, and a watchdog thread that
+    checks the batch process every second (a forkserver worker's parent is the fork server)."""
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    threading.Thread(target=_watch, args=(parent,), name="parent-watchdog", daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    while process_alive(parent):
+        time.sleep(WATCH_SECONDS)
+    os._exit(1)
+
+
+def process_alive(pid: int) -> bool:
+    """True while `pid` runs (a zombie, killed but not yet reaped, counts as gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rpartition(")")[2].split()[0] not in ("Z", "X")
 
 
 def _work(chunk: list[tuple[Item, str | None]]) -> list[Outcome]:
@@ -158,7 +231,8 @@ def pdf_names(items: list[Item]) -> list[str]:
         if isinstance(item, FilePerson):
             base = safe_file_name(Path(item.source).stem)
         else:
-            base = safe_file_name("-".join(p for p in (item.employee_no, item.name) if p) or item.source)
+            label = "-".join(p for p in (item.employee_no, item.name) if p) or item.source
+            base = safe_file_name(label, keep=item.employee_no)
         name, n = base, 1
         while name.casefold() in used:
             n += 1
@@ -198,23 +272,39 @@ def run_items(
     yield from _Pool(layouts, options, jobs, start_method or default_start_method(), load).run(work)
 
 
+Work = list[tuple[Item, str | None]]
+SOLO_DEATHS = 2  # a person whose worker dies this often when judged alone gets ERR-INTERNAL
+
+
 class _Pool:
-    """A process pool with an ordered, bounded window of chunks and recovery from dead workers."""
+    """A process pool with an ordered, bounded window of chunks and recovery from dead workers.
+
+    A worker that dies (killed, out of memory, a segfault in a native library) breaks the whole
+    executor: every pending chunk fails with BrokenProcessPool, or CancelledError once the broken
+    executor is replaced. Each such chunk is judged again person by person in a separate
+    one-worker pool, where a death can only be that person's: after SOLO_DEATHS of them the person
+    gets an ERR-INTERNAL result, and every other person still gets a real one.
+    """
 
     def __init__(self, layouts: dict[str, Layout], options: Options, jobs: int, start_method: str,
                  load: Callable[[Item], Item]) -> None:
         self.layouts, self.options, self.jobs, self.load = layouts, options, jobs, load
         self.context = multiprocessing.get_context(start_method)
-        self.executor = self._new_executor()
+        if start_method == "forkserver":
+            # Workers fork from the fork server with the judge already imported (~4 s each on a
+            # busy machine otherwise): a replaced worker is back quickly. Only before it starts.
+            self.context.set_forkserver_preload(["jifen_check.batch.runner", "jifen_check.judge"])
+        self.executor = self._new_executor(jobs)
+        self.solo: ProcessPoolExecutor | None = None
 
-    def _new_executor(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.jobs, mp_context=self.context, initializer=_init_worker,
-                                   initargs=(self.layouts, self.options))
+    def _new_executor(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=self.context, initializer=_init_worker,
+                                   initargs=(self.layouts, self.options, os.getpid()))
 
-    def run(self, work: list[tuple[Item, str | None]]) -> Iterator[Outcome]:
+    def run(self, work: Work) -> Iterator[Outcome]:
         size = _chunk_size(len(work), self.jobs, self.options.pdf)
         chunks = (work[i : i + size] for i in range(0, len(work), size))
-        pending: deque[tuple[Future[list[Outcome]], list[tuple[Item, str | None]]]] = deque()
+        pending: deque[tuple[Future[list[Outcome]] | None, Work]] = deque()
         try:
             for chunk in chunks:
                 pending.append((self._submit(chunk), chunk))
@@ -224,40 +314,61 @@ class _Pool:
                 yield from self._collect(*pending.popleft())
         finally:
             self.executor.shutdown(wait=not pending, cancel_futures=True)
+            if self.solo is not None:
+                self.solo.shutdown(wait=not pending, cancel_futures=True)
 
-    def _submit(self, chunk: list[tuple[Item, str | None]]) -> Future[list[Outcome]]:
+    def _submit(self, chunk: Work) -> Future[list[Outcome]] | None:
         for item, _ in chunk:
             self.load(item)
         try:
             return self.executor.submit(_work, chunk)
-        except BrokenProcessPool:
+        except (BrokenProcessPool, RuntimeError):
             self._restart()
-            return self.executor.submit(_work, chunk)
+            try:
+                return self.executor.submit(_work, chunk)
+            except (BrokenProcessPool, RuntimeError):
+                return None  # judged one by one when its turn comes
 
-    def _collect(self, future: Future[list[Outcome]], chunk: list[tuple[Item, str | None]]) -> list[Outcome]:
+    def _collect(self, future: Future[list[Outcome]] | None, chunk: Work) -> list[Outcome]:
         try:
+            if future is None:
+                raise BrokenProcessPool("not submitted")
             outcomes = future.result()
-        except BrokenProcessPool:
-            # A worker died (not an exception: those are caught inside). Retry alone to find who.
-            self._restart()
-            outcomes = [self._retry_alone(item, name) for item, name in chunk]
+        except (BrokenProcessPool, CancelledError):
+            # A worker died (exceptions are caught inside it). Judge this chunk alone, person by person.
+            if self._broken():
+                self._restart()
+            outcomes = [self._alone(item, name) for item, name in chunk]
         for item, _ in chunk:
             _release(item)
         return outcomes
 
-    def _retry_alone(self, item: Item, name: str | None) -> Outcome:
-        try:
-            return self.executor.submit(_work, [(item, name)]).result()[0]
-        except BrokenProcessPool:
-            self._restart()
-            exc = RuntimeError("工作进程异常退出")
-            result = internal_error_result(item, self.options, exc)
-            line = json.dumps(result.to_json_dict(), ensure_ascii=False)
-            return Outcome(item.index, line, summarise(item.index, result, None), f"{item.source}: 工作进程异常退出")
+    def _alone(self, item: Item, name: str | None) -> Outcome:
+        for _ in range(SOLO_DEATHS):
+            if self.solo is None:
+                self.solo = self._new_executor(1)
+            try:
+                return self.solo.submit(_work, [(item, name)]).result()[0]
+            except (BrokenProcessPool, CancelledError):
+                self.solo.shutdown(wait=False, cancel_futures=True)
+                self.solo = None
+        return dead_worker_outcome(item, self.options, name)
+
+    def _broken(self) -> bool:
+        return bool(getattr(self.executor, "_broken", False))
 
     def _restart(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
-        self.executor = self._new_executor()
+        self.executor = self._new_executor(self.jobs)
+
+
+def dead_worker_outcome(item: Item, options: Options, name: str | None) -> Outcome:
+    exc = RuntimeError("工作进程异常退出")
+    result = internal_error_result(item, options, exc)
+    line = json.dumps(result.to_json_dict(), ensure_ascii=False)
+    pdf_error = "材料清单 PDF 未生成（判断时工作进程异常退出）" if name else None
+    row = summarise(item.index, result, None, options.lang, pdf_error)  # type: ignore[arg-type]
+    return Outcome(item.index, line, row, f"{item.source}: 工作进程在单独判断此人时 {SOLO_DEATHS} 次异常退出")
 
 
 def _release(item: Item) -> None:

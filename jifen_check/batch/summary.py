@@ -61,14 +61,17 @@ class RowSummary:
         action, actor, day, meaning = self.steps[0]
         return f"【{actor}】{action}（{meaning} {day}）"
 
+    pdf_error: str | None = None  # why the checklist PDF is missing (it was asked for)
+
     @property
     def main_problem(self) -> str:
         """The most urgent problem or warning, in words (for eligible rows too)."""
         return self.problems[0].text if self.problems else ""
 
     def problems_text(self) -> str:
-        return "\n".join(f"{i}. {p.text}" for i, p in enumerate(self.problems, 1)) if len(self.problems) > 1 \
+        text = "\n".join(f"{i}. {p.text}" for i, p in enumerate(self.problems, 1)) if len(self.problems) > 1 \
             else self.main_problem
+        return "\n".join(t for t in (self.pdf_error, text) if t)
 
 
 def urgent_findings(result: Result) -> list[Finding]:
@@ -103,14 +106,15 @@ def _where(f: Finding, result: Result) -> str:
     return result.applicant.row or ""
 
 
-def summarise(index: int, result: Result, pdf: str | None, lang: Lang = "zh") -> RowSummary:
+def summarise(index: int, result: Result, pdf: str | None, lang: Lang = "zh",
+              pdf_error: str | None = None) -> RowSummary:
     who = result.applicant
     return RowSummary(
         index=index, source=who.row or "", employee_no=who.employee_no or "", name=who.name or "",
         id_number=who.id_number or "", as_of=result.as_of, verdict=result.verdict,
         total=result.score.total, at_risk=result.score.at_risk, problems=problem_rows(result, lang),
         earliest_eligible=result.earliest_eligible, pdf=pdf, extra=tuple(who.extra.items()),
-        steps=_steps(result), reach_on=_reach_on(result),
+        steps=_steps(result), reach_on=_reach_on(result), pdf_error=pdf_error,
     )
 
 

@@ -17,20 +17,23 @@ literal even when the cell is edited.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from jifen_check.atomic import atomic_path
+from jifen_check.atomic import atomic_file
 from jifen_check.batch.readers import Notice
 from jifen_check.batch.summary import VERDICTS, RowSummary, Tally
 from jifen_check.render.plain import Lang, Words
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 VERDICT_FILL = {
     "eligible": "C6EFCE", "needs_review": "FFEB9C", "not_eligible": "FFC7CE", "invalid_input": "D9D9D9",
@@ -61,8 +64,18 @@ SHEET_NAMES = {"main": ("汇总", "Summary"), "problems": ("问题清单", "Prob
                "unmatched": ("未匹配行", "Unmatched rows"), "actions": ("行动清单", "Actions")}
 
 
+def xlsx_safe(text: str) -> str:
+    """Text an xlsx cell can hold: control characters (a \\x0b in a name, `_x0000_` read back
+    from a workbook) and lone surrogates become U+FFFD. Only the summary's copy changes:
+    results.jsonl keeps the original text."""
+    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def text_cell(ws: WriteOnlyWorksheet, value: object, *, wrap: bool = False) -> WriteOnlyCell:
     """A cell for any value; text that Excel would run as a formula stays literal text."""
+    if isinstance(value, str):
+        value = xlsx_safe(value)
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str) and value.startswith(FORMULA_START):
         cell.data_type = "s"
@@ -180,8 +193,8 @@ class SummaryWorkbook:
         self.actions.auto_filter.ref = f"A1:{get_column_letter(len(ACTION_COLUMNS))}{self.action_rows + 1}"
         self._write_counts(tally, facts)
         self._write_unmatched(notices)
-        with atomic_path(self.path) as tmp:
-            self.wb.save(tmp)
+        with atomic_file(self.path) as fh:
+            self.wb.save(fh)
 
     def discard(self) -> None:
         """An interrupted run: finish the sheets' temp streams, write nothing (openpyxl removes

@@ -33,8 +33,11 @@ class InputError(Exception):
 
 
 @contextmanager
-def open_xlsx(path: Path) -> Iterator[dict[str, Table]]:
-    """The workbook's tabs by name. Tables must be consumed inside the `with`."""
+def open_xlsx(path: Path, uncached: dict[str, set[tuple[int, int]]] | None = None) -> Iterator[dict[str, Table]]:
+    """The workbook's tabs by name. Tables must be consumed inside the `with`.
+
+    `uncached`: sheet → (row number, 0-based column) of formula cells saved without a value;
+    those cells read as the UNCACHED marker instead of blank (xlsx_guard.py)."""
     try:
         import python_calamine  # noqa: F401
     except ImportError:
@@ -42,7 +45,25 @@ def open_xlsx(path: Path) -> Iterator[dict[str, Table]]:
     else:
         opener = _calamine_tables
     with opener(path) as tables:
+        for name, cells in (uncached or {}).items():
+            if cells and name in tables:
+                tables[name] = Table(name, _marked(tables[name].rows, cells))
         yield tables
+
+
+def _marked(rows: Iterator[tuple[int, Row]], cells: set[tuple[int, int]]) -> Iterator[tuple[int, Row]]:
+    from jifen_check.batch.cells import UNCACHED
+
+    by_row: dict[int, list[int]] = {}
+    for n, col in cells:
+        by_row.setdefault(n, []).append(col)
+    for n, values in rows:
+        if n in by_row:
+            values = list(values)
+            for col in by_row[n]:
+                values.extend([""] * (col + 1 - len(values)))
+                values[col] = UNCACHED
+        yield n, values
 
 
 @contextmanager

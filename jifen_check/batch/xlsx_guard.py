@@ -1,0 +1,197 @@
+"""Look inside an .xlsx before it is parsed: refuse hostile sizes, find formulas without values.
+
+The workbook reader (python-calamine) allocates the bounding box of every sheet's cells: one
+stray cell at XFD1048576 made it abort the whole process with a Rust panic, and a 4 MB file that
+inflates to 4 GiB took 4.25 GB of memory. So the zip's declared sizes and each sheet's cell
+references are checked first, streaming, with limits that fit 100,000 staff × 60 months
+(`Limits`, configurable from the command line).
+
+The same pass finds formula cells that carry no cached value (`<c><f>TRUE()</f></c>`, written by
+a program and never opened in Excel): every reader sees them as blank, which silently flips a
+verdict, so they are marked and become a DATA error naming the cell.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
+
+from jifen_check.batch.tables import InputError, _unreadable
+
+MB = 1024 * 1024
+_CHUNK = 4 * MB
+_ROW_END = "</row>"
+# Cell and row references with a row number of 6+ digits (≥ 100,000): rare in a normal sheet,
+# so this search costs little unless the sheet is really that long.
+_BIG_ROW = re.compile(r'<(?:row|c)\b[^>]*?\br="(?:[A-Z]{1,3})?(\d{6,})"')
+_TWO_LETTERS = re.compile(r'<c\b[^>]*?\br="[A-Z]{2,3}\d')  # beyond column Z
+_CELL_REF = re.compile(r'\br="([A-Z]{1,3})(\d{1,7})"')
+_FORMULA = re.compile(r"<f[\s>/]")
+_VALUE = re.compile(r"<v(?:\s[^>]*)?>[^<]")  # a cached value; openpyxl writes <v /> for none
+_DIMENSION = re.compile(r'<dimension\s+ref="[A-Z]{1,3}\d+:([A-Z]{1,3})(\d+)"')
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a batch workbook may hold. The defaults fit 100,000 staff × 60 months of rows."""
+
+    max_unzipped_mb: int = 2048  # all parts together, uncompressed
+    max_columns: int = 128  # column DX: the 人员 sheet has about 40, plus HR's own
+    max_cells: int = 30_000_000  # rows × columns of each sheet's used area
+    max_shared_strings_mb: int = 256
+    max_persons: int = 200_000
+    max_row_bytes: int = 16 * MB  # one <row> element
+
+
+@dataclass
+class SheetScan:
+    max_row: int = 0
+    wide: bool = False  # has cells beyond column Z
+    uncached: set[tuple[int, int]] = field(default_factory=set)  # (row number, 0-based column)
+
+
+def column_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def column_letters(index: int) -> str:
+    out = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def inspect_xlsx(path: str, limits: Limits) -> dict[str, SheetScan]:
+    """Sheet name → what its XML holds; raises InputError when a limit is exceeded."""
+    name = PurePosixPath(path).name
+    try:
+        with zipfile.ZipFile(path) as zf:
+            _check_sizes(zf, name, limits)
+            return {sheet: _scan_sheet(zf, part, sheet, name, limits) for sheet, part in _sheet_parts(zf)}
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ElementTree.ParseError, EOFError,
+            OSError, ValueError, RuntimeError) as exc:  # not a zip, a corrupt or encrypted member
+        raise InputError(_unreadable(Path(path), exc)) from None
+
+
+def _check_sizes(zf: zipfile.ZipFile, name: str, limits: Limits) -> None:
+    total = sum(info.file_size for info in zf.infolist())
+    if total > limits.max_unzipped_mb * MB:
+        raise InputError(f"{name} 解压后共 {total / MB:,.0f} MB，超过上限 {limits.max_unzipped_mb:,} MB"
+                         "（可用 --max-unzipped-mb 调整），拒绝读取")
+    for info in zf.infolist():
+        if info.filename.endswith("sharedStrings.xml") and info.file_size > limits.max_shared_strings_mb * MB:
+            raise InputError(f"{name} 的共享文本表解压后 {info.file_size / MB:,.0f} MB，超过上限 "
+                             f"{limits.max_shared_strings_mb} MB，拒绝读取")
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, zip member) in workbook order."""
+    for small in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+        if zf.getinfo(small).file_size > 16 * MB:
+            raise InputError(f"{small} 过大，不是正常的工作簿")
+    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    parts = []
+    for sheet in book.iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"):
+        rid = sheet.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+        target = targets.get(rid, "")
+        if not target:
+            continue
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if member in zf.namelist():
+            parts.append((sheet.get("name", ""), member))
+    return parts
+
+
+def _scan_sheet(zf: zipfile.ZipFile, member: str, sheet: str, name: str, limits: Limits) -> SheetScan:
+    scan = SheetScan()
+    carry = ""
+    first = True
+    with zf.open(member) as fh:
+        while chunk := fh.read(_CHUNK):
+            text = carry + chunk.decode("utf-8", "replace")
+            if first:
+                _declared(text[:4096], sheet, name, limits)
+                first = False
+            cut = text.rfind(_ROW_END)
+            if cut < 0:
+                if len(text) > limits.max_row_bytes:
+                    raise InputError(f"{name} 的「{sheet}」表有一行超过 {limits.max_row_bytes // MB} MB，拒绝读取")
+                carry = text
+                continue
+            cut += len(_ROW_END)
+            _scan_rows(text[:cut], scan, sheet, name, limits)
+            carry = text[cut:]
+    if carry:
+        _scan_rows(carry, scan, sheet, name, limits)
+    return scan
+
+
+def _declared(head: str, sheet: str, name: str, limits: Limits) -> None:
+    if m := _DIMENSION.search(head):
+        _check_box(column_index(m[1]), int(m[2]), sheet, name, limits, "声明的范围")
+
+
+def _check_box(cols: int, rows: int, sheet: str, name: str, limits: Limits, what: str) -> None:
+    if cols > limits.max_columns:
+        raise InputError(f"{name} 的「{sheet}」表{what}到第 {column_letters(cols)} 列，超过上限 "
+                         f"{column_letters(limits.max_columns)} 列（{limits.max_columns} 列）；"
+                         "请删除多余的列或误填的远处单元格后重试")
+    if rows * cols > limits.max_cells:
+        raise InputError(f"{name} 的「{sheet}」表{what}为 {rows:,} 行 × {cols} 列，超过 {limits.max_cells:,} 个单元格的上限"
+                         "（可用 --max-cells 调整）；请删除误填的远处单元格后重试")
+
+
+def _scan_rows(text: str, scan: SheetScan, sheet: str, name: str, limits: Limits) -> None:
+    if not scan.wide and _TWO_LETTERS.search(text):
+        scan.wide = True
+    if scan.wide:
+        _check_columns(text, sheet, name, limits)
+    for m in _BIG_ROW.finditer(text):
+        scan.max_row = max(scan.max_row, int(m[1]))
+    cols = limits.max_columns if scan.wide else 26
+    if scan.max_row:
+        _check_box(min(cols, limits.max_columns), scan.max_row, sheet, name, limits, "用到的范围")
+    _find_uncached(text, scan)
+
+
+def _check_columns(text: str, sheet: str, name: str, limits: Limits) -> None:
+    over = _columns_beyond(limits.max_columns)
+    if m := over.search(text):
+        _check_box(column_index(m[1]), 1, sheet, name, limits, "用到的范围")
+
+
+_OVER_CACHE: dict[int, re.Pattern[str]] = {}
+
+
+def _columns_beyond(limit: int) -> re.Pattern[str]:
+    """A pattern matching cell references whose column is past `limit` (three letters, or two
+    letters after the limit's)."""
+    if limit not in _OVER_CACHE:
+        letters = column_letters(limit).rjust(2, "@")  # "@" < "A": one-letter limits
+        first, second = letters[-2], letters[-1]
+        later_first = f"[{chr(ord(first) + 1)}-Z][A-Z]" if first < "Z" else ""
+        same_first = f"{first}[{chr(ord(second) + 1)}-Z]" if first >= "A" and second < "Z" else ""
+        options = "|".join(p for p in ("[A-Z]{3}", later_first, same_first) if p)
+        _OVER_CACHE[limit] = re.compile(rf'<c\b[^>]*?\br="({options})\d')
+    return _OVER_CACHE[limit]
+
+
+def _find_uncached(text: str, scan: SheetScan) -> None:
+    """Formula cells with no <v> (cached value)."""
+    for f in _FORMULA.finditer(text):
+        at = f.start()
+        start = text.rfind("<c ", 0, at)
+        end = text.find("</c>", at)
+        if start >= 0 and end >= 0:
+            cell = text[start:end]
+            if not _VALUE.search(cell) and (m := _CELL_REF.search(cell[: cell.find(">") + 1])):
+                scan.uncached.add((int(m[2]), column_index(m[1]) - 1))

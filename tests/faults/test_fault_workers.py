@@ -1,0 +1,126 @@
+"""Workers die, the batch doesn't; the batch dies, its workers don't linger (issue 9)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from fault_helpers import children, descendants, running, start, wait_for
+from test_batch_helpers import AS_OF, staff, write_workbook
+
+from jifen_check.batch import runner
+from jifen_check.batch.pipeline import run_batch
+from jifen_check.batch.readers import read_input
+from jifen_check.batch.runner import Options
+
+N = 40
+TRIALS = int(os.environ.get("JIFEN_KILL_TRIALS", "20"))
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    sheets = staff(N)
+    for i in range(0, N, 7):  # some variety: not everyone eligible
+        sheets["社保"][i]["月份"] = "2025-06..2026-11"
+    return write_workbook(tmp_path_factory.mktemp("in") / "staff.xlsx", sheets)
+
+
+def workers_of(pid: int) -> list[int]:
+    """Pool workers: children of this process's fork server (or of this process)."""
+    found = []
+    for child in children(pid):
+        cmd = Path(f"/proc/{child}/cmdline").read_bytes()
+        if b"forkserver" in cmd:
+            found += children(child)
+        elif b"resource_tracker" not in cmd:
+            found.append(child)
+    return found
+
+
+def verdicts(out: Path) -> list[tuple[str, str, int]]:
+    rows = [json.loads(x) for x in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    return [(r["applicant"]["employee_no"], r["verdict"], r["score"]["total"]) for r in rows]
+
+
+@pytest.mark.slow
+def test_killing_a_worker_at_random_points_20_times(book: Path, tmp_path: Path) -> None:
+    reference = tmp_path / "ref"
+    run_batch(read_input(book), Options(reference, AS_OF, pdf=False), label="ref", jobs=1)
+    expected = verdicts(reference)
+    assert len(expected) == N
+    rng = random.Random(9)
+    for trial in range(TRIALS):
+        out = tmp_path / f"t{trial}"
+        at = rng.randrange(0, N - 10)
+        began = time.monotonic()
+        killed: list[int] = []
+
+        def kill(outcome: runner.Outcome, at: int = at, killed: list[int] = killed) -> None:
+            if outcome.index >= at and not killed:
+                pids = workers_of(os.getpid())
+                if pids:
+                    victim = rng.choice(pids)
+                    os.kill(victim, signal.SIGKILL)
+                    killed.append(victim)
+
+        report = run_batch(read_input(book), Options(out, AS_OF, pdf=False), label="x", jobs=2,
+                           on_result=kill)
+        assert killed, f"trial {trial}: no worker to kill"
+        assert report.tally.total == N
+        assert verdicts(out) == expected, f"trial {trial} (kill after {at})"
+        assert not (out / ".tmp").exists()
+        print(f"trial {trial}: {time.monotonic() - began:.1f} s")
+
+
+def test_a_person_who_kills_workers_becomes_err_internal(book: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    real = runner.judge
+
+    def deadly(doc, **kw):  # type: ignore[no-untyped-def]
+        if doc["person"].get("employee_no") == "E005":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(doc, **kw)
+
+    monkeypatch.setattr(runner, "judge", deadly)  # "fork" workers inherit the patch
+    out = tmp_path / "out"
+    report = run_batch(read_input(book), Options(out, AS_OF, pdf=False), label="x", jobs=2, start_method="fork")
+    rows = [json.loads(x) for x in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == N and report.tally.total == N
+    bad = [r for r in rows if r["verdict"] == "invalid_input"]
+    assert [r["applicant"]["employee_no"] for r in bad] == ["E005"]
+    assert bad[0]["findings"][0]["rule"] == "ERR-INTERNAL"
+    assert "工作进程" in (out / "batch.log").read_text(encoding="utf-8")
+
+
+def _started(book: Path, out: Path) -> tuple[object, list[int]]:
+    proc = start("batch", book, "--out", out, "--as-of", AS_OF.isoformat(), "--jobs", "2")
+    assert wait_for(lambda: len(workers_of(proc.pid)) >= 2, 60), "workers never started"
+    time.sleep(random.uniform(0.2, 1.5))  # somewhere in the middle of the PDFs
+    return proc, descendants(proc.pid)
+
+
+@pytest.mark.slow
+def test_no_worker_outlives_a_killed_parent(book: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc, family = _started(book, out)
+    assert family
+    proc.kill()  # type: ignore[attr-defined]
+    proc.wait()  # type: ignore[attr-defined]
+    assert wait_for(lambda: not any(running(p) for p in family), 6), [p for p in family if running(p)]
+    assert not (out / "results.jsonl").exists()
+
+
+@pytest.mark.slow
+def test_sigterm_stops_workers_and_removes_scratch_files(book: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc, family = _started(book, out)
+    proc.send_signal(signal.SIGTERM)  # type: ignore[attr-defined]
+    assert proc.wait(30) == 143  # type: ignore[attr-defined]
+    assert wait_for(lambda: not any(running(p) for p in family), 6)
+    assert not (out / ".tmp").exists() and not (out / "results.jsonl").exists()
+    assert not list(out.rglob(".tmp-*")) and not list(out.rglob("*.part"))
