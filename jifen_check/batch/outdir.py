@@ -29,6 +29,13 @@ LOCK = ".jifen-check.lock"
 MANIFEST = ".jifen-check-manifest"
 SCRATCH = ".tmp"
 BOOKKEEPING = (LOCK, MANIFEST, SCRATCH)
+# What a run writes into the folder (the layout lives here, beside the lock and manifest that guard it).
+RESULTS = "results.jsonl"
+SUMMARY_XLSX = "summary.xlsx"
+SUMMARY_PDF = "summary.pdf"
+LOG = "batch.log"
+OUR_FILES = (RESULTS, SUMMARY_XLSX, SUMMARY_PDF, LOG)
+CHECKLIST_DIR = "checklists"
 
 EXIT_USAGE = 2
 EXIT_LOCKED = 9
@@ -147,8 +154,6 @@ class OutDir:
 
     def _sweep_temp_files(self) -> None:
         """Temporary files of a killed run (atomic.py's `.tmp-<pid>-<random>` names)."""
-        from jifen_check.batch.pipeline import CHECKLIST_DIR
-
         for folder in (self.path, self.path / CHECKLIST_DIR):
             if folder.is_dir():
                 for p in folder.glob(".tmp-*"):
@@ -171,8 +176,6 @@ class OutDir:
 
     def _refuse_foreign(self, listed: set[str]) -> None:
         """Files this run would write but that the manifest does not list are not ours to replace."""
-        from jifen_check.batch.pipeline import CHECKLIST_DIR, OUR_FILES
-
         foreign = [name for name in OUR_FILES if (self.path / name).exists() and name not in listed]
         checklists = self.path / CHECKLIST_DIR
         if checklists.is_dir():

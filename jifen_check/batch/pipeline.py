@@ -18,18 +18,23 @@ from pathlib import Path
 from typing import IO
 
 from jifen_check.atomic import create_new
-from jifen_check.batch.outdir import OutDir, OutDirError, OutputExists, open_out_dir
+from jifen_check.batch.outdir import (
+    CHECKLIST_DIR,
+    LOG,
+    RESULTS,
+    SUMMARY_PDF,
+    SUMMARY_XLSX,
+    OutDir,
+    OutDirError,
+    OutputExists,
+    open_out_dir,
+)
 from jifen_check.batch.readers import BatchInput, Notice
-from jifen_check.batch.runner import CHECKLIST_DIR, Options, Outcome, pdf_names, run_items
+from jifen_check.batch.runner import Options, Outcome, pdf_names, run_items
 from jifen_check.batch.summary import Tally
 from jifen_check.batch.summary_pdf import write_summary_pdf
 from jifen_check.batch.summary_xlsx import SummaryWorkbook
 
-RESULTS = "results.jsonl"
-SUMMARY_XLSX = "summary.xlsx"
-SUMMARY_PDF = "summary.pdf"
-LOG = "batch.log"
-OUR_FILES = (RESULTS, SUMMARY_XLSX, SUMMARY_PDF, LOG)
 __all__ = ["OutDirError", "OutputExists", "prepare_out_dir", "run_batch"]
 
 

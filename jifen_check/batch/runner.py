@@ -35,14 +35,13 @@ from pathlib import Path
 
 from jifen_check import rulebook
 from jifen_check.batch.cellrefs import annotate
-from jifen_check.batch.outdir import os_reason
+from jifen_check.batch.outdir import CHECKLIST_DIR, os_reason
 from jifen_check.batch.readers import FilePerson, Item, Layout, SheetPerson, assemble
 from jifen_check.batch.summary import RowSummary, summarise
 from jifen_check.identifiers import id_candidates, mask_id
 from jifen_check.judge import judge, mask_result
 from jifen_check.result import ApplicantRef, Finding, Result, RulesetRef
 
-CHECKLIST_DIR = "checklists"
 SERIAL_BELOW = 100  # applicants; judging takes ~3 ms each, starting the pool about a second
 _ID_RUN = re.compile(r"\d{14,17}[\dXx]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
