@@ -21,9 +21,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from jifen_check import conditions, rulebook, vocabulary
 from jifen_check.applicant import Applicant, Child, Education, Qualification, Spouse
+from jifen_check.resources import rulesets_dir
 from jifen_check.result import ChecklistItem, Finding, LineStatus, ScoreLine, Severity
 
-RULESETS_DIR = Path(__file__).resolve().parents[1] / "rulesets"
+RULESETS_DIR = rulesets_dir()
 DEFAULT_CATALOGUE = RULESETS_DIR / "shanghai-2023" / "documents.yaml"
 
 GROUPS: tuple[str, ...] = ("单位材料", "基本材料", "积分指标材料", "同住人材料")

@@ -12,8 +12,10 @@ from typing import Any, TypeVar
 
 import click
 
-from jifen_check import cli_batch, cli_plan, rulebook
+from jifen_check import __version__, cli_batch, cli_plan, rulebook
 from jifen_check.cli_zh import ZhGroup
+from jifen_check.render.fonts import SystemPartMissingError
+from jifen_check.resources import DataMissingError
 from jifen_check.result import Result
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -89,7 +91,10 @@ def guarded(fn: F) -> F:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(0)
         except rulebook.RulesetError as e:
-            click.echo(f"规则文件有误 ruleset error: {e}", err=True)
+            click.echo(f"规则文件有误：{e}", err=True)
+            sys.exit(1)
+        except (DataMissingError, SystemPartMissingError) as e:
+            click.echo(str(e), err=True)
             sys.exit(1)
         except Exception as e:  # noqa: BLE001 - the last line of defence for a CLI user
             click.echo(f"内部错误 internal error: {type(e).__name__}: {e}", err=True)
@@ -100,8 +105,29 @@ def guarded(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def version_text(today: dt.date) -> str:
+    """The tool's version, then each shipped ruleset with its period in force and parameter date."""
+    lines = [f"jifen-check {__version__}"]
+    for ruleset_id in rulebook.available():
+        ref = rulebook.ruleset_ref(rulebook.load(ruleset_id), today)
+        period = ref.in_force or {}
+        lines.append(f"规则集 {ref.id}：{ref.title}；施行期 {period.get('from')} 至 {period.get('to')}；"
+                     f"参数截至 {ref.parameters_as_of}（按今天 {today.isoformat()} 计）")
+    if len(lines) == 1:
+        lines.append("未找到任何规则集：安装不完整，请重新安装 jifen-check")
+    return "\n".join(lines)
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    guarded(lambda: click.echo(version_text(dt.date.today())))()
+    ctx.exit()
+
+
 @click.group(cls=ZhGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="jifen-check", help="显示版本并退出。", message="%(prog)s 版本 %(version)s")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="显示版本号、各规则集的施行期与参数日期，然后退出。")
 def main() -> None:
     """jifen-check：上海市居住证积分 申请预审。
 

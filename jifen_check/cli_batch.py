@@ -145,6 +145,10 @@ def batch_command(input_path: Path, out_dir: Path, as_of: dt.datetime | None, jo
     from jifen_check.batch.tables import InputError
 
     console = Console(stderr=True)
+    if pdf:  # a missing font or Pango stops the run before any work (or folder), not once per person
+        from jifen_check.render.fonts import ensure_pdf_ready
+
+        ensure_pdf_ready()
     try:
         held = open_out_dir(out_dir, overwrite)
     except OutDirError as exc:

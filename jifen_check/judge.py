@@ -134,8 +134,7 @@ def _in_period(book: rulebook.Rulebook, day: dt.date) -> dt.date:
 
 
 def _ruleset_ref(book: rulebook.Rulebook, day: dt.date) -> RulesetRef:
-    day = _in_period(book, day)
-    return RulesetRef(id=book.id, parameters_as_of=book.parameters_as_of(day).isoformat())
+    return rulebook.ruleset_ref(book, _in_period(book, day))
 
 
 def _problem_finding(book: rulebook.Rulebook, p: Problem) -> Finding:

@@ -17,7 +17,9 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-REFERENCE_DIR = Path(__file__).resolve().parent.parent / "rulesets" / "reference"
+from jifen_check.resources import rulesets_dir
+
+REFERENCE_DIR = rulesets_dir() / "reference"
 CITIES_FILE = REFERENCE_DIR / "cities.yaml"
 HOLIDAYS_FILE = REFERENCE_DIR / "holidays.yaml"
 

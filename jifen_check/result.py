@@ -29,8 +29,14 @@ STATUS_ZH: dict[str, str] = {"counted": "计入", "at_risk": "有风险", "not_c
 
 
 class RulesetRef(BaseModel):
+    """The rules a result was judged by. Fields after parameters_as_of were added in 0.1 (issue 14):
+    the ruleset's title and period in force, and the version of jifen-check that judged."""
+
     id: str
     parameters_as_of: str
+    title: str | None = None
+    in_force: dict[Literal["from", "to"], str] | None = Field(None, description="period the ruleset is in force")
+    tool_version: str | None = None
 
 
 class ApplicantRef(BaseModel):

@@ -22,10 +22,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
-from jifen_check import conditions, vocabulary
-from jifen_check.result import Confidence, LineStatus, Severity, Verdict
+from jifen_check import __version__, conditions, vocabulary
+from jifen_check.resources import rulesets_dir
+from jifen_check.result import Confidence, LineStatus, RulesetRef, Severity, Verdict
 
-RULESETS_DIR = Path(__file__).resolve().parent.parent / "rulesets"
+RULESETS_DIR = rulesets_dir()
 DEFAULT_RULESET = "shanghai-2023"
 
 
@@ -574,6 +575,34 @@ def load(ruleset_id: str = DEFAULT_RULESET) -> Rulebook:
     root = RULESETS_DIR / ruleset_id
     if not (root / "ruleset.yaml").exists() and (Path(ruleset_id) / "ruleset.yaml").exists():
         root = Path(ruleset_id).resolve()
+    if not (root / "ruleset.yaml").exists() and ("/" in ruleset_id or "\\" in ruleset_id):
+        # A folder given by path: the message keeps the English tag users of --ruleset PATH know.
+        raise RulesetError(f"{ruleset_id}: no such ruleset（这个文件夹里没有 ruleset.yaml，不是规则集）")
     if not (root / "ruleset.yaml").exists():
-        raise RulesetError(f"{root}: no such ruleset")
+        known = "、".join(available()) or "无"
+        raise RulesetError(f"找不到规则集 {ruleset_id}（应在 {root}；已安装的规则集：{known}）。"
+                           "若是刚安装的 jifen-check，说明安装不完整，请重新安装")
     return Rulebook(root)
+
+
+def available() -> list[str]:
+    """The IDs of the rulesets shipped with the package (folders with a ruleset.yaml), sorted."""
+    if not RULESETS_DIR.is_dir():
+        return []
+    return sorted(p.name for p in RULESETS_DIR.iterdir() if (p / "ruleset.yaml").is_file())
+
+
+def version_line(ref: RulesetRef) -> str:
+    """One line for a PDF footer or a summary: tool version, ruleset, period in force, parameter date."""
+    period = f"，施行期 {ref.in_force['from']} 至 {ref.in_force['to']}" if ref.in_force else ""
+    return f"jifen-check {ref.tool_version or __version__} · 规则集 {ref.id}（参数截至 {ref.parameters_as_of}{period}）"
+
+
+def ruleset_ref(book: Rulebook, day: dt.date) -> RulesetRef:
+    """What every result says about the rules it was judged by, and by which version of the tool.
+    An as-of date before the ruleset's start is reported against its first day's values."""
+    day = max(day, book.header.in_force["from"])
+    return RulesetRef(id=book.id, parameters_as_of=book.parameters_as_of(day).isoformat(),
+                      title=book.header.title,
+                      in_force={k: v.isoformat() for k, v in book.header.in_force.items()},
+                      tool_version=__version__)

@@ -7,9 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
-from jifen_check import rulebook
+from jifen_check import __version__, rulebook
 from tests.conftest import ROOT, case_file, check_json, run_cli
 
 SAMPLES = ROOT / "samples"
@@ -22,7 +23,11 @@ def test_json_is_one_result_with_masked_id(tmp_path: Path) -> None:
     assert code == 0 and r["verdict"] == "eligible"
     assert r["applicant"]["id_number"] == "320102********1239"
     # Spec update (issue 7): the 2026-07 wage (published 2026-08-18) is in force on 2026-11-22.
-    assert r["ruleset"] == {"id": "shanghai-2023", "parameters_as_of": "2026-07-01"}
+    # The spec's two fields keep their meaning; issue 14 added the title, period and tool version.
+    assert r["ruleset"] == {"id": "shanghai-2023", "parameters_as_of": "2026-07-01",
+                            "title": "上海市居住证积分（沪府规〔2022〕21号）",
+                            "in_force": {"from": "2023-01-01", "to": "2027-12-31"},
+                            "tool_version": __version__}
     for f in r["findings"]:
         assert f["rule"] and f["confidence"] and f["message"] and f["severity"]
 
@@ -138,3 +143,26 @@ def test_every_sample_matches_its_readme_verdict() -> None:
         row = next(line for line in readme.splitlines() if f.name in line)
         _, r = check_json(f)
         assert r["verdict"] in row, (f.name, r["verdict"], row)
+
+
+def test_version_names_each_ruleset_with_period_and_parameter_date() -> None:
+    p = run_cli("--version")
+    assert p.returncode == 0
+    lines = p.stdout.decode().splitlines()
+    assert lines[0] == f"jifen-check {__version__}"
+    ruleset_lines = [ln for ln in lines if ln.startswith("规则集 ")]
+    assert len(ruleset_lines) == len(rulebook.available()) >= 1
+    assert "shanghai-2023" in ruleset_lines[0] and "施行期 2023-01-01 至 2027-12-31" in ruleset_lines[0]
+    assert "参数截至 20" in ruleset_lines[0]
+
+
+def test_unknown_ruleset_message_is_chinese() -> None:
+    rulebook.load.cache_clear()
+    try:
+        with pytest.raises(rulebook.RulesetError) as err:
+            rulebook.load("no-such-ruleset")
+    finally:
+        rulebook.load.cache_clear()
+    message = str(err.value)
+    assert "找不到规则集 no-such-ruleset" in message and "shanghai-2023" in message
+    assert "no such" not in message

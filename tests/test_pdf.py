@@ -18,6 +18,7 @@ from jifen_check.applicant import Applicant
 from jifen_check.checklist import build_checklist
 from jifen_check.render import fonts, pdf
 from jifen_check.result import Result, ScoreLine
+from tests.conftest import ROOT, cli_command
 
 AS_OF = dt.date(2026, 11, 22)
 MASKED = "320102********123X"
@@ -348,3 +349,44 @@ def test_fetcher_serves_template_files() -> None:
     response = recorder.fetch((pdf.TEMPLATES_DIR / "base.css").as_uri())
     assert b"Noto Sans CJK SC" in response.read()
     assert recorder.read_paths == [pdf.TEMPLATES_DIR / "base.css"]
+
+
+def test_missing_pango_is_a_clear_error_with_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fonts, "_loads", lambda names: "pango" not in names[0])
+    fonts.ensure_pango.cache_clear()
+    try:
+        with pytest.raises(fonts.SystemPartMissingError) as err:
+            fonts.ensure_pango()
+    finally:
+        fonts.ensure_pango.cache_clear()
+    message = str(err.value)
+    assert "缺少系统组件" in message and "Pango" in message
+    assert "sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0" in message
+
+
+def test_pango_found_on_this_machine() -> None:
+    fonts.ensure_pango.cache_clear()
+    fonts.ensure_pango()  # make setup installs it: no error
+
+
+def test_missing_harfbuzz_subset_is_a_warning_with_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert fonts.harfbuzz_subset_missing_message() is None  # installed by make setup
+    monkeypatch.setattr(fonts, "_loads", lambda names: False)
+    message = fonts.harfbuzz_subset_missing_message()
+    assert message is not None and "libharfbuzz-subset" in message and "20 秒" in message
+    assert "sudo apt-get install libharfbuzz-subset0" in message
+
+
+def test_cli_without_the_cjk_font_says_what_to_install(tmp_path: Path) -> None:
+    # A fontconfig with no font directories: the real fc-list then knows no CJK font.
+    conf = tmp_path / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+                    f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>", encoding="utf-8")
+    sample = ROOT / "samples" / "01-bachelor-degree.yaml"
+    env = dict(os.environ, FONTCONFIG_FILE=str(conf), PYTHONIOENCODING="utf-8")
+    p = subprocess.run(cli_command() + ["checklist", str(sample), "-o", str(tmp_path / "c.pdf")],
+                       capture_output=True, env=env, timeout=300)
+    stderr = p.stderr.decode()
+    assert p.returncode == 1 and "Traceback" not in stderr
+    assert "未找到中文字体 Noto Sans CJK SC" in stderr and "sudo apt-get install fonts-noto-cjk" in stderr
+    assert not (tmp_path / "c.pdf").exists()

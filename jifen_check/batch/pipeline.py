@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
+from jifen_check import rulebook
 from jifen_check.atomic import create_new
 from jifen_check.batch.outdir import (
     CHECKLIST_DIR,
@@ -34,6 +35,7 @@ from jifen_check.batch.runner import Options, Outcome, pdf_names, run_items
 from jifen_check.batch.summary import Tally
 from jifen_check.batch.summary_pdf import write_summary_pdf
 from jifen_check.batch.summary_xlsx import SummaryWorkbook
+from jifen_check.result import RulesetRef
 
 __all__ = ["OutDirError", "OutputExists", "prepare_out_dir", "run_batch"]
 
@@ -199,4 +201,9 @@ def _facts(report: BatchReport, options: Options, label: str) -> dict[str, str]:
         "申请日期": options.as_of.isoformat() if options.as_of else "按各行「申请日期」，未填的按运行当天",
         "人数": str(report.tally.total),
         "未匹配的明细行": str(unmatched),
+        "版本": rulebook.version_line(_ruleset_for(options.as_of or dt.date.today())),
     }
+
+
+def _ruleset_for(day: dt.date) -> RulesetRef:
+    return rulebook.ruleset_ref(rulebook.load(rulebook.DEFAULT_RULESET), day)

@@ -33,7 +33,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from jifen_check import rulebook
+from jifen_check import __version__, rulebook
 from jifen_check.batch.cellrefs import annotate
 from jifen_check.batch.outdir import CHECKLIST_DIR, os_reason
 from jifen_check.batch.readers import FilePerson, Item, Layout, SheetPerson, assemble
@@ -146,9 +146,9 @@ def internal_error_result(item: Item, options: Options, exc: BaseException) -> R
 def _ruleset_ref(day: dt.date) -> RulesetRef:
     try:
         book = rulebook.load(rulebook.DEFAULT_RULESET)
-        return RulesetRef(id=book.id, parameters_as_of=book.parameters_as_of(day).isoformat())
+        return rulebook.ruleset_ref(book, day)
     except Exception:  # the crash may have been in the ruleset itself: still say which one
-        return RulesetRef(id=rulebook.DEFAULT_RULESET, parameters_as_of="")
+        return RulesetRef(id=rulebook.DEFAULT_RULESET, parameters_as_of="", tool_version=__version__)
 
 
 def _render_pdf(result: Result, options: Options, pdf_name: str, log: list[str]) -> tuple[str | None, str | None]:

@@ -18,17 +18,23 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 from markupsafe import Markup
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from jifen_check.atomic import write_bytes_atomic
-from jifen_check.render.fonts import ensure_cjk_font
+from jifen_check.render import fonts
 from jifen_check.render.handover import Handover
 from jifen_check.render.plain import Lang
+from jifen_check.resources import require, templates_dir
 from jifen_check.result import Result
+from jifen_check.rulebook import version_line
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+# Without Pango, importing WeasyPrint prints a page of English and dies: say what to install first.
+fonts.ensure_pango()
+
+from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+TEMPLATES_DIR = templates_dir()
 
 
 class FetchRefused(ValueError):
@@ -74,7 +80,7 @@ FONT_CONFIG = FontConfiguration()
 def _environment() -> jinja2.Environment:
     # autoescape=True for every template: select_autoescape() would not escape *.j2 names.
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        loader=jinja2.FileSystemLoader(require(TEMPLATES_DIR)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -112,7 +118,8 @@ def _css(name: str) -> CSS:
 
 def html_to_pdf(html: str, *, created: dt.date, stylesheets: Sequence[str] = ()) -> bytes:
     """PDF bytes for an HTML string; identical input gives identical bytes."""
-    ensure_cjk_font()
+    fonts.ensure_cjk_font()
+    fonts.warn_if_harfbuzz_subset_missing()
     document = HTML(string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=URL_FETCHER).render(
         stylesheets=[_css(n) for n in stylesheets], font_config=FONT_CONFIG,
     )
@@ -147,7 +154,10 @@ CHECKLIST_TEMPLATE = "checklist.html.j2"
 def checklist_context(result: Result, lang: Lang = "zh", rule_ids: bool = False,
                       consultant: str | None = None) -> dict[str, Any]:
     """Everything the checklist template reads, in plain words; values are escaped by the template."""
-    return Handover(result, lang, rule_ids, consultant).context()
+    context = Handover(result, lang, rule_ids, consultant).context()
+    # Tool version, ruleset, period and parameter date: in the header and every page's footer.
+    context["version_line"] = version_line(result.ruleset)
+    return context
 
 
 def checklist_stylesheets(lang: Lang = "zh") -> list[str]:
