@@ -12,11 +12,14 @@ reaches the pass mark (counted + at risk) is the answer; `None` if none within t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from jifen_check import months as mo
 from jifen_check.applicant import Applicant, Contract, IncomeTaxRow, ResidencePermit, SocialInsuranceRow
 from jifen_check.engine import engine_for_process
-from jifen_check.facts import expiry, measure
+from jifen_check.facts import age_on, expand_si, expand_tax, expiry, measure, table_points, wages_for
+from jifen_check.identifiers import id_birth_date
 from jifen_check.result import Result
 from jifen_check.rulebook import Rulebook
 
@@ -56,29 +59,168 @@ def candidates(book: Rulebook, app: Applicant, result: Result, as_of: dt.date) -
 
 def max_gain(book: Rulebook, app: Applicant, as_of: dt.date, result: Result, band_months: list[int],
              ahead: int = HORIZON_MONTHS) -> int:
-    """An upper bound on the points time can add in `ahead` months (to skip hopeless dates).
+    """An upper bound on the points time can add within `ahead` months (to skip hopeless dates)."""
+    return gain_bound(book, app, as_of, result, band_months)(ahead)
 
-    SI years add at most one block per 12 months; a base band needs its month count, which grows
-    by at most one a month, and only at the multiple the latest base reaches (projected months
-    repeat it); remote-area years add per year; a deduction can expire. Age, contracts and permits
-    can only take points away, so they are ignored here. The engine still decides every date that
-    is not skipped.
+
+# Reasons that keep a line not counted whatever the date: they look only at records that the
+# projection does not change (degrees and their papers, titles and their papers, the person).
+_STATIC_BLOCKS = frozenset({"PIT-PRIOR-DEGREE", "PIT-DEGREE-UNVERIFIABLE", "PIT-TITLE-MATCH",
+                            "PIT-TITLE-WHERE", "PIT-TITLE-REGISTERED"})
+# Lines whose growth is bounded one by one below; every other line not counted today is assumed
+# to count in full from the first projected date (sound whatever blocks it).
+_BOUNDED = frozenset({"PTS-AGE", "PTS-SI-YEARS", "BON-SI-BASE", "PTS-EDU", "PTS-TITLE", "BON-SPOUSE-HUKOU",
+                      "BON-REMOTE-AREA"})
+
+
+def gain_bound(book: Rulebook, app: Applicant, as_of: dt.date, result: Result,
+               band_months: list[int]) -> Callable[[int], int]:
+    """`ahead -> an upper bound on the points time adds by a date `ahead` months on`.
+
+    reach(day) is a sum over score lines, so the bound is a sum of per-line bounds, each
+    ≥ (value on the projected date − value in reach today). Why each part is sound:
+
+    - SI years (PTS-SI-YEARS): counted months are distinct months ≤ the application month; by a date
+      `ahead` months on, at most `ahead` new months exist (projected or rows dated after today),
+      so points ≤ per_block × ⌊(months_today + ahead) / block⌋: a point step only when a 12-month
+      block completes.
+    - Base bands (BON-SI-BASE): the projected applicant is built once for the whole horizon (the
+      projection of a nearer date is a prefix of it, month for month); a band's month count on a
+      date is at most the months of its window whose base reaches the multiple of that month's wage,
+      whose tax row (real or projected) matches, and which are not back-paid or transferred. The
+      payer/withholder consistency check is left out: leaving out an exclusion only raises counts.
+      So a base bonus counts only if the latest tax row lets projected months count, and tax rows
+      that only lag are still credited.
+    - Age (PTS-AGE): the best table value between today's age and the age on the date (the table
+      only falls after 43, but a 17-year-old gains).
+    - Education or title (PTS-EDU, PTS-TITLE, only the better counts): at most the best line that
+      could count then, minus both lines' value today. A title kept out by PIT-TITLE-SI-BASE can
+      count only once 6 of the 12 months before the date reach 1× the wage (projected bases known).
+    - Spouse years (BON-SPOUSE-HUKOU): per-year points for the full years married by the date.
+    - Remote-area years: per year (an upper bound; the years are an input and do not grow).
+    - Deductions (DED-*): any may have expired.
+    - Any other line not counted today, except for reasons that look only at unchanging records:
+      its full points (fresh graduate, and whatever a new rule adds).
+    Waits (3 working days after a permit renewal, 6-of-12) add no points: they bound the first
+    candidate date instead (`lower_bound`). The engine still decides every date not skipped.
     """
     p = book.snapshot(as_of)
-    years = ahead // 12 + 1
-    gain = p["si_years"]["points_per_block"] * years
-    paid = [r for r in app.social_insurance if not r.back_payment]
-    if paid:
-        last = max(paid, key=lambda r: mo.spec_bounds(r.month)[1])
-        ratio = last.base / book.param("average_wage", as_of)
-        reachable = [b["points"] for b, n in zip(p["si_base_bands"], band_months, strict=False)
-                     if ratio >= b["multiple"] - 1e-9 and n + ahead >= b["min_months"]]
-        now = next((x.points for x in result.score.lines if x.rule == "BON-SI-BASE" and x.status != "not_counted"), 0)
-        gain += max(0, max(reachable, default=0) - now)
-    if app.bonuses.remote_area is not None:
-        gain += p["bonuses"]["remote_area_per_year"] * years
-    # A deduction leaves the total once its record is older than its window (3 or 5 years).
-    gain += sum(-x.points for x in result.score.lines if x.rule.startswith("DED-") and x.points < 0)
+    start = mo.of_date(as_of)
+    lines = result.score.lines
+    in_reach = {ln.rule: 0 for ln in lines}
+    for ln in lines:
+        if ln.status != "not_counted":
+            in_reach[ln.rule] += ln.points
+    horizon = project(app, as_of, mo.first_day(start + HORIZON_MONTHS + 1))
+    si, tax = expand_si(horizon), expand_tax(horizon)
+    wages = wages_for(book)
+
+    si_years = _si_years_gain(p, app, start, in_reach.get("PTS-SI-YEARS", 0))
+    bands = _band_gain(p, si, tax, wages, start, in_reach.get("BON-SI-BASE", 0))
+    age = _age_gain(p, app, as_of, in_reach.get("PTS-AGE", 0))
+    edu_title = _edu_title_gain(p, app, lines, si, wages, start,
+                                in_reach.get("PTS-EDU", 0) + in_reach.get("PTS-TITLE", 0))
+    spouse = _spouse_gain(p, app, as_of)
+    years_bonus = p["bonuses"]["remote_area_per_year"] if app.bonuses.remote_area is not None else 0
+    fixed = sum(-ln.points for ln in lines if ln.rule.startswith("DED-") and ln.points < 0)
+    fixed += sum(ln.points for ln in lines if ln.status == "not_counted" and ln.points > 0
+                 and ln.rule not in _BOUNDED and not ln.rule.startswith("DED-") and ln.reason not in _STATIC_BLOCKS)
+
+    def bound(ahead: int) -> int:
+        return (si_years(ahead) + bands(ahead) + age(ahead) + edu_title(ahead) + spouse(ahead)
+                + years_bonus * (ahead // 12 + 1) + fixed)
+
+    return bound
+
+
+def _si_years_gain(p: dict[str, Any], app: Applicant, start: int, now: int) -> Callable[[int], int]:
+    months = sum(1 for m, r in expand_si(app).items() if m <= start and not r.back_payment and not r.transferred)
+    per, block = p["si_years"]["points_per_block"], p["si_years"]["months_per_block"]
+    return lambda ahead: max(0, per * ((months + ahead) // block) - now)
+
+
+def _band_gain(p: dict[str, Any], si: dict[int, Any], tax: dict[int, Any], wages: Any, start: int,
+               now: int) -> Callable[[int], int]:
+    bands = p["si_base_bands"]
+    widest = max(b["window_months"] for b in bands)
+    min_ratio = p["tax_match"]["min_ratio"]
+    first = start - widest
+    ratios = []  # per month from `first`: its base as a multiple of its wage, 0 if it cannot count
+    for m in range(first, start + HORIZON_MONTHS + 1):
+        rec, t = si.get(m), tax.get(m)
+        ok = rec is not None and not rec.back_payment and not rec.transferred and t is not None \
+            and t[0] >= min_ratio * rec.base
+        ratios.append(rec.base / wages.at(m) if ok else 0.0)
+    # Per band, running counts of months reaching its multiple: a window's count is one subtraction.
+    running = [_running([r >= b["multiple"] - 1e-9 for r in ratios]) for b in bands]
+
+    def gain(ahead: int) -> int:
+        end = start + ahead - first  # months before the application month of the projected date
+        best = 0
+        for b, counts in zip(bands, running, strict=True):
+            if counts[end] - counts[max(end - b["window_months"], 0)] >= b["min_months"]:
+                best = max(best, b["points"])
+        return max(0, best - now)
+
+    return gain
+
+
+def _running(flags: list[bool]) -> list[int]:
+    """counts[i] = how many of flags[:i] are true."""
+    counts = [0]
+    for f in flags:
+        counts.append(counts[-1] + f)
+    return counts
+
+
+def _age_gain(p: dict[str, Any], app: Applicant, as_of: dt.date, now: int) -> Callable[[int], int]:
+    birth = app.person.birth_date or id_birth_date(app.person.id_number)
+    if birth is None:
+        return lambda ahead: 0
+    age_now = age_on(birth, as_of)
+
+    def gain(ahead: int) -> int:
+        age_then = age_on(birth, mo.first_day(mo.of_date(as_of) + ahead + 1))
+        return max(0, max(table_points(p["age_points"], a) for a in range(age_now, age_then + 1)) - now)
+
+    return gain
+
+
+def _edu_title_gain(p: dict[str, Any], app: Applicant, lines: list[Any], si: dict[int, Any], wages: Any,
+                    start: int, now: int) -> Callable[[int], int]:
+    """Education and title are alternatives: the pair is worth at most its best line that can count."""
+    steady = max((ln.points for ln in lines if ln.rule in ("PTS-EDU", "PTS-TITLE")
+                  and (ln.status != "not_counted" or ln.reason not in _STATIC_BLOCKS | {"PIT-TITLE-SI-BASE"})),
+                 default=0)
+    waiting = max((ln.points for ln in lines if ln.rule == "PTS-TITLE" and ln.status == "not_counted"
+                   and ln.reason == "PIT-TITLE-SI-BASE"), default=0)
+    tb = p["title_si_base"]
+    # Months (from `first`) whose base, real or projected, reaches the title's multiple of the wage.
+    first = start - tb["window_months"]
+    counts = _running([rec is not None and not rec.back_payment and rec.base >= tb["multiple"] * wages.at(m) - 1e-6
+                       for m in range(first, start + HORIZON_MONTHS + 1) for rec in (si.get(m),)])
+
+    def gain(ahead: int) -> int:
+        end = start + ahead - first
+        best = steady
+        if waiting > steady and counts[end] - counts[end - tb["window_months"]] >= tb["min_months"]:
+            best = waiting
+        return max(0, best - now)
+
+    return gain
+
+
+def _spouse_gain(p: dict[str, Any], app: Applicant, as_of: dt.date) -> Callable[[int], int]:
+    fam = app.family
+    if not (fam.spouse and fam.spouse.shanghai_hukou and fam.marriage_date):
+        return lambda ahead: 0
+    bp = p["bonuses"]
+    now = min(bp["spouse_max"], bp["spouse_per_year"] * mo.full_years_between(fam.marriage_date, as_of))
+
+    def gain(ahead: int) -> int:
+        years = mo.full_years_between(fam.marriage_date, mo.first_day(mo.of_date(as_of) + ahead + 1))
+        return max(0, min(bp["spouse_max"], bp["spouse_per_year"] * years) - now)
+
     return gain
 
 
@@ -127,12 +269,14 @@ def earliest_eligible(book: Rulebook, app: Applicant, as_of: dt.date, result: Re
         return None
     reach = result.score.total + result.score.at_risk
     short = result.score.pass_mark - reach
-    if short > 0 and max_gain(book, app, as_of, result, band_months) < short:
+    bound = gain_bound(book, app, as_of, result, band_months) if short > 0 else None
+    # Not monotone (a window slides past old months): the best of every horizon decides.
+    if bound is not None and max(bound(a) for a in range(HORIZON_MONTHS + 1)) < short:
         return None
     engine = engine_for_process(ruleset_id)
     for day in candidates(book, app, result, as_of):
         ahead = mo.of_date(day) - mo.of_date(as_of)
-        if short > 0 and max_gain(book, app, as_of, result, band_months, ahead) < short:
+        if bound is not None and bound(ahead) < short:
             continue
         ledger = engine.run(measure(book, project(app, as_of, day), day))
         if ledger.verdicts[0] != "not_eligible":

@@ -1,0 +1,163 @@
+"""The earliest-date search never misses a date (issue 13): on random applicants, the pruned search
+(`earliest.gain_bound` skipping hopeless dates) finds the same `earliest_eligible` as an unpruned
+month-by-month search that runs the engine on every candidate date for 36 months.
+
+The applicants vary what time changes: social-insurance gaps and raises (6-of-12, SI years, base
+bands), income tax that lags or does not match the base, titles whose base months are filling up,
+age near 18 and past 43, years married to a Shanghai spouse, deductions that expire, and permit
+renewals days before the application.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jifen_check import earliest
+from jifen_check import months as mo
+from jifen_check.facts import expiry, measure
+from jifen_check.identifiers import make_id_number, make_uscc
+from jifen_check.judge import engine_for_process, judge_full
+from jifen_check.rulebook import load
+
+AS_OF = dt.date(2026, 11, 18)
+EMPLOYER = make_uscc("91310115MA1K3P7Q0")
+WAGE = 12434  # average wage in force from 2025-07; earlier months' wages are a little lower
+
+
+def _month(i: int) -> str:
+    """i months before the application month 2026-11 (0 = 2026-11)."""
+    y, m = divmod(2026 * 12 + 10 - i, 12)
+    return f"{y:04d}-{m + 1:02d}"
+
+
+@st.composite
+def history(draw: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """SI and tax rows for the last up to 48 months, in segments of different bases, with gaps."""
+    si, tax = [], []
+    i = draw(st.integers(0, 47))  # months before today of the oldest row
+    lag = draw(st.sampled_from([1, 1, 1, 2, 4]))  # tax rows stop this many months before today
+    tax_ratio = draw(st.sampled_from([1.1, 1.1, 1.1, 0.5]))
+    while i >= 0:
+        length = draw(st.integers(1, 24))
+        factor = draw(st.sampled_from([0.5, 0.7, 0.8, 0.9, 1.0, 1.05, 1.5, 2.0, 2.1, 3.0, 3.1]))
+        gap = draw(st.sampled_from([0, 0, 0, 3, 8]))
+        back = draw(st.booleans()) and draw(st.booleans()) and draw(st.booleans())
+        for k in range(length):
+            j = i - k
+            if j < 0:
+                break
+            if k < gap:
+                continue
+            base = round(WAGE * factor)
+            si.append({"month": _month(j), "base": base, "payer_uscc": EMPLOYER, "back_payment": back})
+            if j >= lag:
+                tax.append({"month": _month(j), "income": round(base * tax_ratio), "withholder_uscc": EMPLOYER})
+        i -= length
+    return si, tax
+
+
+@st.composite
+def applicants(draw: Any) -> dict[str, Any]:
+    age = draw(st.sampled_from([17, 18, 25, 35, 43, 44, 47, 52, 58, 60]))
+    birth = dt.date(2026 - age, draw(st.integers(1, 12)), draw(st.integers(1, 28)))
+    si, tax = draw(history())
+    level = draw(st.sampled_from(["junior_college", "bachelor", "master", None]))
+    education = [] if level is None else [{
+        "level": level, "mode": "full_time", "diploma": True, "degree": draw(st.booleans()),
+        "school": "示例大学", "major": "软件工程", "start": "2008-09", "end": "2012-07", "study_city": "上海",
+        "chsi_verifiable": True}]
+    quals = draw(st.sampled_from([[], [], [
+        {"kind": "professional_title", "level": "intermediate", "obtained_by": "exam", "obtained_city": "上海",
+         "matches_position": True, "appointed": True}], [
+        {"kind": "skill_level", "level": 2, "obtained_by": "exam", "obtained_city": "上海",
+         "matches_position": True, "appointed": True}]]))
+    issued = AS_OF - dt.timedelta(days=draw(st.sampled_from([0, 1, 2, 60])))
+    doc: dict[str, Any] = {
+        "format": "jifen-check/applicant@1", "as_of": AS_OF.isoformat(),
+        "person": {"name": "测试", "id_number": make_id_number("320102", birth, "123"),
+                   "hukou_province": "江苏", "personnel_archive": "ok"},
+        "residence_permit": {"status": "valid", "valid_until": "2027-09-30", "issued_or_renewed_on": issued.isoformat()},
+        "employer": {"name": "上海示例科技有限公司", "uscc": EMPLOYER, "kind": "enterprise",
+                     "points_system_registered": True},
+        "contract": {"employer_uscc": EMPLOYER, "start": "2020-01-01", "end": None, "position": "工程师"},
+        "social_insurance": si, "income_tax": tax, "education": education, "qualifications": quals,
+        "records": {"serious_crime": False},
+    }
+    if draw(st.booleans()):
+        married = AS_OF - dt.timedelta(days=draw(st.integers(100, 365 * 12)))
+        doc["family"] = {"marital_status": "married", "marriage_date": married.isoformat(),
+                         "spouse": {"name": "配偶", "shanghai_hukou": True}}
+    if draw(st.booleans()):
+        when = AS_OF - dt.timedelta(days=draw(st.integers(30, 365 * 5)))
+        doc["records"][draw(st.sampled_from(["administrative_detentions", "false_materials"]))] = [when.isoformat()]
+    return doc
+
+
+def unpruned_search(app: Any, result: Any) -> str | None:
+    """Every 1st of the month for 36 months, every date a finding names, every record's expiry: the
+    engine judges each in order, nothing skipped."""
+    book = load()
+    days = {mo.first_day(mo.of_date(AS_OF) + k) for k in range(1, earliest.HORIZON_MONTHS + 1)}
+    for f in result.findings:
+        if f.deadline and len(f.deadline) == 10 and f.deadline[:1].isdigit():
+            days.add(dt.date.fromisoformat(f.deadline))
+    windows = book.snapshot(AS_OF)["deductions"]
+    r = app.records
+    for dates, key in ((r.false_materials, "false_material"), (r.administrative_detentions, "detention"),
+                       (r.general_crimes, "crime")):
+        days.update(expiry(d, windows[key]["years"]) for d in dates)
+    end = mo.first_day(mo.of_date(AS_OF) + earliest.HORIZON_MONTHS)
+    engine = engine_for_process()
+    for day in sorted(d for d in days if AS_OF < d <= end):
+        ledger = engine.run(measure(book, earliest.project(app, AS_OF, day), day))
+        if ledger.verdicts[0] != "not_eligible":
+            return day.isoformat()
+    return None
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(applicants())
+def test_pruned_search_finds_the_same_date_as_the_unpruned_search(doc: dict[str, Any]) -> None:
+    judged = judge_full(doc)
+    result = judged.result
+    if result.verdict != "not_eligible" or not earliest.curable(load(), result):
+        return
+    assert result.earliest_eligible == unpruned_search(judged.applicant, result)
+
+
+def test_the_generator_reaches_curable_and_incurable_applicants() -> None:
+    """The property above is only worth something if both kinds of not-eligible applicants occur."""
+    found: dict[str, int] = {"dated": 0, "undated": 0}
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(applicants())
+    def collect(doc: dict[str, Any]) -> None:
+        result = judge_full(doc).result
+        if result.verdict == "not_eligible" and earliest.curable(load(), result):
+            found["dated" if result.earliest_eligible else "undated"] += 1
+
+    collect()
+    assert found["dated"] >= 5 and found["undated"] >= 5, found
+
+
+@pytest.mark.parametrize("ahead", [0, 1, 11, 12, 13, 36])
+def test_si_years_bound_steps_only_when_a_block_completes(ahead: int) -> None:
+    """47 counted months: one more month completes the 4th block (+3), the 5th needs 13 more."""
+    si = [{"month": _month(j), "base": WAGE, "payer_uscc": EMPLOYER} for j in range(46, -1, -1)]
+    tax = [{"month": _month(j), "income": WAGE, "withholder_uscc": EMPLOYER} for j in range(46, 0, -1)]
+    doc = {"format": "jifen-check/applicant@1", "as_of": AS_OF.isoformat(),
+           "person": {"name": "测试", "id_number": make_id_number("320102", dt.date(1996, 3, 7), "123"),
+                      "hukou_province": "江苏", "personnel_archive": "ok"},
+           "residence_permit": {"status": "valid", "valid_until": "2027-09-30", "issued_or_renewed_on": "2026-09-20"},
+           "employer": {"name": "上海示例科技有限公司", "uscc": EMPLOYER, "kind": "enterprise"},
+           "contract": {"employer_uscc": EMPLOYER, "start": "2020-01-01", "end": None, "position": "工程师"},
+           "social_insurance": si, "income_tax": tax, "education": [], "qualifications": []}
+    judged = judge_full(doc)
+    app = judged.applicant
+    years = earliest._si_years_gain(load().snapshot(AS_OF), app, mo.of_date(AS_OF), 9)
+    assert years(ahead) == {0: 0, 1: 3, 11: 3, 12: 3, 13: 6, 36: 9}[ahead]
