@@ -19,7 +19,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from jifen_check import conditions, rulebook, vocabulary
+from jifen_check import conditions, rulebook, vocabulary, yamlio
 from jifen_check.applicant import Applicant, Child, Education, Qualification, Spouse
 from jifen_check.resources import rulesets_dir
 from jifen_check.result import ChecklistItem, Finding, LineStatus, ScoreLine, Severity
@@ -249,7 +249,7 @@ def _printed_order(path: Path) -> tuple[DocumentSpec, ...]:
 @functools.lru_cache(maxsize=8)
 def _load_cached(path: Path) -> Catalogue:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlio.load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise CatalogueError(f"{path}: cannot read document catalogue: {exc}") from exc
     try:

@@ -22,7 +22,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
-from jifen_check import __version__, conditions, vocabulary
+from jifen_check import __version__, conditions, vocabulary, yamlio
 from jifen_check.resources import rulesets_dir
 from jifen_check.result import Confidence, LineStatus, RulesetRef, Severity, Verdict
 
@@ -376,9 +376,11 @@ def _plain(v: Any) -> Any:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as e:
-        raise RulesetError(f"{path}: cannot read: {e}") from e
+        return yamlio.load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        raise RulesetError(f"{path}: YAML 格式错误，{yamlio.describe(e)}") from e
+    except (OSError, UnicodeDecodeError) as e:
+        raise RulesetError(f"{path}: 无法读取：{e}") from e
 
 
 def _describe(e: ValidationError) -> str:

@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-import yaml
-
-from jifen_check import rulebook
+from jifen_check import rulebook, yamlio
 from jifen_check.result import Finding, Result
 
 Lang = Literal["zh", "en"]
@@ -35,7 +33,7 @@ def labels(ruleset_id: str = rulebook.DEFAULT_RULESET) -> dict[str, Any]:
     path = rulebook.RULESETS_DIR / ruleset_id / "labels.yaml"
     if not path.exists():
         path = rulebook.RULESETS_DIR / rulebook.DEFAULT_RULESET / "labels.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yamlio.load(path.read_text(encoding="utf-8"))
     return data if isinstance(data, dict) else {}
 
 
