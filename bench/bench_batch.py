@@ -1,140 +1,106 @@
-"""Batch benchmark: 10,000 employees, 48 monthly social-insurance and 48 tax rows each.
+"""Batch benchmark on the realistic mixed population (bench/population.py), through the real command.
 
-    .venv/bin/python bench/bench_batch.py [--employees 10000] [--pdf-employees 20]
+    .venv/bin/python bench/bench_batch.py [--employees 10000] [--rounds 3] [--pdf-employees 200]
+                                          [--memory-employees 50000 | --no-memory]
 
-Writes the synthetic workbook to bench/data/ (gitignored; reused while its parameters match),
-then runs the real command `jifen-check batch --no-pdf` over it and prints `batch_10k_s=<seconds>`,
-then a small run with PDFs and prints `batch_pdfs_per_s=<checklists per second>`.
-Target: 10k in ≤ 30 s on a 2-core machine.
+Workbooks go to bench/data/ (gitignored) and are reused. Figures (median of the rounds, with
+.min/.max/.population lines):
+- batch_10k_mixed_s: `batch --no-pdf` over the 10k mixed workbook, wall seconds;
+- batch_10k_mixed_cpu_s: CPU seconds of the batch process and all its workers;
+- batch_10k_mixed_cores_busy: CPU seconds / wall seconds, how many cores worked on average;
+- batch_pdfs_per_s: checklists per second, 200 mixed staff, `--jobs 2`, PDFs on;
+- batch_50k_parent_peak_mib: peak resident memory of the parent process on a 50k workbook.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import random
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from openpyxl import Workbook
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from jifen_check.batch.columns import EDUCATION, INCOME_TAX, PERSONS, SOCIAL_INSURANCE, Sheet, option_label
-from jifen_check.identifiers import make_id_number, make_uscc
+from bench.population import AS_OF, mixed, write_workbook  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 CLI = Path(sys.executable).with_name("jifen-check")
-AS_OF = "2026-11-18"
-USCC = make_uscc("91310115MA1K3P7Q0")
-AVG = ((2022, 7, 11396), (2023, 7, 12183), (2024, 7, 12307), (2025, 7, 12434))
-PROVINCES = ("320102", "340104", "410105", "430102", "510104", "130102", "370102", "420102")
-
-
-def avg_wage(year: int, month: int) -> int:
-    return next(v for y, m, v in reversed(AVG) if (year, month) >= (y, m))
-
-
-def _months() -> list[tuple[int, int]]:
-    """The 48 months up to and including the application month 2026-11."""
-    out, (y, m) = [], (2026, 11)
-    for _ in range(48):
-        out.append((y, m))
-        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
-    return out[::-1]
-
-
-def _header(sheet: Sheet, fields: tuple[str, ...]) -> list[str]:
-    by_field = {c.field: c.header for c in sheet.columns}
-    return [by_field[f] for f in fields]
-
-
-PERSON_FIELDS = ("person.employee_no", "person.name", "person.id_number", "person.hukou_province",
-                 "person.personnel_archive", "residence_permit.status", "residence_permit.valid_until",
-                 "residence_permit.issued_or_renewed_on", "employer.name", "employer.uscc", "employer.kind",
-                 "contract.start", "contract.position")
-
-
-def _label(sheet: Sheet, field: str, code: str) -> str:
-    return option_label(next(c for c in sheet.columns if c.field == field), code)
-
-
-def write_workbook(path: Path, n: int, seed: int = 20261118) -> None:
-    """Writes the synthetic staff workbook (openpyxl write-only: rows stream to disk)."""
-    rng = random.Random(seed)
-    wb = Workbook(write_only=True)
-    persons, si, tax, edu = (wb.create_sheet(s.title) for s in (PERSONS, SOCIAL_INSURANCE, INCOME_TAX, EDUCATION))
-    persons.append(_header(PERSONS, PERSON_FIELDS))
-    si.append(_header(SOCIAL_INSURANCE, ("employee_no", "month", "base", "payer_uscc")))
-    tax.append(_header(INCOME_TAX, ("employee_no", "month", "income", "withholder_uscc")))
-    edu.append(_header(EDUCATION, ("employee_no", "level", "mode", "diploma", "degree", "school", "start", "end",
-                                   "study_city")))
-    months = _months()
-    for i in range(1, n + 1):
-        no = f"B{i:05d}"
-        birth = dt.date(1970, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 33))
-        status = "temporary" if rng.random() < 0.03 else "valid"
-        persons.append([no, f"员工{i}", make_id_number(rng.choice(PROVINCES), birth, f"{i % 1000:03d}"), "江苏", "正常",
-                        _label(PERSONS, "residence_permit.status", status), "2027-09-30", "2026-09-21",
-                        "上海示例科技有限公司", USCC, "企业", "2021-01-01", "工程师"])
-        _contributions(rng, si, tax, no, months)
-        level = rng.choice(("junior_college", "bachelor", "bachelor", "master"))
-        edu.append([no, _label(EDUCATION, "level", level), "全日制", "是", "否" if level == "junior_college" else "是",
-                    "示例大学", "2008-09", "2012-07", "上海"])
-    wb.save(path)
-
-
-def _contributions(rng: random.Random, si, tax, no: str, months: list[tuple[int, int]]) -> None:
-    factor = rng.choice((0.7, 0.9, 1.0, 1.2, 2.0, 3.0))
-    gap = rng.random() < 0.05  # a job change: 8 months without contributions before the last 4
-    broken = rng.random() < 0.005  # a base typed as words
-    for k, (y, m) in enumerate(months):
-        if gap and 36 <= k < 44:
-            continue
-        base: object = round(avg_wage(y, m) * factor)
-        month = f"{y:04d}-{m:02d}"
-        si.append([no, month, "一万" if broken and k == 40 else base, USCC])
-        if (y, m) < (2026, 11):
-            tax.append([no, month, round(float(base) * rng.uniform(0.95, 1.3)), USCC])
+# Runs the CLI in this child process and reports its own peak RSS (workers are other processes).
+PEAK = ("import resource, sys, atexit\n"
+        "atexit.register(lambda: print(f'# parent_peak_kib={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}',"
+        " file=sys.stderr))\n"
+        "from jifen_check.cli import main\n"
+        "sys.argv = ['jifen-check'] + sys.argv[1:]\n"
+        "main()\n")
 
 
 def ensure_workbook(n: int) -> Path:
     DATA.mkdir(parents=True, exist_ok=True)
-    path = DATA / f"staff-{n}.xlsx"
+    path = DATA / f"mixed-{n}.xlsx"
     if not path.exists():
         started = time.perf_counter()
         tmp = path.with_suffix(".tmp.xlsx")
-        write_workbook(tmp, n)
+        write_workbook(tmp, mixed(n))
         tmp.replace(path)
         print(f"# wrote {path.name} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return path
 
 
-def run_cli(inp: Path, out: Path, *extra: str) -> float:
+def run_batch(inp: Path, out: Path, *extra: str, peak: bool = False) -> tuple[float, float, int]:
+    """(wall s, CPU s of the process tree, parent peak KiB or 0)."""
     shutil.rmtree(out, ignore_errors=True)
+    cmd = ([sys.executable, "-c", PEAK] if peak else [str(CLI)]) + ["batch", str(inp), "--out", str(out),
+                                                                     "--as-of", AS_OF, *extra]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run([str(CLI), "batch", str(inp), "--out", str(out), "--as-of", AS_OF, *extra],
-                          capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0:
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 5):
         sys.exit(f"batch failed ({done.returncode}):\n{done.stderr}")
-    print(f"# {done.stdout.strip().splitlines()[0]}", file=sys.stderr)
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    kib = next((int(line.split("=")[1]) for line in done.stderr.splitlines() if "parent_peak_kib=" in line), 0)
+    return wall, cpu, kib
+
+
+def emit(key: str, values: list[float], population: str, fmt: str = "{:.2f}") -> None:
+    print(f"{key}={fmt.format(statistics.median(values))}")
+    print(f"{key}.min={fmt.format(min(values))}")
+    print(f"{key}.max={fmt.format(max(values))}")
+    print(f"{key}.population={population}", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=10_000)
-    parser.add_argument("--pdf-employees", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--pdf-employees", type=int, default=200)
+    parser.add_argument("--memory-employees", type=int, default=50_000)
+    parser.add_argument("--no-memory", action="store_true", help="skip the 50k memory figure")
     args = parser.parse_args()
+
     big = ensure_workbook(args.employees)
-    seconds = run_cli(big, DATA / "out-big", "--no-pdf")
-    print(f"batch_10k_s={seconds:.2f}")
+    runs = [run_batch(big, DATA / "out-big", "--no-pdf") for _ in range(args.rounds)]
+    pop = f"mixed {args.employees} staff xlsx (bench/population.py), --no-pdf, all cores"
+    emit("batch_10k_mixed_s", [w for w, _, _ in runs], pop)
+    emit("batch_10k_mixed_cpu_s", [c for _, c, _ in runs], pop)
+    emit("batch_10k_mixed_cores_busy", [c / w for w, c, _ in runs], pop)
+
     small = ensure_workbook(args.pdf_employees)
-    seconds = run_cli(small, DATA / "out-pdf", "--pdf")
-    print(f"batch_pdfs_per_s={args.pdf_employees / seconds:.2f}")
+    rates = [args.pdf_employees / run_batch(small, DATA / "out-pdf", "--pdf", "--jobs", "2")[0]
+             for _ in range(args.rounds)]
+    emit("batch_pdfs_per_s", rates, f"mixed {args.pdf_employees} staff xlsx, --pdf --jobs 2")
+
+    if not args.no_memory:
+        huge = ensure_workbook(args.memory_employees)
+        _, _, kib = run_batch(huge, DATA / "out-huge", "--no-pdf", peak=True)
+        print(f"batch_50k_parent_peak_mib={kib / 1024:.0f}")
+        print(f"batch_50k_parent_peak_mib.population=mixed {args.memory_employees} staff xlsx, --no-pdf, one run")
 
 
 if __name__ == "__main__":
