@@ -12,25 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
 
 from jifen_check.batch.outdir import os_reason
 from jifen_check.batch.xlsx_guard import Limits
 from jifen_check.cli_zh import ZhCommand
 from jifen_check.result import VERDICT_ZH
+
+if TYPE_CHECKING:  # rich is imported when a batch runs: `check` starts faster without it
+    from rich.console import Console
 
 MAX_NOTICES_SHOWN = 10
 EXIT_SOME_INVALID = 5
@@ -138,6 +130,8 @@ def batch_command(input_path: Path, out_dir: Path, as_of: dt.datetime | None, jo
     .jifen-check-manifest 中记录的、由本工具生成的文件；文件夹中有符号链接时拒绝运行。
     临时文件放在输出文件夹的 .tmp/ 中，运行结束（包括中断）时删除。
     """
+    from rich.console import Console
+
     from jifen_check.batch.outdir import OutDirError, open_out_dir
     from jifen_check.batch.pipeline import scratch_tempdir
     from jifen_check.batch.readers import read_input
@@ -192,9 +186,18 @@ def _exit_on_sigterm() -> object:
 
 
 def _run(console: Console, batch: object, options: object, label: str, jobs: int | None, held: object) -> object:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     from jifen_check.batch.pipeline import run_batch
 
-    columns = (TextColumn("判断中"), BarColumn(), MofNCompleteColumn(), _RateColumn(), TimeElapsedColumn(),
+    columns = (TextColumn("判断中"), BarColumn(), MofNCompleteColumn(), _rate_column(), TimeElapsedColumn(),
                TextColumn("剩余"), TimeRemainingColumn())
     with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
         task = progress.add_task("batch", total=len(batch.items))  # type: ignore[attr-defined]
@@ -202,12 +205,17 @@ def _run(console: Console, batch: object, options: object, label: str, jobs: int
                          on_result=lambda _: progress.advance(task), outdir=held)  # type: ignore[arg-type]
 
 
-class _RateColumn(ProgressColumn):
-    """Applicants per second."""
+def _rate_column() -> object:
+    """A progress column showing applicants per second."""
+    from rich.progress import ProgressColumn, Task
+    from rich.text import Text
 
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:,.0f} 人/秒" if speed else "– 人/秒")
+    class RateColumn(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:,.0f} 人/秒" if speed else "– 人/秒")
+
+    return RateColumn()
 
 
 def _report(console: Console, report: object) -> int:
