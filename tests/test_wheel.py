@@ -127,3 +127,47 @@ def test_every_command_works_from_another_folder(installed: Path, tmp_path: Path
     _ok(_run([str(installed), "batch", "staff", "--out", "out", "--no-pdf"], cwd=tmp_path), 0, 3, 4, 5)
     results = (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(results) == 2
+
+
+def test_serve_works_from_the_wheel(installed: Path, tmp_path: Path) -> None:
+    """The web app's templates and static files come with the wheel: / and /api/check answer."""
+    import signal
+    import urllib.request
+
+    proc = subprocess.Popen([str(installed), "serve", "--port", "0", "--workers", "1"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().decode().strip()  # http://127.0.0.1:PORT/?token=…
+        assert url.startswith("http://127.0.0.1:"), url
+        base, token = url.split("/?token=")
+        auth = {"Authorization": f"Bearer {token}"}
+        page = _get(urllib.request.Request(f"{base}/", headers=auth), timeout=120)
+        assert "居住证积分" in page
+        request = urllib.request.Request(f"{base}/api/check", data=json.dumps(
+            __import__("yaml").safe_load(SAMPLE.read_text(encoding="utf-8")), default=str).encode(),
+            headers={**auth, "Content-Type": "application/json"})
+        result = json.loads(_get(request, timeout=120))
+        assert result["ruleset"]["tool_version"] == __version__ and result["verdict"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+
+
+def _get(request: object, timeout: int) -> str:
+    import time
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # type: ignore[arg-type]
+                return response.read().decode()
+        except urllib.error.HTTPError:
+            raise
+        except (urllib.error.URLError, ConnectionError):  # not listening yet
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
