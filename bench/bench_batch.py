@@ -15,7 +15,7 @@ Workbooks go to bench/data/ (gitignored) and are reused. Figures (median of the 
 from __future__ import annotations
 
 import argparse
-import resource
+import os
 import shutil
 import statistics
 import subprocess
@@ -51,21 +51,58 @@ def ensure_workbook(n: int) -> Path:
     return path
 
 
-def run_batch(inp: Path, out: Path, *extra: str, peak: bool = False) -> tuple[float, float, int]:
-    """(wall s, CPU s of the process tree, parent peak KiB or 0)."""
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def session_cpu(sid: int) -> dict[int, float]:
+    """CPU seconds so far of every process in session `sid` (the batch and its workers)."""
+    out = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid:  # field 6 of stat: the session id
+            out[int(entry)] = (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+    return out
+
+
+def run_batch(inp: Path, out: Path, *extra: str, peak: bool = False) -> tuple[float, float, int, list[float]]:
+    """(wall s, CPU s of all its processes, parent peak KiB or 0, cores busy per tenth of the run).
+
+    Workers are not children the benchmark can wait for, so their CPU is sampled from /proc every
+    0.2 s (the last sample of each process counts: at most 0.2 s of a worker's end is missed).
+    """
     shutil.rmtree(out, ignore_errors=True)
     cmd = ([sys.executable, "-c", PEAK] if peak else [str(CLI)]) + ["batch", str(inp), "--out", str(out),
                                                                      "--as-of", AS_OF, *extra]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    seen: dict[int, float] = {}
+    samples: list[tuple[float, float]] = []
+    while proc.poll() is None:
+        seen.update(session_cpu(proc.pid))
+        samples.append((time.perf_counter() - started, sum(seen.values())))
+        time.sleep(0.2)
+    stdout, stderr = proc.communicate()
     wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode not in (0, 5):
-        sys.exit(f"batch failed ({done.returncode}):\n{done.stderr}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    kib = next((int(line.split("=")[1]) for line in done.stderr.splitlines() if "parent_peak_kib=" in line), 0)
-    return wall, cpu, kib
+    if proc.returncode not in (0, 5):
+        sys.exit(f"batch failed ({proc.returncode}):\n{stderr}")
+    kib = next((int(line.split("=")[1]) for line in stderr.splitlines() if "parent_peak_kib=" in line), 0)
+    return wall, max(sum(seen.values()), 0.0), kib, _tenths(samples, wall)
+
+
+def _tenths(samples: list[tuple[float, float]], wall: float) -> list[float]:
+    """Average cores busy in each tenth of the run, from the cumulative CPU samples."""
+    out = []
+    for k in range(10):
+        lo, hi = wall * k / 10, wall * (k + 1) / 10
+        inside = [(t, c) for t, c in samples if lo <= t <= hi]
+        if len(inside) >= 2:
+            out.append((inside[-1][1] - inside[0][1]) / max(inside[-1][0] - inside[0][0], 1e-9))
+    return out
 
 
 def emit(key: str, values: list[float], population: str, fmt: str = "{:.2f}") -> None:
@@ -87,9 +124,10 @@ def main() -> None:
     big = ensure_workbook(args.employees)
     runs = [run_batch(big, DATA / "out-big", "--no-pdf") for _ in range(args.rounds)]
     pop = f"mixed {args.employees} staff xlsx (bench/population.py), --no-pdf, all cores"
-    emit("batch_10k_mixed_s", [w for w, _, _ in runs], pop)
-    emit("batch_10k_mixed_cpu_s", [c for _, c, _ in runs], pop)
-    emit("batch_10k_mixed_cores_busy", [c / w for w, c, _ in runs], pop)
+    emit("batch_10k_mixed_s", [r[0] for r in runs], pop)
+    emit("batch_10k_mixed_cpu_s", [r[1] for r in runs], pop)
+    emit("batch_10k_mixed_cores_busy", [r[1] / r[0] for r in runs], pop)
+    print("batch_10k_mixed_cores_busy.by_tenth=" + " ".join(f"{c:.1f}" for c in runs[-1][3]))
 
     small = ensure_workbook(args.pdf_employees)
     rates = [args.pdf_employees / run_batch(small, DATA / "out-pdf", "--pdf", "--jobs", "2")[0]
@@ -98,7 +136,7 @@ def main() -> None:
 
     if not args.no_memory:
         huge = ensure_workbook(args.memory_employees)
-        _, _, kib = run_batch(huge, DATA / "out-huge", "--no-pdf", peak=True)
+        kib = run_batch(huge, DATA / "out-huge", "--no-pdf", peak=True)[2]
         print(f"batch_50k_parent_peak_mib={kib / 1024:.0f}")
         print(f"batch_50k_parent_peak_mib.population=mixed {args.memory_employees} staff xlsx, --no-pdf, one run")
 
