@@ -595,9 +595,16 @@ def available() -> list[str]:
 
 
 def version_line(ref: RulesetRef) -> str:
-    """One line for a PDF footer or a summary: tool version, ruleset, period in force, parameter date."""
-    period = f"，施行期 {ref.in_force['from']} 至 {ref.in_force['to']}" if ref.in_force else ""
-    return f"jifen-check {ref.tool_version or __version__} · 规则集 {ref.id}（参数截至 {ref.parameters_as_of}{period}）"
+    """One line for a PDF footer or a summary: tool version, ruleset, period in force, parameter date.
+
+    The ruleset by its title (a code is a reference, not prose: PDFs name no rule or ruleset IDs)."""
+    title, in_force = ref.title, ref.in_force
+    if title is None and ref.id in available():  # a result from before these fields existed
+        header = load(ref.id).header
+        title, in_force = header.title, {k: v.isoformat() for k, v in header.in_force.items()}
+    period = f"，施行期 {in_force['from']} 至 {in_force['to']}" if in_force else ""
+    return (f"jifen-check {ref.tool_version or __version__} · 规则集：{title or '（未知）'}"
+            f"（参数截至 {ref.parameters_as_of}{period}）")
 
 
 def ruleset_ref(book: Rulebook, day: dt.date) -> RulesetRef:
