@@ -109,11 +109,13 @@ def test_unknown_parameter_file_fails(tmp_path: Path) -> None:
 def test_next_julys_average_wage_is_a_one_line_change(tmp_path: Path) -> None:
     root = copy_ruleset(tmp_path)
     f = root / "parameters" / "average_wage.yaml"
-    f.write_text(f.read_text(encoding="utf-8") + "  2026-07-01: {value: 13000, source: test}\n", encoding="utf-8")
+    # The 2026-07 value is in the ruleset now (issue 7): the next one is 2027-07. (Appending 2026-07-01
+    # again only worked while a repeated YAML key silently replaced the first; the loader refuses it.)
+    f.write_text(f.read_text(encoding="utf-8") + "  2027-07-01: {value: 13000, source: test}\n", encoding="utf-8")
     book = rulebook.Rulebook(root)
-    assert book.param("average_wage", dt.date(2026, 7, 1)) == 13000
-    assert book.param("average_wage", dt.date(2026, 6, 30)) == 12434
-    assert book.parameters_as_of(DAY) == dt.date(2026, 7, 1)
+    assert book.param("average_wage", dt.date(2027, 7, 1)) == 13000
+    assert book.param("average_wage", dt.date(2027, 6, 30)) == 12577
+    assert book.parameters_as_of(dt.date(2027, 7, 1)) == dt.date(2027, 7, 1)
 
 
 def test_parameters_are_dated() -> None:
