@@ -31,7 +31,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from jifen_check import months as mo
-from jifen_check import rulebook
+from jifen_check import rulebook, yamlio
 from jifen_check.applicant import Applicant, IncomeTaxRow, Qualification, SocialInsuranceRow
 from jifen_check.earliest import candidates, max_gain, project
 from jifen_check.facts import expand_si, expand_tax
@@ -173,7 +173,7 @@ def _describe(e: ValidationError) -> str:
 
 def _read(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yamlio.load(path.read_text(encoding="utf-8"))  # a repeated key is refused, not replaced
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as e:
         raise PlanDataError(f"{path}: cannot read: {e}") from e
 
