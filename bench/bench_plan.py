@@ -8,7 +8,7 @@
 - batch_10k_mixed_s: the real `jifen-check batch --no-pdf` (routes included) over 10,000 people of a
   mixed HR population. Target ≤ 40 s on 2 cores.
 
-The population is bench/population.py (issue 13) when present, else bench/mix_fallback.py.
+The population is bench/population.py (issue 13), the one mixed HR population of all benchmarks.
 """
 
 from __future__ import annotations
@@ -30,14 +30,9 @@ CLI = Path(sys.executable).with_name("jifen-check")
 
 
 def population(n: int) -> tuple[list[dict], str]:
-    try:
-        import population as pop  # type: ignore[import-not-found]
+    from population import mixed
 
-        return pop.mixed(n), "population.py"
-    except ImportError:
-        from mix_fallback import mixed
-
-        return mixed(n)[0], "mix_fallback.py"
+    return mixed(n), "population.py"
 
 
 def plan_times(docs: list[dict]) -> tuple[list[float], Counter[str]]:

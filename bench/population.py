@@ -7,7 +7,8 @@
 Target mix (by construction; `bench_judge.py` prints the verdicts it actually got):
 - 40 % eligible: 大专 to 硕士, some with titles or skills, bases spread across the 0.8×/1×/2×/3× bands;
 - 45 % not eligible, most curable in time (6-of-12 after a job change, a base band still filling,
-  one SI-year block short, the 3-working-day wait after a permit renewal) and some not (employer
+  one SI-year block short, the 3-working-day wait after a permit renewal, tax declared below the
+  base, a lost personnel archive) and some not (employer
   outside Shanghai, temporary permit, far short of 120 with a low base: looks curable but is not);
 - 10 % needs review (title not yet matched to the position, dispatch employer papers unknown);
 - 5 % invalid input (bad ID check character, a base typed as words, an impossible month).
@@ -29,6 +30,7 @@ from jifen_check.identifiers import make_id_number, make_uscc
 AS_OF = "2026-11-18"
 EMPLOYER = make_uscc("91310115MA1K3P7Q0")  # 上海 浦东新区
 SUZHOU = make_uscc("91320506MA1X4B2C0")  # 苏州: not a Shanghai registration
+AGENCY = make_uscc("91310104MA1FR2K3X")  # 上海 a payroll agency withholding the tax for a while
 AVG = ((2022, 7, 11396), (2023, 7, 12183), (2024, 7, 12307), (2025, 7, 12434))
 AREAS = ("320102", "340104", "410105", "430102", "510104", "130102", "370102", "420102")
 PROVINCES = ("江苏", "安徽", "河南", "湖南", "四川", "河北", "山东", "湖北")
@@ -164,6 +166,19 @@ def _curable_permit_wait(p: Person) -> None:  # permit renewed yesterday: usable
     p.edu("bachelor").pay(_spread(p.rng, 0.7, 1.2))
 
 
+def _curable_tax_mismatch(p: Person) -> None:  # two months declared far below the base, an agency withholding
+    p.edu("junior_college").pay(_spread(p.rng, 1.9, 2.3))
+    for row in p.doc["income_tax"][30:32]:
+        row["income"] = round(row["income"] * 0.5)
+    for row in p.doc["income_tax"][10:18]:
+        row["withholder_uscc"] = AGENCY
+
+
+def _curable_archive(p: Person) -> None:  # personnel archive lost: found or rebuilt, then apply
+    p.doc["person"]["personnel_archive"] = "lost"
+    p.edu("bachelor").pay(_spread(p.rng, 1.0, 1.3))
+
+
 def _incurable_nonlocal_employer(p: Person) -> None:
     p.doc["employer"].update(uscc=SUZHOU, name="苏州示例科技有限公司")
     p.doc["contract"]["employer_uscc"] = SUZHOU
@@ -219,8 +234,10 @@ KINDS: list[tuple[str, str, int, Callable[[Person], None]]] = [
     ("eligible", "本科职称", 60, _eligible_bachelor_title),
     ("eligible", "3倍基数44-50岁", 30, _eligible_3x_older),
     ("eligible", "大专技能二级", 30, _eligible_college_skill),
-    ("not_eligible", "可补:6满12", 110, _curable_6of12),
-    ("not_eligible", "可补:基数档累计中", 110, _curable_band_filling),
+    ("not_eligible", "可补:6满12", 90, _curable_6of12),
+    ("not_eligible", "可补:基数档累计中", 90, _curable_band_filling),
+    ("not_eligible", "可补:个税与基数不符", 20, _curable_tax_mismatch),
+    ("not_eligible", "可补:档案遗失", 20, _curable_archive),
     ("not_eligible", "可补:差一个社保年", 80, _curable_si_block),
     ("not_eligible", "可补:居住证3个工作日", 40, _curable_permit_wait),
     ("not_eligible", "不可补:外地单位", 40, _incurable_nonlocal_employer),
