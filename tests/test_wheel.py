@@ -29,7 +29,12 @@ from tests.conftest import ROOT, run_cli
 SAMPLE = ROOT / "samples" / "01-bachelor-degree.yaml"
 DATA_PREFIXES = ("jifen_check/rulesets/shanghai-2023/ruleset.yaml", "jifen_check/rulesets/reference/holidays.yaml",
                  "jifen_check/rulesets/reference/cities.yaml", "jifen_check/rulesets/shanghai-2023/documents.yaml",
-                 "jifen_check/templates/checklist.html.j2", "jifen_check/templates/base.css")
+                 "jifen_check/templates/checklist.html.j2", "jifen_check/templates/base.css",
+                 "jifen_check/rulesets/shanghai-2023/routes/actions.yaml",
+                 "jifen_check/rulesets/shanghai-2023/routes/route_parameters.yaml",
+                 "jifen_check/rulesets/shanghai-2023/labels.yaml")
+WEB_FILES = ("jifen_check/web/templates/index.html.j2", "jifen_check/web/static/app.js",
+             "jifen_check/web/static/style.css")
 
 
 def _run(cmd: list[str], cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess[bytes]:
@@ -76,6 +81,11 @@ def test_wheel_and_sdist_carry_the_data(dist: Path) -> None:
         for f in (ROOT / folder).rglob("*"):
             if f.is_file():
                 assert f"jifen_check/{f.relative_to(ROOT).as_posix()}" in names
+    for f in (ROOT / "jifen_check" / "web").rglob("*"):  # the web app's templates and static files
+        if f.is_file() and "__pycache__" not in f.parts:
+            assert f"jifen_check/web/{f.relative_to(ROOT / 'jifen_check' / 'web').as_posix()}" in names
+    for wanted in WEB_FILES:
+        assert wanted in names
     with tarfile.open(next(dist.glob("jifen_check-*.tar.gz"))) as sdist:
         members = {m.split("/", 1)[1] for m in sdist.getnames() if "/" in m}
     for wanted in DATA_PREFIXES:
@@ -128,6 +138,8 @@ def test_every_command_works_from_another_folder(installed: Path, tmp_path: Path
     _ok(_run([str(installed), "batch", "staff", "--out", "out", "--no-pdf"], cwd=tmp_path), 0, 3, 4, 5)
     results = (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(results) == 2
+    # The 6-of-12 applicant gets routes: the route data (routes/*.yaml) is read from the wheel.
+    assert any(json.loads(line).get("routes") for line in results), results
 
 
 def test_serve_works_from_the_wheel(installed: Path, tmp_path: Path) -> None:
