@@ -166,9 +166,11 @@ def _curable_permit_wait(p: Person) -> None:  # permit renewed yesterday: usable
     p.edu("bachelor").pay(_spread(p.rng, 0.7, 1.2))
 
 
-def _curable_tax_mismatch(p: Person) -> None:  # two months declared far below the base, an agency withholding
-    p.edu("junior_college").pay(_spread(p.rng, 1.9, 2.3))
-    for row in p.doc["income_tax"][30:32]:
+def _curable_tax_mismatch(p: Person) -> None:  # 大专 50 + 30 + 12: the 1× band lacks matching tax months
+    # 14 months declared at half the base (an agency withholding for part of the time): 34 matching
+    # months of the 36 the band needs, so the band is not counted until new months match.
+    p.edu("junior_college").pay(_spread(p.rng, 1.05, 1.3))
+    for row in p.doc["income_tax"][24:38]:
         row["income"] = round(row["income"] * 0.5)
     for row in p.doc["income_tax"][10:18]:
         row["withholder_uscc"] = AGENCY
