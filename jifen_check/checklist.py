@@ -140,10 +140,13 @@ class DocumentSpec(_Strict):
     group: Group
     order: int
     title: str = Field(min_length=1)
+    title_en: str = ""  # English beside the Chinese (--lang en); a test requires it
     original: bool
     copies: int = Field(ge=0)
     note: str = ""
+    note_en: str = ""
     reason: str = ""
+    reason_en: str = ""
     because: list[str] = []
     cite_findings: list[str] = []
     per: Literal["child"] | None = None

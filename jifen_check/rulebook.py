@@ -272,6 +272,7 @@ class LineEffect(Strict):
     points: int | str
     status: LineStatus = "counted"
     detail: str = ""
+    detail_en: str = ""  # the same in English (--lang en), beside the Chinese
     facts: list[str] = []
 
 
@@ -290,12 +291,15 @@ class Case(Strict):
     severity: Severity | None = None
     message: str = ""
     remedy: str = ""
+    message_en: str = ""  # English beside the Chinese (--lang en); a test requires one for every text
+    remedy_en: str = ""
     deadline: str | None = None
 
 
 class Rule(Strict):
     id: str = Field(pattern=r"^[A-Z]+(-[A-Z0-9]+)+$")
     title: str
+    title_en: str = ""
     kind: Literal["gate", "veto", "points", "bonus", "deduction", "pitfall", "data", "aggregate", "verdict"]
     confidence: Confidence | None = None
     source: str = ""
@@ -594,17 +598,22 @@ def available() -> list[str]:
     return sorted(p.name for p in RULESETS_DIR.iterdir() if (p / "ruleset.yaml").is_file())
 
 
-def version_line(ref: RulesetRef) -> str:
+def version_line(ref: RulesetRef, lang: str = "zh") -> str:
     """One line for a PDF footer or a summary: tool version, ruleset, period in force, parameter date.
 
-    The ruleset by its title (a code is a reference, not prose: PDFs name no rule or ruleset IDs)."""
+    The ruleset by its title (a code is a reference, not prose: PDFs name no rule or ruleset IDs); in
+    English (--lang en) the Chinese title stays the original, in brackets."""
     title, in_force = ref.title, ref.in_force
     if title is None and ref.id in available():  # a result from before these fields existed
         header = load(ref.id).header
         title, in_force = header.title, {k: v.isoformat() for k, v in header.in_force.items()}
+    version = ref.tool_version or __version__
+    if lang == "en":
+        period = f", in force {in_force['from']} to {in_force['to']}" if in_force else ""
+        return (f"jifen-check {version} · Rules: ({title or 'unknown'}) "
+                f"(parameters as of {ref.parameters_as_of}{period})")
     period = f"，施行期 {in_force['from']} 至 {in_force['to']}" if in_force else ""
-    return (f"jifen-check {ref.tool_version or __version__} · 规则集：{title or '（未知）'}"
-            f"（参数截至 {ref.parameters_as_of}{period}）")
+    return f"jifen-check {version} · 规则集：{title or '（未知）'}（参数截至 {ref.parameters_as_of}{period}）"
 
 
 def ruleset_ref(book: Rulebook, day: dt.date) -> RulesetRef:

@@ -186,7 +186,8 @@ def _finish(report: BatchReport, workbook: SummaryWorkbook, options: Options, la
     if options.pdf:
         created = options.as_of or dt.date.today()
         held.record(SUMMARY_PDF)
-        write_summary_pdf(options.out_dir / SUMMARY_PDF, report.tally, facts, created=created)
+        write_summary_pdf(options.out_dir / SUMMARY_PDF, report.tally, facts, created=created,
+                          lang=options.lang)  # type: ignore[arg-type]
         written.append(options.out_dir / SUMMARY_PDF)
         report.files += [SUMMARY_PDF, f"{CHECKLIST_DIR}/"]
     report.logged = logged
@@ -195,13 +196,16 @@ def _finish(report: BatchReport, workbook: SummaryWorkbook, options: Options, la
 
 
 def _facts(report: BatchReport, options: Options, label: str) -> dict[str, str]:
+    from jifen_check.render.i18n import summary_phrases
+
+    t = summary_phrases(options.lang)  # type: ignore[arg-type]
     unmatched = sum(1 for n in report.notices if n.kind == "未匹配的行")
     return {
-        "输入": label,
-        "申请日期": options.as_of.isoformat() if options.as_of else "按各行「申请日期」，未填的按运行当天",
-        "人数": str(report.tally.total),
-        "未匹配的明细行": str(unmatched),
-        "版本": rulebook.version_line(_ruleset_for(options.as_of or dt.date.today())),
+        t["input"]: label,
+        t["as_of"]: options.as_of.isoformat() if options.as_of else t["as_of_rows"],
+        t["count"]: str(report.tally.total),
+        t["unmatched"]: str(unmatched),
+        t["version"]: rulebook.version_line(_ruleset_for(options.as_of or dt.date.today()), options.lang),  # type: ignore[arg-type]
     }
 
 

@@ -12,13 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from jifen_check.batch.summary import REACH_MONTHS, SOON_MONTHS, VERDICTS, Tally
-from jifen_check.result import VERDICT_ZH
+from jifen_check.render.i18n import summary_phrases
+from jifen_check.render.plain import Lang, Words
 
 TEMPLATE = "summary.html.j2"
 BIN_WIDTH = 10
 PASS_MARK = 120
 CHART_W, CHART_H = 460.0, 150.0
-VERDICT_SHORT = {"eligible": "符合", "needs_review": "需复核", "not_eligible": "暂不符合", "invalid_input": "输入有误"}
+VERDICT_SHORT = {"eligible": ("符合", "Eligible"), "needs_review": ("需复核", "Review"),
+                 "not_eligible": ("暂不符合", "Not yet"), "invalid_input": ("输入有误", "Input errors")}
 VERDICT_COLOUR = {"eligible": "#3a8f4b", "needs_review": "#d9a400", "not_eligible": "#c0392b",
                   "invalid_input": "#7f7f7f"}
 
@@ -34,14 +36,14 @@ class Bar:
     colour: str
 
 
-def verdict_bars(tally: Tally) -> list[Bar]:
+def verdict_bars(tally: Tally, lang: Lang = "zh") -> list[Bar]:
     peak = max(tally.counts.values(), default=0) or 1
     slot = CHART_W / len(VERDICTS)
     bars = []
     for i, verdict in enumerate(VERDICTS):
         n = tally.counts.get(verdict, 0)
         h = CHART_H * n / peak
-        bars.append(Bar(VERDICT_SHORT[verdict], n, i * slot + slot * 0.2, CHART_H - h, slot * 0.6, h,
+        bars.append(Bar(VERDICT_SHORT[verdict][1 if lang == "en" else 0], n, i * slot + slot * 0.2, CHART_H - h, slot * 0.6, h,
                         VERDICT_COLOUR[verdict]))
     return bars
 
@@ -70,13 +72,16 @@ def reach_label(months: int) -> str:
     return f"{before}–{months} 个月内可申请" if before else f"{months} 个月内可申请"
 
 
-def summary_context(tally: Tally, facts: dict[str, str]) -> dict[str, Any]:
+def summary_context(tally: Tally, facts: dict[str, str], lang: Lang = "zh") -> dict[str, Any]:
     bars, pass_x = histogram(tally.totals)
+    words = Words(lang)
+    verdicts = {v: words.code("verdict", v) for v in VERDICTS}
     return {
+        "lang": lang, "t": summary_phrases(lang),
         "facts": facts,
-        "counts": [(VERDICT_ZH[v], v, tally.counts.get(v, 0)) for v in VERDICTS],
+        "counts": [(verdicts[v], v, tally.counts.get(v, 0)) for v in VERDICTS],
         "total": tally.total,
-        "verdict_bars": verdict_bars(tally),
+        "verdict_bars": verdict_bars(tally, lang),
         "hist_bars": bars,
         "hist_label_every": max(1, len(bars) // 12),
         "pass_x": pass_x,
@@ -90,11 +95,16 @@ def summary_context(tally: Tally, facts: dict[str, str]) -> dict[str, Any]:
         "urgent": tally.urgent,
         "reach": [(m, reach_label(m), sorted(tally.reach[m], key=lambda r: (r.reach_on or "", r.index)))
                   for m in (0, *REACH_MONTHS)],
-        "verdict_zh": VERDICT_ZH,
+        "verdict_zh": verdicts,
     }
 
 
-def write_summary_pdf(path: Path, tally: Tally, facts: dict[str, str], *, created: dt.date) -> None:
-    from jifen_check.render.pdf import render_pdf  # WeasyPrint loads only when PDFs are asked for
+def write_summary_pdf(path: Path, tally: Tally, facts: dict[str, str], *, created: dt.date,
+                      lang: Lang = "zh") -> None:
+    from jifen_check.render.pdf import (  # WeasyPrint only when PDFs are asked for
+        default_stylesheets,
+        render_pdf,
+    )
 
-    render_pdf(TEMPLATE, summary_context(tally, facts), path, created=created)
+    sheets = default_stylesheets(TEMPLATE) + (["summary-en.css"] if lang == "en" else [])
+    render_pdf(TEMPLATE, summary_context(tally, facts, lang), path, created=created, stylesheets=sheets)

@@ -224,6 +224,8 @@ class SummaryWorkbook:
         ws = self.unmatched
         self._header(ws, (("位置", "Cell", 14), ("类型", "Kind", 14), ("工号", "Employee no.", 12),
                           ("说明", "Note", 70)))
+        # The readers' notices are Chinese; in English they stay the original, in brackets.
+        shown = (lambda text: f"({text})") if self.lang == "en" else (lambda text: text)
         for n in notices:
-            ws.append([text_cell(ws, n.where), text_cell(ws, n.kind), text_cell(ws, n.employee_no),
-                       text_cell(ws, n.message, wrap=True)])
+            ws.append([text_cell(ws, n.where), text_cell(ws, shown(n.kind)), text_cell(ws, n.employee_no),
+                       text_cell(ws, shown(n.message), wrap=True)])

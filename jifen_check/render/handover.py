@@ -16,7 +16,7 @@ from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 
 from jifen_check import rulebook
-from jifen_check.render.i18n import finding_texts, line_texts, pdf_phrases
+from jifen_check.render.i18n import document_texts, finding_texts, line_texts, pdf_phrases
 from jifen_check.render.plain import Lang, Words, book_for, ruleset_phrase
 from jifen_check.result import Finding, Result
 
@@ -74,10 +74,16 @@ class Handover:
             "severity": f.severity, "kind": self.words.code("severity_short", f.severity),
             "message": self.words.prose(message, self.book), "remedy": self.words.prose(remedy, self.book),
             "deadline": f.deadline, "evidence": self.words.evidence(f),
-            "source": self.words.prose(f.source, self.book) if f.source else "—",
+            "source": self.basis(f.source),
             "confidence": self.words.code("confidence", f.confidence) if f.confidence else "",
             "ref": self.ref(f.rule),
         }
+
+    def basis(self, source: str) -> str:
+        """The policy source; a Chinese legal citation stays the original, in brackets in English."""
+        if not source:
+            return "—"
+        return f"({source})" if self.lang == "en" else self.words.prose(source, self.book)
 
     def of(self, *severities: str) -> list[Finding]:
         return sorted((f for f in self.r.findings if f.severity in severities),
@@ -99,8 +105,9 @@ class Handover:
                 continue
             title, _ = line_texts(line, self.lang, self.book)
             because = [f for f in self.r.findings if f.rule == line.reason]
-            docs = [d.title for d in self.r.checklist if line.rule in d.because or (line.reason or "") in d.because]
-            bring = "、".join(docs) if docs else (self.finding(because[0])["remedy"] if because else "—")
+            docs = [document_texts(d, self.lang)[0] for d in self.r.checklist
+                    if line.rule in d.because or (line.reason or "") in d.because]
+            bring = self.t["list_sep"].join(docs) if docs else (self.finding(because[0])["remedy"] if because else "—")
             reason = self.finding(because[0])["message"] if because else ""
             risk = self.t["risk_points"].format(title=title, points=line.points) + (f"：{reason}" if reason else "")
             items.append({"risk": risk, "who": who, "bring": bring, "ref": self.ref(line.rule)})
@@ -126,9 +133,11 @@ class Handover:
     def groups(self) -> list[tuple[str, list[tuple[int, dict[str, Any]]]]]:
         groups: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         for number, item in enumerate(self.r.checklist, start=1):
-            shown = {"title": item.title, "note": item.note, "reason": self.words.prose(item.reason, self.book),
+            title, note, reason = document_texts(item, self.lang)
+            shown = {"title": title, "note": note, "reason": self.words.prose(reason, self.book),
                      "original": item.original, "copies": item.copies, "ref": self.ref(*item.because)}
-            groups.setdefault(item.group or self.t["other_docs"], []).append((number, shown))
+            group = self.words.code("groups", item.group) if item.group else self.t["other_docs"]
+            groups.setdefault(group, []).append((number, shown))
         return list(groups.items())
 
     def submission_rows(self) -> list[dict[str, Any]]:

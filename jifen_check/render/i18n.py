@@ -12,7 +12,7 @@ from typing import Any
 
 from jifen_check import rulebook
 from jifen_check.render.plain import Lang, rule_text
-from jifen_check.result import Finding, ScoreLine
+from jifen_check.result import ChecklistItem, Finding, ScoreLine
 
 PHRASES: dict[str, tuple[str, str]] = {
     "verdict": ("结论：{verdict}", "Verdict: {verdict}"),
@@ -49,6 +49,23 @@ def phrase(key: str, lang: Lang = "zh", **kw: object) -> str:
     return (en if lang == "en" else zh).format(**kw)
 
 
+def document_texts(item: ChecklistItem, lang: Lang) -> tuple[str, str, str]:
+    """(title, note, reason) of a checklist item in the language (English beside the Chinese in
+    documents.yaml)."""
+    if lang != "en":
+        return item.title, item.note, item.reason
+    from jifen_check.checklist import load_catalogue
+
+    doc = next((d for d in load_catalogue().documents if d.id == item.id), None)
+    if doc is None:
+        return f"({item.title})", f"({item.note})" if item.note else "", f"({item.reason})" if item.reason else ""
+    note = doc.note_en
+    if item.note.startswith("子女："):  # a per-child entry names the child
+        child = item.note.removeprefix("子女：").split("；", 1)[0]
+        note = f"Child: ({child})" + (f"; {doc.note_en}" if doc.note_en else "")
+    return doc.title_en or f"({item.title})", note, doc.reason_en
+
+
 def _case_for(rule: rulebook.Rule, f: Finding, params: dict[str, Any]) -> rulebook.Case | None:
     """The case that produced the finding: the one whose Chinese template renders to its message."""
     from jifen_check.engine import render
@@ -64,33 +81,58 @@ def _case_for(rule: rulebook.Rule, f: Finding, params: dict[str, Any]) -> rulebo
 
 
 def finding_texts(f: Finding, lang: Lang, book: rulebook.Rulebook | None) -> tuple[str, str]:
-    """(message, remedy) in the language."""
-    if lang != "en" or book is None or f.rule not in book.rules:
+    """(message, remedy) in the language. In English, a message no template explains (a data error
+    naming the cell, an internal error) stays Chinese in brackets."""
+    if lang != "en":
         return f.message, f.remedy
+    if book is None or f.rule not in book.rules:
+        return f"({f.message})", f"({f.remedy})" if f.remedy else ""
     from jifen_check.engine import render
 
     rule = book.rules[f.rule]
-    params = book.snapshot(_day(f, book))
+    params = book.snapshot(_day_of(book))
     case = _case_for(rule, f, params)
-    if case is None or not getattr(case, "message_en", ""):
-        return f.message, f.remedy
+    if case is None or not case.message_en:
+        return f"({f.message})", f"({f.remedy})" if f.remedy else ""
     try:
         message = render(case.message_en, f.facts, params)
         remedy = render(case.remedy_en, f.facts, params) if case.remedy_en else ""
     except (KeyError, IndexError, TypeError, ValueError):
-        return f.message, f.remedy
+        return f"({f.message})", f"({f.remedy})" if f.remedy else ""
     return message, remedy
 
 
-def _day(f: Finding, book: rulebook.Rulebook) -> dt.date:
-    return max(book.parameters[name].dates[-1] for name in book.parameters)
-
-
 def line_texts(line: ScoreLine, lang: Lang, book: rulebook.Rulebook | None) -> tuple[str, str]:
-    """(title, detail) of a score line in the language."""
+    """(title, detail) of a score line in the language.
+
+    The English detail is the case's `detail_en` filled with the line's facts; what the engine added
+    to the Chinese detail afterwards (a passed-over claim, the chooser's note) follows in brackets, and
+    a detail whose facts are not in the result stays Chinese in brackets.
+    """
     if lang != "en" or book is None or line.rule not in book.rules:
         return line.title, line.detail
-    return rule_text(book.rules[line.rule], "title", lang), line.detail
+    from jifen_check.engine import render
+
+    rule = book.rules[line.rule]
+    params = book.snapshot(_day_of(book))
+    for case in rule.cases:
+        eff = case.then.line
+        if eff is None or not eff.detail_en:
+            continue
+        try:
+            zh = render(eff.detail, line.facts, params)
+            if not line.detail.startswith(zh):
+                continue
+            english = render(eff.detail_en, line.facts, params)
+        except (KeyError, IndexError, TypeError, ValueError):
+            continue
+        rest = line.detail[len(zh):].lstrip("；; ")
+        return rule_text(rule, "title", lang), english + (f" ({rest})" if rest else "")
+    return rule_text(rule, "title", lang), f"({line.detail})" if line.detail else ""
+
+
+def _day_of(book: rulebook.Rulebook) -> dt.date:
+    return max(book.parameters[name].dates[-1] for name in book.parameters)
 
 
 # The checklist's own words (templates/checklist.html.j2 reads them as `t`).
@@ -124,6 +166,8 @@ PDF_PHRASES: dict[str, tuple[str, str]] = {
                   "Run the check again after correcting: only then are the verdict, points and checklist given."),
     "actions_head": ("递交前须处理", "Before going to the window"),
     "deadline": ("期限：", "Due: "),
+    "count": ("（{n}）", " ({n})"),
+    "list_sep": ("、", ", "),
     "remedy": ("办法：", "What to do: "),
     "docs_head": ("应备材料", "Documents to bring"),
     "no_docs": ("无：未生成材料清单。", "None: no checklist was made."),
@@ -169,3 +213,36 @@ PDF_PHRASES: dict[str, tuple[str, str]] = {
 def pdf_phrases(lang: Lang = "zh") -> dict[str, str]:
     i = 1 if lang == "en" else 0
     return {key: pair[i] for key, pair in PDF_PHRASES.items()}
+
+
+# summary.pdf's words (templates/summary.html.j2 reads them as `t`).
+SUMMARY_PHRASES: dict[str, tuple[str, str]] = {
+    "title": ("居住证积分批量预审汇总", "Residence permit points: batch pre-check summary"),
+    "counts_head": ("结论统计（共 {n} 人）", "Verdicts ({n} people)"),
+    "verdict": ("结论", "Verdict"), "people": ("人数", "People"),
+    "fig1": ("图 1　各结论人数", "Figure 1. People by verdict"),
+    "dist_head": ("分数分布", "Points"),
+    "fig2": ("图 2　已判断人员的总分分布（每 10 分一档；输入有误者不计）",
+             "Figure 2. Points of the judged people (10-point bins; invalid input not included)"),
+    "pass_mark": ("{mark} 分线", "pass mark {mark}"),
+    "no_scores": ("没有可统计分数的人员。", "Nobody with points to show."),
+    "attention_head": ("暂不符合与需复核人员（{n} 人）", "Not yet eligible or needs review ({n})"),
+    "urgent_head": ("符合条件、但递交前须先处理的人员（{n} 人）", "Eligible, but must act before submitting ({n})"),
+    "soon_head": ("{months} 个月内可达到申请条件的人员（{n} 人）", "Eligible within {months} months ({n})"),
+    "invalid_head": ("输入数据有误的人员（{n} 人）", "Input errors ({n})"),
+    "none": ("无。", "None."),
+    "no": ("序号", "No."), "employee_no": ("工号", "Employee no."), "name": ("姓名", "Name"),
+    "total": ("总分", "Points"), "main_problem": ("最需处理的问题", "Most urgent problem"), "due": ("期限", "Due"),
+    "first": ("须先处理", "Act first"), "earliest": ("最早可申请日期", "Earliest date"),
+    "current": ("当前结论", "Verdict now"), "row": ("来源行", "Row"), "fix": ("要更正的内容", "What to correct"),
+    "colon": ("：", ": "),
+    "input": ("输入", "Input"), "as_of": ("申请日期", "Application date"),
+    "as_of_rows": ("按各行「申请日期」，未填的按运行当天", "each row's application date, else the day of the run"),
+    "count": ("人数", "People"), "unmatched": ("未匹配的明细行", "Unmatched detail rows"),
+    "version": ("版本", "Version"),
+}
+
+
+def summary_phrases(lang: Lang = "zh") -> dict[str, str]:
+    i = 1 if lang == "en" else 0
+    return {key: pair[i] for key, pair in SUMMARY_PHRASES.items()}

@@ -156,7 +156,7 @@ def checklist_context(result: Result, lang: Lang = "zh", rule_ids: bool = False,
     """Everything the checklist template reads, in plain words; values are escaped by the template."""
     context = Handover(result, lang, rule_ids, consultant).context()
     # Tool version, ruleset, period and parameter date: in the header and every page's footer.
-    context["version_line"] = version_line(result.ruleset)
+    context["version_line"] = version_line(result.ruleset, lang)
     return context
 
 

@@ -18,10 +18,13 @@ from jifen_check.result import Finding, Result
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
-# A field path inside a sentence: it has an index or a dot, or is one of the long list names.
+# A field path inside a sentence: it has an index or a dot, or is one of the long list names (a bare
+# `contract` or `records` is an English word, not a path).
 _SECTIONS = ("person|residence_permit|employer|contract|social_insurance|income_tax|other_social_insurance|"
              "education|qualifications|bonuses|family|records")
-PATH_RE = re.compile(rf"(?<![\w.\[/-])(?:{_SECTIONS})(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*(?![\w\[])")
+_TAIL = r"(?:\.[a-z_]+(?:\[\d+\])?)"
+PATH_RE = re.compile(rf"(?<![\w.\[/-])(?:(?:{_SECTIONS})\[\d+\]{_TAIL}*|(?:{_SECTIONS}){_TAIL}+"
+                     rf"|social_insurance|income_tax|other_social_insurance|residence_permit)(?![\w\[])")
 RULE_ID_RE = re.compile(r"(?<![\w-])[A-Z]{2,}(?:-[A-Z0-9]+)+(?![\w-])")
 MONTH_SPAN_RE = re.compile(r"^(\d{4})-(\d{2})–(\d{4})-(\d{2})$")
 _SEGMENT_RE = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
@@ -104,7 +107,12 @@ class Words:
         """Where the finding came from: the documents (and rows) and the months, as a person says it."""
         seen: list[str] = []
         for path in f.evidence:
-            label = self.field(path)
+            cell = path.split(" (", 1)[0]
+            # In a batch the evidence names the sheet cell or sheet first: 社保!D14 (social_insurance[3].base).
+            if " (" in path:  # the user's own sheet name: kept as written (in brackets in English)
+                label = f"({cell})" if self.lang == "en" else cell
+            else:
+                label = self.field(path)
             if label not in seen:
                 seen.append(label)
         months = [short_span(str(v)) for k, v in f.facts.items()

@@ -84,7 +84,8 @@ class TextReport:
             out.append(f"    {self.t('evidence')}{evidence}")
         if f.source or f.confidence:
             conf = self.words.code("confidence", f.confidence) if f.confidence else ""
-            basis = self.words.prose(f.source, self.book) if f.source else ""
+            basis = (f"({f.source})" if self.lang == "en" else self.words.prose(f.source, self.book)) \
+                if f.source else ""
             out.append(f"    {self.t('basis')}{basis}" + (f"（{conf}）" if self.lang == "zh" else f" ({conf})")
                        if conf else f"    {self.t('basis')}{basis}")
         return out
