@@ -41,6 +41,7 @@ from jifen_check.workdays import add_working_days
 Confidence = Literal["official", "practice", "unverified"]
 CONFIDENCE_RANK = {"official": 0, "practice": 1, "unverified": 2}
 CONF_ZH = {"official": "官方规定", "practice": "实务做法", "unverified": "未经核实"}  # codes stay in JSON only
+CONF_EN = {"official": "official rule", "practice": "common practice", "unverified": "unverified"}
 APPLY_KINDS = ("renew_permit", "extend_contract", "register_employer", "transfer_archive", "correct_tax",
                "fix_withholder", "confirm_title", "certify_degree", "register_title", "raise_base",
                "add_skill", "add_title", "keep_paying")
@@ -83,6 +84,13 @@ class Lead(Strict):
             return f"约 {self.months} 个月"
         return "当日" if not self.days else f"约 {self.days} 天"
 
+    def en(self) -> str:
+        if self.working_days is not None:
+            return f"about {self.working_days} working days"
+        if self.months is not None:
+            return f"about {self.months} month{'s' if self.months != 1 else ''}"
+        return "the same day" if not self.days else f"about {self.days} days"
+
 
 class Trigger(Strict):
     findings: list[str]
@@ -95,16 +103,29 @@ class Action(Strict):
     when: Trigger
     because: list[str] = Field(min_length=1)
     label: str = Field(min_length=1, description="a short name for listings")
+    label_en: str = ""  # English beside the Chinese (--lang en); tests/test_english.py requires it
     text: str = Field(min_length=1)
+    text_en: str = ""
     actor: Literal["本人", "单位人事", "单位财务", "窗口"]
     lead: Lead
     decision_by: str | None = None
     confidence: Confidence
     assumptions: list[str] = []
+    assumptions_en: list[str] = []
     effort: int = Field(ge=1, le=3)
     always: bool = False
     urgent: bool = False
     longer: bool = False
+
+    @model_validator(mode="after")
+    def _english_pairs(self) -> Action:
+        if self.assumptions_en and len(self.assumptions_en) != len(self.assumptions):
+            raise ValueError("assumptions_en: one English sentence per assumption, in the same order")
+        return self
+
+    def english(self, attr: str, zh: str) -> str:
+        """The English of `label`/`text`, else the Chinese in brackets (an original name)."""
+        return str(getattr(self, f"{attr}_en")) or f"({zh})"
 
 
 class ActionFile(Strict):
@@ -242,6 +263,8 @@ class Step:
     cost: RouteCost = field(default_factory=RouteCost)
     assumptions: list[str] = field(default_factory=list)
     confidence: str = "official"
+    text_en: str = ""  # the same in English (--lang en)
+    assumptions_en: list[str] = field(default_factory=list)  # one per Chinese assumption, same order
 
 
 @dataclass
@@ -258,11 +281,29 @@ def _weakest(*levels: str) -> str:
     return max(levels, key=lambda c: CONFIDENCE_RANK.get(c, 2))
 
 
-def _step(ctx: Context, a: Action, text: str | None = None, **kw: Any) -> Step:
+def _fill(a: Action, fill: dict[str, Any] | None, fill_en: dict[str, Any] | None) -> tuple[str, str]:
+    """The step's text in Chinese and English, its placeholders filled (English values may differ:
+    a list joined with commas, a Chinese name in brackets)."""
+    fill = fill or {}
+    return a.text.format(**fill), a.english("text", a.text).format(**(fill if fill_en is None else fill_en))
+
+
+def _assumptions_en(a: Action) -> list[str]:
+    return list(a.assumptions_en) if a.assumptions_en else [f"({x})" for x in a.assumptions]
+
+
+def _step(ctx: Context, a: Action, fill: dict[str, Any] | None = None, fill_en: dict[str, Any] | None = None,
+          **kw: Any) -> Step:
     eff = kw.pop("effective", None) or a.lead.after(ctx.as_of)
-    extra = [] if a.lead.days == 0 else [f"{a.label}{a.lead.zh()}生效（{CONF_ZH[a.lead.confidence]}：{a.lead.source}）"]
-    return Step(action=a, effective=eff, text=text or a.text, assumptions=list(a.assumptions) + extra,
-                confidence=_weakest(a.confidence, a.lead.confidence), **kw)
+    extra, extra_en = [], []
+    if a.lead.days != 0:
+        extra = [f"{a.label}{a.lead.zh()}生效（{CONF_ZH[a.lead.confidence]}：{a.lead.source}）"]
+        extra_en = [f"{a.english('label', a.label)}: takes effect after {a.lead.en()} "
+                    f"({CONF_EN[a.lead.confidence]}: ({a.lead.source}))"]
+    text, text_en = _fill(a, fill, fill_en)
+    return Step(action=a, effective=eff, text=text, text_en=text_en, assumptions=list(a.assumptions) + extra,
+                assumptions_en=_assumptions_en(a) + extra_en, confidence=_weakest(a.confidence, a.lead.confidence),
+                **kw)
 
 
 def _renew_permit(ctx: Context, a: Action) -> list[Step]:
@@ -307,6 +348,11 @@ def _rows(months: dict[int, tuple[float, str | None]]) -> list[IncomeTaxRow]:
     return rows
 
 
+def _spans_en(months: list[int]) -> str:
+    """mo.spans with English list commas."""
+    return mo.spans(months).replace("、", ", ") if months else "none"
+
+
 def _tax_ratio(ctx: Context) -> Decimal:
     return Decimal(str(ctx.book.snapshot(ctx.as_of)["tax_match"]["min_ratio"]))
 
@@ -328,7 +374,7 @@ def _correct_tax(ctx: Context, a: Action) -> list[Step]:
             fixed.append(m)
     if not fixed:
         return []
-    return [_step(ctx, a, text=a.text.format(months=mo.spans(fixed)), change={"income_tax": _rows(months)})]
+    return [_step(ctx, a, {"months": mo.spans(fixed)}, {"months": _spans_en(fixed)}, change={"income_tax": _rows(months)})]
 
 
 def _fix_withholder(ctx: Context, a: Action) -> list[Step]:
@@ -340,20 +386,21 @@ def _fix_withholder(ctx: Context, a: Action) -> list[Step]:
         return []
     for m in fixed:
         months[m] = (months[m][0], want)
-    return [_step(ctx, a, text=a.text.format(months=mo.spans(fixed)), change={"income_tax": _rows(months)})]
+    return [_step(ctx, a, {"months": mo.spans(fixed)}, {"months": _spans_en(fixed)}, change={"income_tax": _rows(months)})]
 
 
 def _confirm_title(ctx: Context, a: Action) -> list[Step]:
-    quals, names = [], []
+    quals, names, names_en = [], [], []
     for q in ctx.app.qualifications:
         if q.matches_position == "unknown" or q.appointed is None:
             if q.matches_position is not False and q.appointed is not False:
                 q = q.model_copy(update={"matches_position": True, "appointed": True})
                 names.append(q.name or "该职称（技能）")
+                names_en.append(f"({q.name})" if q.name else "the title (skill level)")
         quals.append(q)
     if not names:
         return []
-    return [_step(ctx, a, text=a.text.format(title="、".join(names)), change={"qualifications": quals})]
+    return [_step(ctx, a, {"title": "、".join(names)}, {"title": ", ".join(names_en)}, change={"qualifications": quals})]
 
 
 def _certify_degree(ctx: Context, a: Action) -> list[Step]:
@@ -403,14 +450,22 @@ def _raise_base(ctx: Context, a: Action) -> list[Step]:
         cost = RouteCost(employee_monthly=math.ceil(delta * Decimal(str(sum(rates.employee.values()))) / 100),
                          employer_monthly=math.ceil(delta * (emp + Decimal(str(rates.injury_min))) / 100),
                          employer_monthly_max=math.ceil(delta * (emp + Decimal(str(rates.injury_max))) / 100))
-        text = a.text.format(date=mo.fmt(start), base=base, multiple=f"{band['multiple']:g}", income=income)
+        fill = {"date": mo.fmt(start), "base": base, "multiple": f"{band['multiple']:g}", "income": income}
+        employee = f"{sum(rates.employee.values()):g}"
         notes = [f"基数每年 {month} 月调整一次，年中调高按次年 {month} 月起算（{CONF_ZH[reset.confidence]}）",
                  f"所需基数按 {wage} 元社平工资计；新年度社平工资公布后所需基数随之提高（未经核实）",
                  f"缴费比例：单位 {emp:g}% + 工伤 {rates.injury_min:g}–{rates.injury_max:g}%，"
-                 f"个人 {sum(rates.employee.values()):g}%（{CONF_ZH[rates_d.confidence]}，{rates_d.source}）"]
-        steps.append(_step(ctx, a, text=text, effective=mo.first_day(start), raise_to=(start, float(base), float(income)),
+                 f"个人 {employee}%（{CONF_ZH[rates_d.confidence]}，{rates_d.source}）"]
+        notes_en = [f"The base is adjusted once a year in month {month}; a raise during the year counts from the next "
+                    f"month {month} ({CONF_EN[reset.confidence]})",
+                    f"The base needed is reckoned on an average wage of {wage} yuan; it rises when the next year's "
+                    "average wage is published (unverified)",
+                    f"Contribution rates: employer {emp:g}% + work injury {rates.injury_min:g}–{rates.injury_max:g}%, "
+                    f"employee {employee}% ({CONF_EN[rates_d.confidence]}, ({rates_d.source}))"]
+        steps.append(_step(ctx, a, fill, effective=mo.first_day(start), raise_to=(start, float(base), float(income)),
                            cost=cost))
         steps[-1].assumptions[:0] = notes
+        steps[-1].assumptions_en[:0] = notes_en
         steps[-1].confidence = _weakest(steps[-1].confidence, reset.confidence, rates_d.confidence)
     return steps
 
@@ -616,15 +671,17 @@ def combinations(ctx: Context, steps: list[Step], max_steps: int) -> list[list[S
     return out
 
 
-def keep_paying_text(until: str, ruleset_id: str = rulebook.DEFAULT_RULESET) -> tuple[str, str]:
-    """The keep-contributing step's text and actor (for "as things are" in batch rows)."""
+def keep_paying_text(until: str, ruleset_id: str = rulebook.DEFAULT_RULESET, lang: str = "zh") -> tuple[str, str]:
+    """The keep-contributing step's text and actor (for "as things are" in batch rows); the actor
+    stays the Chinese code word (renderers label it)."""
     a = next(x for x in plan_data(ruleset_id).actions if x.apply == "keep_paying")
-    return a.text.format(until=until), a.actor
+    return _fill(a, {"until": until}, None)[1 if lang == "en" else 0], a.actor
 
 
 def _keep_paying_step(ctx: Context, until: dt.date) -> Step:
     a = next(x for x in ctx.data.actions if x.apply == "keep_paying")
-    return Step(action=a, effective=until, text=a.text.format(until=until.isoformat()), confidence=a.confidence)
+    text, text_en = _fill(a, {"until": until.isoformat()}, None)
+    return Step(action=a, effective=until, text=text, text_en=text_en, confidence=a.confidence)
 
 
 def _route(ctx: Context, steps: list[Step], day: dt.date, judgement: Any, app: Applicant) -> Route:
@@ -632,20 +689,29 @@ def _route(ctx: Context, steps: list[Step], day: dt.date, judgement: Any, app: A
     if day > max((s.effective for s in steps), default=ctx.as_of):
         shown.append(_keep_paying_step(ctx, day))
     assumptions: list[str] = []
+    assumptions_en: list[str] = []
     for s in shown:
-        assumptions += [x for x in s.assumptions if x not in assumptions]
+        for zh, en in zip(s.assumptions, s.assumptions_en, strict=True):
+            if zh not in assumptions:
+                assumptions.append(zh)
+                assumptions_en.append(en)
     end = ctx.data.dated("policy_end", ctx.as_of)
     end_day = ctx.data.value("policy_end", ctx.as_of)["date"]
     if day > end_day:
         assumptions.append(f"沪府规〔2022〕21号 有效期至 {end_day}，此后的规则未知；该日期按现行规则推算（{CONF_ZH[end.confidence]}）")
+        assumptions_en.append(f"The points rules (沪府规〔2022〕21号) are valid until {end_day}; the rules after that are "
+                              f"unknown, and this date is reckoned on the current rules ({CONF_EN[end.confidence]})")
     conf = _weakest("official", *(s.confidence for s in shown))
     total = judgement.result.score.total
     steps_out = [RouteStep(id=s.action.id, action=s.text, actor=s.action.actor, effective_on=s.effective.isoformat(),
                            cost=s.cost, because=list(s.action.because), confidence=s.confidence,
                            decision_by=s.action.decision_by) for s in shown]
+    for out, s in zip(steps_out, shown, strict=True):
+        out._action_en = s.text_en
     route = Route(eligible_on=day.isoformat(), points_then=total, steps=steps_out, assumptions=assumptions,
                   confidence=conf, decision_by=sorted({s.action.decision_by for s in shown if s.action.decision_by}),
                   verified=RouteVerified(as_of=day.isoformat(), verdict=judgement.result.verdict, total=total))
+    route._assumptions_en = assumptions_en
     route._projected = projected(app, ctx.as_of, day, next((s.raise_to for s in steps if s.raise_to), None))
     route._judged = judgement.result
     return route
@@ -741,9 +807,11 @@ def urgent_steps(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result
         hits = [f for f in result.findings if a.urgent and f.rule in a.when.findings]
         if hits:
             by = next((f.deadline for f in hits if f.deadline), None)
-            out.append(RouteStep(id=a.id, action=a.text, actor=a.actor, effective_on=a.lead.after(as_of).isoformat(),
-                                 because=list(a.because), confidence=_weakest(a.confidence, a.lead.confidence),
-                                 decision_by=a.decision_by, by=by))
+            step = RouteStep(id=a.id, action=a.text, actor=a.actor, effective_on=a.lead.after(as_of).isoformat(),
+                             because=list(a.because), confidence=_weakest(a.confidence, a.lead.confidence),
+                             decision_by=a.decision_by, by=by)
+            step._action_en = a.english("text", a.text)
+            out.append(step)
     return out
 
 

@@ -113,6 +113,8 @@ class RouteStep(BaseModel):
     confidence: Confidence = "official"
     decision_by: str | None = Field(None, description="who else must decide (e.g. 单位 for a raise)")
     by: str | None = Field(None, description="for an urgent step: the date it must be done by")
+    # Not serialised: the step in English (--lang en), made with the Chinese from actions.yaml's text_en.
+    _action_en: str = PrivateAttr("")
 
 
 class RouteVerified(BaseModel):
@@ -131,6 +133,8 @@ class Route(BaseModel):
     confidence: Confidence = "official"
     decision_by: list[str] = Field([], description="others who must decide for this route")
     verified: RouteVerified
+    # Not serialised: the assumptions in English (--lang en), one per Chinese assumption.
+    _assumptions_en: list[str] = PrivateAttr(default_factory=list)
     # Not serialised: the projected applicant and its result (plan --write-applicant / --explain).
     _projected: Any = PrivateAttr(None)
     _judged: Any = PrivateAttr(None)

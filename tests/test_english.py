@@ -12,9 +12,11 @@ import yaml
 
 from jifen_check import rulebook
 from jifen_check.checklist import load_catalogue
+from jifen_check.plan import plan_data
 from jifen_check.render.handover import submission
-from jifen_check.render.i18n import PDF_PHRASES, PHRASES
+from jifen_check.render.i18n import PDF_PHRASES, PHRASES, SUMMARY_PHRASES
 from jifen_check.render.plain import labels
+from jifen_check.render.routes_text import ROUTE_PHRASES
 from tests.conftest import ROOT, run_cli
 
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
@@ -87,12 +89,41 @@ def test_every_label_and_phrase_has_english() -> None:
         elif isinstance(entries, dict):
             for key, pair in entries.items():
                 assert len(pair) == 2 and pair[1] and not CJK.search(outside_brackets(pair[1])), (table, key)
-    for table in (PHRASES, PDF_PHRASES):
+    for table in (PHRASES, PDF_PHRASES, ROUTE_PHRASES, SUMMARY_PHRASES):
         for key, (_, en) in table.items():
             assert en and not CJK.search(outside_brackets(en)), key
     sub = submission()
     for item in (sub.where, sub.how, sub.order, sub.review, *sub.copies, *sub.next_steps):
         assert item.en and not CJK.search(outside_brackets(item.en)), item.zh
+
+
+def test_every_route_step_has_english() -> None:
+    """Issue 10's route steps (routes/actions.yaml): label, text and assumptions in English beside the
+    Chinese, with the same placeholders, and every actor labelled."""
+    ph = re.compile(r"\{[A-Za-z_]\w*\}")
+    actors = labels()["actors"]
+    for a in plan_data().actions:
+        assert a.label_en and a.text_en, a.id
+        assert len(a.assumptions_en) == len(a.assumptions), a.id
+        for text in (a.label_en, a.text_en, *a.assumptions_en):
+            assert not CJK.search(outside_brackets(text)), (a.id, text)
+        assert set(ph.findall(a.text_en)) == set(ph.findall(a.text)), a.id
+        for who in (a.actor, a.decision_by):
+            assert who is None or who in actors, (a.id, who)
+
+
+def test_a_missing_route_english_text_fails_the_check() -> None:
+    """The route data test above is not vacuous: an action without English is loadable, and seen."""
+    from jifen_check.plan import Action
+
+    raw = yaml.safe_load((rulebook.RULESETS_DIR / "shanghai-2023" / "routes" / "actions.yaml").read_text(encoding="utf-8"))
+    first = raw["actions"][0]
+    first.pop("text_en")
+    assert not Action.model_validate(first).text_en
+    tax = next(a for a in raw["actions"] if a["id"] == "ACT-TAX-CORRECT")
+    tax["assumptions_en"] = tax["assumptions_en"][:1]
+    with pytest.raises(ValueError, match="assumptions_en"):
+        Action.model_validate(tax)
 
 
 def test_a_missing_english_text_fails_the_check(tmp_path: Path) -> None:
@@ -114,6 +145,21 @@ def test_english_text_report(sample: Path) -> None:
     text = p.stdout.decode()
     assert text.startswith("Verdict: ") and "Basis: " in text
     assert untranslated(text, _names(sample)) == []
+
+
+def test_english_routes_in_text_and_pdf(tmp_path: Path) -> None:
+    """Sample 10's routes (issue 10) read in English in the text report and on the PDF's page 1."""
+    from pypdf import PdfReader
+
+    sample = ROOT / "samples" / "10-backpay-and-mismatch.yaml"
+    text = run_cli("check", str(sample), "--lang", "en").stdout.decode()
+    assert "Routes to eligibility" in text and "Route 1: can apply from 2026-12-18" in text
+    assert "[Employer finance] The employer files corrected income tax returns for 2025-01–2025-02" in text
+    out = tmp_path / "en.pdf"
+    assert run_cli("check", str(sample), "--lang", "en", "--pdf", str(out)).returncode == 4
+    page1 = PdfReader(out).pages[0].extract_text()
+    assert "Route to eligibility" in page1 and "corrected income tax returns" in page1
+    assert "达标途径" not in page1
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
@@ -152,14 +198,16 @@ def test_english_batch_outputs(tmp_path: Path) -> None:
     names = tuple(row["姓名"] for row in sheets["人员"]) + ("上海示例科技有限公司",)
     cell_refs = re.compile(r"\S+![A-Z]*\d+")
     wb = load_workbook(out / "summary.xlsx")
-    assert wb.sheetnames == ["Summary", "Problems", "Counts", "Unmatched rows"]
+    assert wb.sheetnames == ["Summary", "Problems", "Counts", "Unmatched rows", "Actions"]
+    assert wb["Actions"].max_row > 1  # E002's route steps, in English
     for ws in wb.worksheets:
         for row in ws.iter_rows(values_only=True):
             for value in row:
                 if isinstance(value, str):
                     assert untranslated(cell_refs.sub("", value), names) == [], (ws.title, value)
-    # summary.pdf's route section (issue 10) has no English yet: it is rendered, not checked here.
-    assert (out / "summary.pdf").stat().st_size > 0
+    summary = "\n".join(page.extract_text() for page in PdfReader(out / "summary.pdf").pages)
+    assert "When people can apply" in summary
+    assert untranslated(cell_refs.sub("", summary), names) == [], untranslated(summary, names)
     pdfs = sorted((out / "checklists").glob("*.pdf"))
     for path in pdfs:
         text = "\n".join(page.extract_text() for page in PdfReader(path).pages)

@@ -53,12 +53,15 @@ class RowSummary:
     # reaches eligibility.
     steps: tuple[tuple[str, str, str, str], ...] = ()
     reach_on: str | None = None
+    lang: str = "zh"  # of the texts above (steps, problems)
 
     @property
     def next_step(self) -> str:
         if not self.steps:
             return ""
         action, actor, day, meaning = self.steps[0]
+        if self.lang == "en":
+            return f"[{actor}] {action} ({meaning} {day})"
         return f"【{actor}】{action}（{meaning} {day}）"
 
     pdf_error: str | None = None  # why the checklist PDF is missing (it was asked for)
@@ -114,21 +117,31 @@ def summarise(index: int, result: Result, pdf: str | None, lang: Lang = "zh",
         id_number=who.id_number or "", as_of=result.as_of, verdict=result.verdict,
         total=result.score.total, at_risk=result.score.at_risk, problems=problem_rows(result, lang),
         earliest_eligible=result.earliest_eligible, pdf=pdf, extra=tuple(who.extra.items()),
-        steps=_steps(result), reach_on=_reach_on(result), pdf_error=pdf_error,
+        steps=_steps(result, lang), reach_on=_reach_on(result), pdf_error=pdf_error, lang=lang,
     )
 
 
-def _steps(result: Result) -> tuple[tuple[str, str, str, str], ...]:
+# What a step's date means (the 行动清单 sheet's 日期含义 column).
+STEP_DATE_MEANS = {"effective": ("生效", "takes effect"), "due": ("须办妥于", "due by")}
+
+
+def _steps(result: Result, lang: Lang = "zh") -> tuple[tuple[str, str, str, str], ...]:
+    """(action, actor, ISO date, what the date means) in the language, for the best route's steps,
+    else the steps due before the window, else keeping on contributing until the earliest date."""
+    from jifen_check.render.routes_text import RouteWords
+
+    w, i = RouteWords(lang, result.ruleset.id), 1 if lang == "en" else 0
+    effective, due = STEP_DATE_MEANS["effective"][i], STEP_DATE_MEANS["due"][i]
     if result.routes:
-        return tuple((s.action, s.actor, s.effective_on, "生效") for s in result.routes[0].steps)
+        return tuple((w.action(s), w.actor(s.actor), s.effective_on, effective) for s in result.routes[0].steps)
     if result.urgent:
-        return tuple((s.action, s.actor, s.by, "须办妥于") if s.by else (s.action, s.actor, s.effective_on, "生效")
-                     for s in result.urgent)
+        return tuple((w.action(s), w.actor(s.actor), s.by, due) if s.by
+                     else (w.action(s), w.actor(s.actor), s.effective_on, effective) for s in result.urgent)
     if result.earliest_eligible:  # as things are: keep contributing until the earliest date
         from jifen_check.plan import keep_paying_text
 
-        action, actor = keep_paying_text(result.earliest_eligible)
-        return ((action, actor, result.earliest_eligible, "生效"),)
+        action, actor = keep_paying_text(result.earliest_eligible, result.ruleset.id, lang)
+        return ((action, w.actor(actor), result.earliest_eligible, effective),)
     return ()
 
 

@@ -65,11 +65,12 @@ def histogram(totals: list[int]) -> tuple[list[Bar], float | None]:
     return bars, PASS_MARK / BIN_WIDTH * slot
 
 
-def reach_label(months: int) -> str:
+def reach_label(months: int, lang: Lang = "zh") -> str:
+    t = summary_phrases(lang)
     if months == 0:
-        return "现在即可申请"
+        return t["reach_now"]
     before = max((m for m in REACH_MONTHS if m < months), default=0)
-    return f"{before}–{months} 个月内可申请" if before else f"{months} 个月内可申请"
+    return t["reach_between"].format(a=before, b=months) if before else t["reach_within"].format(b=months)
 
 
 def summary_context(tally: Tally, facts: dict[str, str], lang: Lang = "zh") -> dict[str, Any]:
@@ -93,7 +94,7 @@ def summary_context(tally: Tally, facts: dict[str, str], lang: Lang = "zh") -> d
         "soon": sorted(tally.soon, key=lambda r: (r.earliest_eligible or "", r.index)),
         "soon_months": SOON_MONTHS,
         "urgent": tally.urgent,
-        "reach": [(m, reach_label(m), sorted(tally.reach[m], key=lambda r: (r.reach_on or "", r.index)))
+        "reach": [(m, reach_label(m, lang), sorted(tally.reach[m], key=lambda r: (r.reach_on or "", r.index)))
                   for m in (0, *REACH_MONTHS)],
         "verdict_zh": verdicts,
     }

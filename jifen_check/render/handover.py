@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from jifen_check import rulebook
 from jifen_check.render.i18n import document_texts, finding_texts, line_texts, pdf_phrases
 from jifen_check.render.plain import Lang, Words, book_for, ruleset_phrase
+from jifen_check.render.routes_text import pdf_routes_box
 from jifen_check.result import Finding, Result
 
 SEVERITY_ORDER = ("blocker", "error", "review", "warning", "info")
@@ -186,4 +187,5 @@ class Handover:
                             "confidence": self.words.code("confidence", i.confidence)} for i in self.sub.next_steps],
             "corrections": self.corrections() if r.verdict == "invalid_input" else [],
             "consultant": self.consultant, "ruleset_phrase": ruleset_phrase(r, self.lang),
+            "routes_box": pdf_routes_box(r, self.lang),
         }

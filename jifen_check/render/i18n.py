@@ -240,6 +240,15 @@ SUMMARY_PHRASES: dict[str, tuple[str, str]] = {
     "as_of_rows": ("按各行「申请日期」，未填的按运行当天", "each row's application date, else the day of the run"),
     "count": ("人数", "People"), "unmatched": ("未匹配的明细行", "Unmatched detail rows"),
     "version": ("版本", "Version"),
+    # When people can apply (issue 10's routes).
+    "reach_head": ("何时可以申请（按最佳达标途径）", "When people can apply (by the best route)"),
+    "reach_when": ("时间", "When"), "reach_on": ("达标日期", "Eligible on"), "next_step": ("下一步", "Next step"),
+    "reach_now": ("现在即可申请", "Can apply now"),
+    "reach_between": ("{a}–{b} 个月内可申请", "Can apply in {a}–{b} months"),
+    "reach_within": ("{b} 个月内可申请", "Can apply within {b} months"),
+    "reach_group": ("{label}（{n} 人）", "{label} ({n})"),
+    "before_applying": ("（申请前：{step}）", " (before applying: {step})"),
+    "name_sep": ("；", "; "),
 }
 
 

@@ -111,7 +111,7 @@ class TextReport:
     def render(self) -> str:
         from jifen_check.render.routes_text import routes_section  # 达标途径 (issue 10), after the verdict
 
-        return "\n".join(self.header() + routes_section(self.r) + self.score_lines() + self.findings()
+        return "\n".join(self.header() + routes_section(self.r, self.lang) + self.score_lines() + self.findings()
                          + self.earliest()) + "\n"
 
 
