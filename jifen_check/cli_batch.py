@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from jifen_check.batch.outdir import os_reason
-from jifen_check.batch.xlsx_guard import Limits
+from jifen_check.batch.limits import Limits
 from jifen_check.cli_zh import ZhCommand
 from jifen_check.result import VERDICT_ZH
 
@@ -161,6 +160,8 @@ def batch_command(input_path: Path, out_dir: Path, as_of: dt.datetime | None, jo
         console.print("[red]已中断[/red]：未完成的结果文件已删除，没有留下写了一半的文件。")
         raise SystemExit(130) from None
     except OSError as exc:
+        from jifen_check.batch.outdir import os_reason
+
         raise click.ClickException(
             f"无法写出结果（{os_reason(exc)}）：{exc.filename or out_dir}；"
             "未留下看似完整的 results.jsonl，请腾出空间或换一个 --out 后重新运行") from None

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
+from jifen_check.batch.limits import MB, Limits
 from jifen_check.batch.tables import InputError, _unreadable
 
-MB = 1024 * 1024
+__all__ = ["Limits", "inspect_xlsx"]
 _CHUNK = 4 * MB
 _ROW_END = "</row>"
 # Cell and row references with a row number of 6+ digits (≥ 100,000): rare in a normal sheet,
@@ -32,18 +33,6 @@ _CELL_REF = re.compile(r'\br="([A-Z]{1,3})(\d{1,7})"')
 _FORMULA = re.compile(r"<f[\s>/]")
 _VALUE = re.compile(r"<v(?:\s[^>]*)?>[^<]")  # a cached value; openpyxl writes <v /> for none
 _DIMENSION = re.compile(r'<dimension\s+ref="[A-Z]{1,3}\d+:([A-Z]{1,3})(\d+)"')
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What a batch workbook may hold. The defaults fit 100,000 staff × 60 months of rows."""
-
-    max_unzipped_mb: int = 2048  # all parts together, uncompressed
-    max_columns: int = 128  # column DX: the 人员 sheet has about 40, plus HR's own
-    max_cells: int = 30_000_000  # rows × columns of each sheet's used area
-    max_shared_strings_mb: int = 256
-    max_persons: int = 200_000
-    max_row_bytes: int = 16 * MB  # one <row> element
 
 
 @dataclass
