@@ -184,6 +184,12 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def value_problems(doc: Any) -> list[Problem]:
     """Values no applicant field can hold, anywhere in the document (a file or a batch row):
     NaN and ±Inf, absurd magnitudes, text that is not valid Unicode, and too deep or too many."""
+    if _plainly_clean(doc):  # the usual case, decided without building a path for every value
+        return []
+    return _all_value_problems(doc)
+
+
+def _all_value_problems(doc: Any) -> list[Problem]:
     problems: list[Problem] = []
     count = 0
     stack: list[tuple[Any, str, int]] = [(doc, "", 0)]
@@ -204,6 +210,63 @@ def value_problems(doc: Any) -> list[Problem]:
         elif message := _bad_value(value, path):
             problems.append(Problem(rule_for_path(path), path or "(root)", message))
     return sorted(problems, key=lambda p: p.path)
+
+
+def _plainly_clean(doc: Any) -> bool:
+    """True only if `value_problems` would find nothing: a cheap pass that builds no paths and flags
+    anything doubtful (a big integer, a deep container) for the full pass to decide. It runs three
+    times per applicant; building every value's path made it the largest cost in a profile of judging."""
+    count = 1
+    stack: list[tuple[Any, int]] = [(doc, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            if not _keys_clean(node):
+                return False
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            return _scalar_clean(node)  # only the root can be a scalar here
+        if depth >= MAX_DEPTH:
+            return False
+        count += len(children)
+        if count > MAX_VALUES:
+            return False
+        for value in children:
+            kind = type(value)
+            if kind is str:  # most values: ASCII text has no surrogates
+                if not value.isascii() and _SURROGATE.search(value):
+                    return False
+            elif kind is int:
+                if abs(value) >= MAX_MAGNITUDE:
+                    return False
+            elif isinstance(value, dict | list):
+                stack.append((value, depth + 1))
+            elif not _scalar_clean(value):
+                return False
+    return True
+
+
+def _keys_clean(node: dict[Any, Any]) -> bool:
+    """No key is text with a lone surrogate (checked on the keys joined: one scan, not one per key)."""
+    try:
+        joined = "".join(node)
+    except TypeError:  # a non-text key (YAML allows numbers): only text keys can hold surrogates
+        joined = "".join(k for k in node if isinstance(k, str))
+    return joined.isascii() or not _SURROGATE.search(joined)
+
+
+def _scalar_clean(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.isascii() or not _SURROGATE.search(value)
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value) and abs(value) < MAX_MAGNITUDE
+    if isinstance(value, int):
+        return abs(value) < MAX_MAGNITUDE
+    return True
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
