@@ -134,11 +134,19 @@ def id_candidates(doc: Any) -> set[str]:
         elif isinstance(value, list):
             stack.extend((key, v) for v in value)
         elif isinstance(value, str | int) and not isinstance(value, bool):
-            text = normalize_id(str(value))
-            named = any(k in key.casefold() for k in _ID_KEYS)
-            if len(text) >= PIECE and (named and _DIGIT_RUN.search(text) or _ID_SHAPE.fullmatch(text)):
+            raw = str(value)
+            if len(raw) < PIECE and raw.isascii():
+                continue  # normalising cannot lengthen short ASCII text: too short to be an ID
+            text = normalize_id(raw)
+            if len(text) >= PIECE and (_ID_SHAPE.fullmatch(text) or _named(key) and _DIGIT_RUN.search(text)):
                 found.add(text)
     return found
+
+
+def _named(key: str) -> bool:
+    """Whether a key names an ID (also misspelt: `idnumber`, `身份证号`)."""
+    folded = key.casefold()
+    return any(k in folded for k in _ID_KEYS)
 
 
 def scrub_text(text: str, ids: set[str]) -> str:

@@ -270,3 +270,44 @@ def test_any_single_char_change_is_caught(prefix: str, pos: int, new: str) -> No
     changed = code[:pos] + new + code[pos + 1 :]
     if changed != code:
         assert check_uscc(changed) != []
+
+
+# --- id_candidates skips short ASCII values without normalising them (issue 13): same answers as
+# the plain definition, normalise everything and test it.
+
+_ID_VALUES = st.one_of(
+    st.text(max_size=22),
+    st.sampled_from(["110105194912310021", "11010519491231002x", "1101 0519 4912 3100 2X", "ß" * 9 + "x",
+                     "123456789", "1234567890", "2024-01..2024-12", "ﬀ" * 5]),
+    st.integers(min_value=0, max_value=10**19),
+)
+_ID_DOCS = st.recursive(_ID_VALUES, lambda inner: st.one_of(
+    st.lists(inner, max_size=3),
+    st.dictionaries(st.sampled_from(["id_number", "IdNumber", "身份证号", "证件", "base", "note", "x"]), inner,
+                    max_size=3)), max_leaves=20)
+
+
+def _candidates_by_definition(doc: object) -> set[str]:
+    from jifen_check import identifiers as ids
+
+    found: set[str] = set()
+    stack: list[tuple[str, object]] = [("", doc)]
+    while stack:
+        key, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((str(k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((key, v) for v in value)
+        elif isinstance(value, str | int) and not isinstance(value, bool):
+            text = ids.normalize_id(str(value))
+            named = any(k in key.casefold() for k in ids._ID_KEYS)
+            if len(text) >= ids.PIECE and (named and ids._DIGIT_RUN.search(text) or ids._ID_SHAPE.fullmatch(text)):
+                found.add(text)
+    return found
+
+
+@given(_ID_DOCS)
+def test_id_candidates_agree_with_their_definition(doc: object) -> None:
+    from jifen_check.identifiers import id_candidates
+
+    assert id_candidates(doc) == _candidates_by_definition(doc)
