@@ -7,7 +7,7 @@ verdict mix. The populations come from bench/population.py (the realistic HR mix
 - bench_judge.py: judge_mixed_per_s, judge_mixed_cpu_ms, engine_runs_per_applicant_mixed,
   check_mixed_per_s, judge_per_s (the pre-issue-13 easy set);
 - bench_cold.py: check_cold_s (min of 10 runs) and its CPU;
-- bench_pdf.py: pdf_s_per_checklist;
+- bench_pdf.py: pdf_s_per_checklist and pdf_cpu_s_per_checklist (mixed population, warm);
 - bench_batch.py: batch_10k_mixed_s, batch_10k_mixed_cpu_s, batch_10k_mixed_cores_busy,
   batch_pdfs_per_s, batch_50k_parent_peak_mib;
 - bench_web.py: api_check_ms_p50 / api_check_ms_p95 / api_check_cpu_ms: `/api/check` of the web
