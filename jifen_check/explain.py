@@ -3,17 +3,72 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
+import yaml
+
 from jifen_check import conditions as condition_language
+from jifen_check import vocabulary
 from jifen_check.engine import lookup
 from jifen_check.facts import Measurer
 from jifen_check.judge import Judgement
 from jifen_check.labels import KIND_ZH, confidence_zh
+from jifen_check.render.plain import RULE_ID_RE, Words, book_for
 from jifen_check.rulebook import Pattern, Rule, Rulebook
 
 FACT_ZH = {"profile": "申请人概况", "degree": "学历", "qual": "职称技能", "block": "剔除标记", "total": "合计"}
 OPS = condition_language.OPERATORS
+# Code values of the facts a condition tests, in words (others come from synonyms.yaml's first word).
+VALUE_ZH = {"yes": "是", "no": "否", "unknown": "不清楚", "paid": "正常缴纳", "backpay": "补缴", "none": "无",
+            "fail": "不一致", "na": "不适用", "unstated": "未填", "unregistered": "未注册", "ok": "正常",
+            "other": "其他区域", "lingang": "临港新片区", "new_towns": "五个新城", "review": "需复核",
+            "a": "情形 a（上海）", "b": "情形 b（户籍地）", "c": "情形 c（工作地）",
+            "branch_of_nonlocal": "外地企业在沪分支机构", "nonlocal_representative_office": "外地驻沪代表机构"}
+
+
+def fact_label(kind: str, name: str) -> str:
+    """A fact's Chinese label from the declared vocabulary (never the internal name)."""
+    q = vocabulary.TESTABLE.get(kind, {}).get(name) or vocabulary.QUOTABLE.get(kind, {}).get(name)
+    return q.label if q else f"「{name}」"
+
+
+def fact_where(kind: str, fact: dict[str, Any]) -> str:
+    """申请人概况, 学历第 2 条, 职称技能第 1 条: which fact, as a person says it."""
+    name = FACT_ZH.get(kind, kind)
+    if kind in ("degree", "qual") and fact.get("idx") is not None:
+        return f"{name}第 {int(fact['idx']) + 1} 条"
+    return name
+
+
+def value_zh(value: Any) -> str:
+    """A fact's value in words: 是/否 for booleans, labels for codes; rule IDs stay (references)."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if value is None:
+        return "无（未填或不适用）"
+    if isinstance(value, list | tuple):
+        return "、".join(value_zh(v) for v in value) or "（空）"
+    if isinstance(value, str):
+        if RULE_ID_RE.fullmatch(value):
+            return value
+        status = Words().code("status", value)
+        if status != value:
+            return status
+        if value in VALUE_ZH:
+            return VALUE_ZH[value]
+        words = _code_words().get(value)
+        return str(words[0]) if words else value
+    return str(value)
+
+
+@cache
+def _code_words() -> dict[str, list[str]]:
+    """The codes' Chinese words from the one synonyms table (its first word is the usual one)."""
+    from jifen_check.rulebook import RULESETS_DIR
+
+    data = yaml.safe_load((RULESETS_DIR / "reference" / "synonyms.yaml").read_text(encoding="utf-8"))
+    return {str(code): list(words) for code, words in data.get("codes", {}).items()}
 
 
 def resolve(value: Any, fact: dict[str, Any], params: dict[str, Any]) -> Any:
@@ -29,28 +84,39 @@ def holds(op: str, actual: Any, want: Any) -> bool:
     return condition_language.holds(op, actual, want)
 
 
-def describe_tests(tests: dict[str, Any], fact: dict[str, Any], params: dict[str, Any]) -> list[str]:
+def _wanted(raw: Any, want: Any, kind: str) -> str:
+    """The compared value; a parameter is named by its value (listed with its source below), another
+    fact by its label."""
+    if isinstance(raw, str) and raw.startswith("$"):
+        return f"{fact_label(kind, raw[1:])}（{value_zh(want)}）"
+    return value_zh(want)
+
+
+def describe_tests(tests: dict[str, Any], fact: dict[str, Any], params: dict[str, Any], kind: str = "profile") -> list[str]:
     out = []
     for name, spec in tests.items():
         for op, raw in condition_language.normalize(spec).items():
             want = [resolve(x, fact, params) for x in raw] if isinstance(raw, list) else resolve(raw, fact, params)
             actual = fact.get(name)
             mark = "✓" if holds(op, actual, want) else "✗"
-            shown = f"{raw}={want}" if isinstance(raw, str) and raw[:1] in "@$" else f"{want}"
-            out.append(f"      {mark} {name} {OPS[op]} {shown}   （实际 {name} = {actual}）")
+            label = fact_label(kind, name)
+            if op == "exists":
+                out.append(f"      {mark} {label}{'已有' if want else '没有'}   （实际 {value_zh(actual)}）")
+                continue
+            shown = _wanted(raw, want, kind)
+            out.append(f"      {mark} {label} {OPS[op]} {shown}   （实际 {value_zh(actual)}）")
     return out
 
 
 def describe_pattern(p: Pattern, facts: list[dict[str, Any]], params: dict[str, Any]) -> list[str]:
     out = []
     for fact in facts or [{}]:
-        label = f"{p.fact}" + (f"[{fact.get('idx')}]" if p.fact in ("degree", "qual") else "")
-        out.append(f"    {FACT_ZH.get(p.fact, p.fact)}{label[len(p.fact):]}：")
-        out += describe_tests(p.test, fact, params)
+        out.append(f"    {fact_where(p.fact, fact)}：")
+        out += describe_tests(p.test, fact, params, p.fact)
         if p.any:
             out.append("      以下任一成立：")
             for alt in p.any:
-                out += ["  " + x for x in describe_tests(alt, fact, params)]
+                out += ["  " + x for x in describe_tests(alt, fact, params, p.fact)]
     return out
 
 
@@ -89,15 +155,16 @@ def outcome(rule: Rule, judgement: Judgement) -> list[str]:
     out = ["", "结果："]
     if not found and not lines and not fired:
         out.append("  未触发。" if judgement.ledger else "  输入数据有误，未进入规则判断。")
+    words, book = Words("zh", r.ruleset.id), book_for(r)
     for f in fired:
-        out.append(f"  第 {f.case + 1} 种情形成立（事实 {f.fact.get('t')}" +
-                   (f"[{f.fact.get('idx')}]" if f.fact.get("t") in ("degree", "qual") else "") + "）")
+        out.append(f"  第 {f.case + 1} 种情形成立（{fact_where(str(f.fact.get('t')), f.fact)}）")
     for x in lines:
-        out.append(f"  积分：{x.points} 分，{x.status}" + (f"（{x.reason}）" if x.reason else "") + f"；{x.detail}")
+        because = f"（因{words.prose(x.reason, book)} {x.reason}）" if x.reason else ""
+        out.append(f"  积分：{x.points} 分，{words.code('status', x.status)}{because}；{words.prose(x.detail, book)}")
     for f in found:
-        out.append(f"  [{f.severity}] {f.message}")
+        out.append(f"  【{words.code('severity_short', f.severity)}】{words.prose(f.message, book)}")
         if f.remedy:
-            out.append(f"      办法：{f.remedy}")
+            out.append(f"      办法：{words.prose(f.remedy, book)}")
     return out
 
 
@@ -150,8 +217,9 @@ def parameters_used(book: Rulebook, rule: Rule, judgement: Judgement) -> list[st
         i = param.index_at(day)
         value = lookup(ref, judgement.ledger.params)
         conf = param.confidences[i]
-        out.append(f"  {ref} = {value}（{param.dates[i]} 起；{param.sources[i]}"
-                   + (f"；可信度 {conf}" if conf != "official" else "") + "）")
+        # the parameter's key (six_of_twelve.min_months) is the trailing reference, like a rule ID
+        out.append(f"  {param.description}：{value_zh(value)}（{param.dates[i]} 起；{param.sources[i]}"
+                   + (f"；可信度 {confidence_zh(conf)}" if conf != "official" else "") + f"；参数 {ref}）")
     return out
 
 

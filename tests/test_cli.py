@@ -105,13 +105,14 @@ def test_explain_si_base_names_months_and_wages() -> None:
     assert "补缴，剔除" in out and "单位不一致，剔除" in out and "个税不对应，剔除" in out
     # the wage in force for each month; spec update (issue 7): 2026-07 on, 12577 (unverified)
     assert "/ 12183" in out and "/ 12577（未经核实）" in out
-    assert "si_base_points" in out
+    # issue 11: the facts by their declared Chinese labels, never the internal names
+    assert "✓ 基数加分 = 0   （实际 0）" in out and "si_base_points" not in out and "事实 profile" not in out
 
 
 def test_explain_fired_rule_shows_facts(tmp_path: Path) -> None:
     out = run_cli("explain", str(case_file(tmp_path, "si-5-of-12")), "PRE-SI-6OF12").stdout.decode()
     assert "第 1 种情形成立" in out
-    assert "✓ si_6of12 < @six_of_twelve.min_months=6" in out and "实际 si_6of12 = 5" in out
+    assert "✓ 近 12 个月缴费月数 < 6   （实际 5）" in out and "si_6of12" not in out
 
 
 def test_explain_unknown_rule_is_usage_error(tmp_path: Path) -> None:

@@ -1,0 +1,52 @@
+"""`explain` in plain Chinese (issue 11): facts by their declared labels, values as words, the points
+status and severity as labels; rule IDs and parameter keys only as references."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from jifen_check import rulebook, vocabulary
+from jifen_check.cli import judge_file
+from jifen_check.explain import explain
+from tests.conftest import ROOT, run_cli
+
+SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
+INTERNAL = {name for table in vocabulary.TESTABLE.values() for name in table if "_" in name or len(name) > 4}
+CODES = {"counted", "at_risk", "not_counted", "blocker", "warning", "review", "profile", "degree", "qual",
+         "unknown", "true", "false", "None", "True", "False"}
+
+
+def _words(text: str) -> set[str]:
+    """ASCII words left once rule IDs and the trailing parameter references are taken out."""
+    text = re.sub(r"参数 [a-z_][\w.]*", "", text)
+    text = re.sub(r"(?<![\w-])[A-Z]{2,}(?:-[A-Z0-9*]+)+", "", text)
+    return set(re.findall(r"[A-Za-z_][\w]*", text))
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_explain_names_no_internal_fact_or_code(sample) -> None:
+    book = rulebook.load()
+    judgement = judge_file(str(sample), None, False)
+    for rule_id in book.rules:
+        out = explain(book, judgement, rule_id)
+        left = _words(out)
+        assert not left & INTERNAL, (rule_id, sorted(left & INTERNAL))
+        assert not left & CODES, (rule_id, sorted(left & CODES))
+        assert "事实 " not in out, rule_id
+
+
+def test_the_check_itself_sees_an_internal_name() -> None:
+    assert "si_base_points" in _words("✓ si_base_points > 0 参数 pass_mark PRE-SCORE")
+    assert _words("参数 six_of_twelve.min_months PRE-SI-6OF12") == set()
+
+
+def test_explain_shows_which_entry_status_and_severity_in_words() -> None:
+    out = run_cli("explain", str(ROOT / "samples" / "11-needs-review-title-appointment.yaml"), "pit-title-match")
+    text = out.stdout.decode()
+    assert out.returncode == 0 and text.startswith("PIT-TITLE-MATCH")  # a lower-case ID is accepted
+    assert "第 2 种情形成立（职称技能第 1 条）" in text and "【风险提示】" in text
+    assert "✓ 与岗位相符 ≠ 否   （实际 不清楚）" in text
+    edu = run_cli("explain", str(ROOT / "samples" / "11-needs-review-title-appointment.yaml"), "PTS-EDU").stdout.decode()
+    assert "积分：50 分，不计（因「学历与职称（技能）取其高者」 PTS-EDU-OR-TITLE）" in edu
