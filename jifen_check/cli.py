@@ -225,8 +225,9 @@ def rules(fmt: str) -> None:
 @click.argument("file")
 @click.argument("rule_id", metavar="RULE-ID")
 @as_of_option
+@lang_option
 @guarded
-def explain(file: str, rule_id: str, as_of: dt.datetime | None) -> None:
+def explain(file: str, rule_id: str, as_of: dt.datetime | None, lang: str) -> None:
     """说明一条规则对该申请人如何触发或为何未触发：所用事实与参数。
 
     例：jifen-check explain samples/03-base-2x.yaml BON-SI-BASE
@@ -239,7 +240,7 @@ def explain(file: str, rule_id: str, as_of: dt.datetime | None) -> None:
     if rule_id not in book.rules:
         raise click.UsageError(f"没有规则 {rule_id}；用 jifen-check rules 查看全部编号")
     judgement = judge_file(file, as_of, False)
-    click.echo(explain_rule(book, judgement, rule_id), nl=False)
+    click.echo(explain_rule(book, judgement, rule_id, lang), nl=False)  # type: ignore[arg-type]
 
 
 @main.command()

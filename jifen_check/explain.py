@@ -1,4 +1,10 @@
-"""`jifen-check explain FILE RULE-ID`: how a rule fired, or why it did not, with facts and parameters."""
+"""`jifen-check explain FILE RULE-ID`: how a rule fired, or why it did not, with facts and parameters.
+
+Everything is said in words (issue 11): facts by their labels in the declared vocabulary
+(`vocabulary.py`, Chinese and English), values as words, the points status and severity by their
+labels. Rule IDs and parameter keys appear only as references. `--lang en` gives English; the
+parameters' descriptions, sources and the rule's note exist in Chinese only and stay in brackets.
+"""
 
 from __future__ import annotations
 
@@ -13,53 +19,80 @@ from jifen_check import vocabulary
 from jifen_check.engine import lookup
 from jifen_check.facts import Measurer
 from jifen_check.judge import Judgement
-from jifen_check.labels import KIND_ZH, confidence_zh
-from jifen_check.render.plain import RULE_ID_RE, Words, book_for
+from jifen_check.render.i18n import finding_texts, line_texts
+from jifen_check.render.plain import RULE_ID_RE, Lang, Words, book_for, rule_text
 from jifen_check.rulebook import Pattern, Rule, Rulebook
 
-FACT_ZH = {"profile": "申请人概况", "degree": "学历", "qual": "职称技能", "block": "剔除标记", "total": "合计"}
 OPS = condition_language.OPERATORS
-# Code values of the facts a condition tests, in words (others come from synonyms.yaml's first word).
-VALUE_ZH = {"yes": "是", "no": "否", "unknown": "不清楚", "paid": "正常缴纳", "backpay": "补缴", "none": "无",
-            "fail": "不一致", "na": "不适用", "unstated": "未填", "unregistered": "未注册", "ok": "正常",
-            "other": "其他区域", "lingang": "临港新片区", "new_towns": "五个新城", "review": "需复核",
-            "a": "情形 a（上海）", "b": "情形 b（户籍地）", "c": "情形 c（工作地）",
-            "branch_of_nonlocal": "外地企业在沪分支机构", "nonlocal_representative_office": "外地驻沪代表机构"}
+# Which fact a condition looks at: (中文, English).
+FACT_WORDS = {"profile": ("申请人概况", "Applicant"), "degree": ("学历", "Education"),
+              "qual": ("职称技能", "Title/skill"), "block": ("剔除标记", "Exclusion mark"), "total": ("合计", "Total")}
+# Code values of the facts a condition tests, in words; a code not listed takes synonyms.yaml's first
+# Chinese word (in English: the code with spaces).
+VALUE_WORDS: dict[str, tuple[str, str]] = {
+    "yes": ("是", "yes"), "no": ("否", "no"), "unknown": ("不清楚", "unknown"), "paid": ("正常缴纳", "paid"),
+    "backpay": ("补缴", "paid in arrears"), "none": ("无", "none"), "fail": ("不一致", "not met"),
+    "na": ("不适用", "not applicable"), "unstated": ("未填", "not given"), "unregistered": ("未注册", "not registered"),
+    "ok": ("正常", "in order"), "other": ("其他区域", "another area"), "lingang": ("临港新片区", "Lingang"),
+    "new_towns": ("五个新城", "the five new towns"), "review": ("需复核", "needs review"),
+    "a": ("情形 a（上海）", "case a (Shanghai)"), "b": ("情形 b（户籍地）", "case b (hukou province)"),
+    "c": ("情形 c（工作地）", "case c (place of work)"),
+    "branch_of_nonlocal": ("外地企业在沪分支机构", "Shanghai branch of a company from elsewhere"),
+    "nonlocal_representative_office": ("外地驻沪代表机构", "Shanghai representative office from elsewhere"),
+}
+# Why a month did or did not count (BON-SI-BASE's month table).
+MONTH_WHY = {None: ("计入", "counted"), "backpay": ("补缴，剔除", "paid in arrears, excluded"),
+             "transferred": ("外地转入，剔除", "transferred in, excluded"),
+             "no_record": ("无缴费记录", "no contribution record"),
+             "inconsistent": ("单位不一致，剔除", "employers differ, excluded"),
+             "tax": ("个税不对应，剔除", "income tax does not match, excluded")}
+# The command's own words: key → (中文, English).
+PHRASES: dict[str, tuple[str, str]] = {
+    "kind_conf": ("  类别：{kind}    可信度：{conf}", "  Kind: {kind}    Confidence: {conf}"),
+    "source": ("  出处：{source}", "  Source: {source}"),
+    "note": ("  说明：{note}", "  Note: {note}"),
+    "time_cures": ("  随时间可消除：是（计入最早可申请日期）",
+                   "  Cured by time: yes (counted in the earliest application date)"),
+    "result": ("结果：", "Result:"),
+    "not_fired": ("  未触发。", "  Did not fire."),
+    "invalid": ("  输入数据有误，未进入规则判断。", "  The input has errors; the rules were not run."),
+    "case_fired": ("  第 {n} 种情形成立（{where}）", "  Case {n} holds ({where})"),
+    "points": ("  积分：{points} 分，{status}{because}；{detail}", "  Points: {points}, {status}{because}; {detail}"),
+    "because": ("（因{title} {rule}）", " (because of {title} {rule})"),
+    "finding": ("  【{severity}】{message}", "  [{severity}] {message}"),
+    "remedy": ("      办法：{remedy}", "      What to do: {remedy}"),
+    "conditions": ("条件与事实（✓ 成立，✗ 不成立）：", "Conditions and facts (✓ holds, ✗ does not):"),
+    "case": ("  情形 {n}：", "  Case {n}:"),
+    "any": ("      以下任一成立：", "      Any of these:"),
+    "where": ("    {where}：", "    {where}:"),
+    "entry": ("{name}第 {n} 条", "{name} entry {n}"),
+    "test": ("      {mark} {label} {op} {want}   （实际 {actual}）", "      {mark} {label} {op} {want}   (actual: {actual})"),
+    "exists": ("      {mark} {label}{have}   （实际 {actual}）", "      {mark} {label}: {have}   (actual: {actual})"),
+    "have": ("已有", "given"), "have_not": ("没有", "not given"),
+    "other_fact": ("{label}（{value}）", "{label} ({value})"),
+    "empty": ("（空）", "(empty)"), "null": ("无（未填或不适用）", "none (not given or not applicable)"),
+    "true": ("是", "yes"), "false": ("否", "no"), "list_sep": ("、", ", "),
+    "months_head": ("逐月明细（缴费基数 / 当月适用社平工资 = 倍数）：",
+                    "Month by month (contribution base / average wage in force that month = multiple):"),
+    "provisional": ("（暂定）", " (provisional)"), "unverified": ("（未经核实）", " (unverified)"),
+    "practice": ("（受理实践口径）", " (window practice)"),
+    "no_tax": ("无个税", "no income tax"), "tax": ("个税收入 {income}", "taxed income {income}"),
+    "params_head": ("所用参数（申请日适用的数值与出处）：",
+                    "Parameters used (the value in force on the application date, with its source):"),
+    "param": ("  {description}：{value}（{since} 起；{source}{conf}；参数 {ref}）",
+              "  {description}: {value} (from {since}; {source}{conf}; parameter {ref})"),
+    "param_conf": ("；可信度 {conf}", "; confidence {conf}"),
+}
+MONTH_TABLE_RULES = ("BON-SI-BASE", "PIT-SI-TAX-MISMATCH", "PIT-EMPLOYER-CONSISTENT", "PIT-PARAM-PROVISIONAL")
+_PARAM_REF = re.compile(r"@([a-z_][\w.]*[\w])")
 
 
-def fact_label(kind: str, name: str) -> str:
-    """A fact's Chinese label from the declared vocabulary (never the internal name)."""
+def fact_label(kind: str, name: str, lang: Lang = "zh") -> str:
+    """A fact's label from the declared vocabulary (never the internal name)."""
     q = vocabulary.TESTABLE.get(kind, {}).get(name) or vocabulary.QUOTABLE.get(kind, {}).get(name)
-    return q.label if q else f"「{name}」"
-
-
-def fact_where(kind: str, fact: dict[str, Any]) -> str:
-    """申请人概况, 学历第 2 条, 职称技能第 1 条: which fact, as a person says it."""
-    name = FACT_ZH.get(kind, kind)
-    if kind in ("degree", "qual") and fact.get("idx") is not None:
-        return f"{name}第 {int(fact['idx']) + 1} 条"
-    return name
-
-
-def value_zh(value: Any) -> str:
-    """A fact's value in words: 是/否 for booleans, labels for codes; rule IDs stay (references)."""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if value is None:
-        return "无（未填或不适用）"
-    if isinstance(value, list | tuple):
-        return "、".join(value_zh(v) for v in value) or "（空）"
-    if isinstance(value, str):
-        if RULE_ID_RE.fullmatch(value):
-            return value
-        status = Words().code("status", value)
-        if status != value:
-            return status
-        if value in VALUE_ZH:
-            return VALUE_ZH[value]
-        words = _code_words().get(value)
-        return str(words[0]) if words else value
-    return str(value)
+    if q is None:
+        return f"「{name}」"
+    return (q.label_en or f"({q.label})") if lang == "en" else q.label
 
 
 @cache
@@ -84,42 +117,6 @@ def holds(op: str, actual: Any, want: Any) -> bool:
     return condition_language.holds(op, actual, want)
 
 
-def _wanted(raw: Any, want: Any, kind: str) -> str:
-    """The compared value; a parameter is named by its value (listed with its source below), another
-    fact by its label."""
-    if isinstance(raw, str) and raw.startswith("$"):
-        return f"{fact_label(kind, raw[1:])}（{value_zh(want)}）"
-    return value_zh(want)
-
-
-def describe_tests(tests: dict[str, Any], fact: dict[str, Any], params: dict[str, Any], kind: str = "profile") -> list[str]:
-    out = []
-    for name, spec in tests.items():
-        for op, raw in condition_language.normalize(spec).items():
-            want = [resolve(x, fact, params) for x in raw] if isinstance(raw, list) else resolve(raw, fact, params)
-            actual = fact.get(name)
-            mark = "✓" if holds(op, actual, want) else "✗"
-            label = fact_label(kind, name)
-            if op == "exists":
-                out.append(f"      {mark} {label}{'已有' if want else '没有'}   （实际 {value_zh(actual)}）")
-                continue
-            shown = _wanted(raw, want, kind)
-            out.append(f"      {mark} {label} {OPS[op]} {shown}   （实际 {value_zh(actual)}）")
-    return out
-
-
-def describe_pattern(p: Pattern, facts: list[dict[str, Any]], params: dict[str, Any]) -> list[str]:
-    out = []
-    for fact in facts or [{}]:
-        out.append(f"    {fact_where(p.fact, fact)}：")
-        out += describe_tests(p.test, fact, params, p.fact)
-        if p.any:
-            out.append("      以下任一成立：")
-            for alt in p.any:
-                out += ["  " + x for x in describe_tests(alt, fact, params, p.fact)]
-    return out
-
-
 def facts_of(judgement: Judgement, kind: str) -> list[dict[str, Any]]:
     ledger = judgement.ledger
     if ledger is None:
@@ -136,97 +133,169 @@ def facts_of(judgement: Judgement, kind: str) -> list[dict[str, Any]]:
     return []
 
 
-def header(rule: Rule) -> list[str]:
-    out = [f"{rule.id}  {rule.title}",
-           f"  类别：{KIND_ZH.get(rule.kind, rule.kind)}    可信度：{confidence_zh(rule.confidence)}",
-           f"  出处：{rule.source or '—'}"]
-    if rule.note:
-        out.append(f"  说明：{rule.note}")
-    if rule.time_cures:
-        out.append("  随时间可消除：是（计入最早可申请日期）")
-    return out
+class Explainer:
+    def __init__(self, book: Rulebook, judgement: Judgement, lang: Lang = "zh") -> None:
+        self.book, self.judgement, self.lang = book, judgement, lang
+        self.i = 1 if lang == "en" else 0
+        self.words = Words(lang, judgement.result.ruleset.id)
+        self.result_book = book_for(judgement.result)
+
+    def t(self, key: str, **kw: object) -> str:
+        return PHRASES[key][self.i].format(**kw)
+
+    def original(self, text: str) -> str:
+        """A Chinese-only text (a source, a note, a parameter's description): in brackets in English."""
+        return f"({text})" if self.lang == "en" and text else text
+
+    def value(self, value: Any) -> str:
+        """A fact's value in words: yes/no for booleans, labels for codes; rule IDs stay (references)."""
+        if isinstance(value, bool):
+            return self.t("true" if value else "false")
+        if value is None:
+            return self.t("null")
+        if isinstance(value, list | tuple):
+            return self.t("list_sep").join(self.value(v) for v in value) or self.t("empty")
+        if not isinstance(value, str) or RULE_ID_RE.fullmatch(value):
+            return str(value)
+        status = self.words.code("status", value)
+        if status != value:
+            return status
+        if value in VALUE_WORDS:
+            return VALUE_WORDS[value][self.i]
+        if self.lang == "en":
+            return value.replace("_", " ")
+        words = _code_words().get(value)
+        return str(words[0]) if words else value
+
+    def where(self, kind: str, fact: dict[str, Any]) -> str:
+        """申请人概况, 学历第 2 条 (Education entry 2): which fact, as a person says it."""
+        name = FACT_WORDS.get(kind, (kind, kind))[self.i]
+        if kind in ("degree", "qual") and fact.get("idx") is not None:
+            return self.t("entry", name=name, n=int(fact["idx"]) + 1)
+        return name
+
+    # ── the parts ────────────────────────────────────────────────────────────────────────
+    def header(self, rule: Rule) -> list[str]:
+        conf = self.words.code("confidence", rule.confidence) if rule.confidence else "—"
+        out = [f"{rule.id}  {rule_text(rule, 'title', self.lang)}",
+               self.t("kind_conf", kind=self.words.code("kind", rule.kind), conf=conf),
+               self.t("source", source=self.original(rule.source) or "—")]
+        if rule.note:
+            out.append(self.t("note", note=self.original(rule.note)))
+        if rule.time_cures:
+            out.append(self.t("time_cures"))
+        return out
+
+    def outcome(self, rule: Rule) -> list[str]:
+        j, book = self.judgement, self.result_book
+        r = j.result
+        found = [f for f in r.findings if f.rule == rule.id]
+        lines = [x for x in r.score.lines if x.rule == rule.id]
+        fired = [f for f in j.ledger.fired if f.rule == rule.id] if j.ledger else []
+        out = ["", self.t("result")]
+        if not found and not lines and not fired:
+            out.append(self.t("not_fired") if j.ledger else self.t("invalid"))
+        for f in fired:
+            out.append(self.t("case_fired", n=f.case + 1, where=self.where(str(f.fact.get("t")), f.fact)))
+        for x in lines:
+            because = self.t("because", title=self.words.prose(x.reason, book), rule=x.reason) if x.reason else ""
+            _, detail = line_texts(x, self.lang, book)
+            out.append(self.t("points", points=x.points, status=self.words.code("status", x.status), because=because,
+                              detail=self.words.prose(detail, book)))
+        for f in found:
+            message, remedy = finding_texts(f, self.lang, book)
+            out.append(self.t("finding", severity=self.words.code("severity_short", f.severity),
+                              message=self.words.prose(message, book)))
+            if remedy:
+                out.append(self.t("remedy", remedy=self.words.prose(remedy, book)))
+        return out
+
+    def tests(self, tests: dict[str, Any], fact: dict[str, Any], params: dict[str, Any], kind: str) -> list[str]:
+        out = []
+        for name, spec in tests.items():
+            for op, raw in condition_language.normalize(spec).items():
+                want = [resolve(x, fact, params) for x in raw] if isinstance(raw, list) else resolve(raw, fact, params)
+                actual = fact.get(name)
+                mark = "✓" if holds(op, actual, want) else "✗"
+                label = fact_label(kind, name, self.lang)
+                if op == "exists":
+                    have = self.t("have" if want else "have_not")
+                    out.append(self.t("exists", mark=mark, label=label, have=have, actual=self.value(actual)))
+                    continue
+                # a parameter shows as its value (listed with its source below), another fact by its label
+                shown = (self.t("other_fact", label=fact_label(kind, raw[1:], self.lang), value=self.value(want))
+                         if isinstance(raw, str) and raw.startswith("$") else self.value(want))
+                out.append(self.t("test", mark=mark, label=label, op=OPS[op], want=shown, actual=self.value(actual)))
+        return out
+
+    def pattern(self, p: Pattern, facts: list[dict[str, Any]], params: dict[str, Any]) -> list[str]:
+        out = []
+        for fact in facts or [{}]:
+            out.append(self.t("where", where=self.where(p.fact, fact)))
+            out += self.tests(p.test, fact, params, p.fact)
+            if p.any:
+                out.append(self.t("any"))
+                for alt in p.any:
+                    out += ["  " + x for x in self.tests(alt, fact, params, p.fact)]
+        return out
+
+    def conditions(self, rule: Rule) -> list[str]:
+        if not rule.cases or self.judgement.ledger is None:
+            return []
+        params = self.judgement.ledger.params
+        out = ["", self.t("conditions")]
+        for i, case in enumerate(rule.cases):
+            out.append(self.t("case", n=i + 1))
+            for p in case.when.all:
+                out += self.pattern(p, facts_of(self.judgement, p.fact), params)
+        return out
+
+    def months(self) -> list[str]:
+        """Which months counted toward BON-SI-BASE and which were excluded, with the wage used."""
+        j = self.judgement
+        if j.applicant is None or j.ledger is None:
+            return []
+        rows = Measurer(self.book, j.applicant, j.ledger.obs.as_of).month_table()
+        out = ["", self.t("months_head")]
+        for row in rows:
+            if row["base"] is None:
+                out.append(f"  {row['month']}  —  {MONTH_WHY['no_record'][self.i]}")
+                continue
+            ratio = row["base"] / row["wage"]
+            prov = (self.t("provisional") if row["provisional"] else self.t("unverified") if row["unverified"]
+                    else self.t("practice") if row["practice"] else "")
+            tax = self.t("no_tax") if row["tax_income"] is None else self.t("tax", income=f"{row['tax_income']:g}")
+            out.append(f"  {row['month']}  {row['base']:>9g} / {row['wage']}{prov} = {ratio:4.2f}×  {tax}  "
+                       f"{MONTH_WHY[row['excluded']][self.i]}")
+        return out
+
+    def parameters(self, rule: Rule) -> list[str]:
+        """Each parameter value the rule refers to, as in force on the as-of date, with its source; the
+        parameter's key (six_of_twelve.min_months) is the trailing reference, like a rule ID."""
+        j = self.judgement
+        if j.ledger is None:
+            return []
+        day = j.ledger.obs.as_of
+        refs = sorted(set(_PARAM_REF.findall(rule.model_dump_json())))
+        out = ["", self.t("params_head")] if refs else []
+        for ref in refs:
+            param = self.book.parameters.get(ref.split(".", 1)[0])
+            if param is None:
+                continue
+            i = param.index_at(day)
+            conf = param.confidences[i]
+            out.append(self.t("param", description=self.original(param.description),
+                              value=self.value(lookup(ref, j.ledger.params)), since=param.dates[i],
+                              source=self.original(param.sources[i]), ref=ref,
+                              conf=self.t("param_conf", conf=self.words.code("confidence", conf))
+                              if conf != "official" else ""))
+        return out
 
 
-def outcome(rule: Rule, judgement: Judgement) -> list[str]:
-    r = judgement.result
-    found = [f for f in r.findings if f.rule == rule.id]
-    lines = [x for x in r.score.lines if x.rule == rule.id]
-    fired = [f for f in judgement.ledger.fired if f.rule == rule.id] if judgement.ledger else []
-    out = ["", "结果："]
-    if not found and not lines and not fired:
-        out.append("  未触发。" if judgement.ledger else "  输入数据有误，未进入规则判断。")
-    words, book = Words("zh", r.ruleset.id), book_for(r)
-    for f in fired:
-        out.append(f"  第 {f.case + 1} 种情形成立（{fact_where(str(f.fact.get('t')), f.fact)}）")
-    for x in lines:
-        because = f"（因{words.prose(x.reason, book)} {x.reason}）" if x.reason else ""
-        out.append(f"  积分：{x.points} 分，{words.code('status', x.status)}{because}；{words.prose(x.detail, book)}")
-    for f in found:
-        out.append(f"  【{words.code('severity_short', f.severity)}】{words.prose(f.message, book)}")
-        if f.remedy:
-            out.append(f"      办法：{words.prose(f.remedy, book)}")
-    return out
-
-
-def conditions(rule: Rule, judgement: Judgement) -> list[str]:
-    if not rule.cases or judgement.ledger is None:
-        return []
-    params = judgement.ledger.params
-    out = ["", "条件与事实（✓ 成立，✗ 不成立）："]
-    for i, case in enumerate(rule.cases):
-        out.append(f"  情形 {i + 1}：")
-        for p in case.when.all:
-            out += describe_pattern(p, facts_of(judgement, p.fact), params)
-    return out
-
-
-def si_base_months(book: Rulebook, judgement: Judgement) -> list[str]:
-    """Which months counted toward BON-SI-BASE and which were excluded, with the wage used."""
-    if judgement.applicant is None or judgement.ledger is None:
-        return []
-    rows = Measurer(book, judgement.applicant, judgement.ledger.obs.as_of).month_table()
-    why = {None: "计入", "backpay": "补缴，剔除", "transferred": "外地转入，剔除", "no_record": "无缴费记录",
-           "inconsistent": "单位不一致，剔除", "tax": "个税不对应，剔除"}
-    out = ["", "逐月明细（缴费基数 / 当月适用社平工资 = 倍数）："]
-    for row in rows:
-        if row["base"] is None:
-            out.append(f"  {row['month']}  —  {why['no_record']}")
-            continue
-        ratio = row["base"] / row["wage"]
-        prov = ("（暂定）" if row["provisional"] else "（未经核实）" if row["unverified"]
-                else "（受理实践口径）" if row["practice"] else "")
-        tax = "无个税" if row["tax_income"] is None else f"个税收入 {row['tax_income']:g}"
-        out.append(f"  {row['month']}  {row['base']:>9g} / {row['wage']}{prov} = {ratio:4.2f}×  {tax}  {why[row['excluded']]}")
-    return out
-
-
-_PARAM_REF = re.compile(r"@([a-z_][\w.]*[\w])")
-
-
-def parameters_used(book: Rulebook, rule: Rule, judgement: Judgement) -> list[str]:
-    """Each parameter value the rule refers to, as in force on the as-of date, with its source."""
-    if judgement.ledger is None:
-        return []
-    day = judgement.ledger.obs.as_of
-    refs = sorted(set(_PARAM_REF.findall(rule.model_dump_json())))
-    out = ["", "所用参数（申请日适用的数值与出处）："] if refs else []
-    for ref in refs:
-        param = book.parameters.get(ref.split(".", 1)[0])
-        if param is None:
-            continue
-        i = param.index_at(day)
-        value = lookup(ref, judgement.ledger.params)
-        conf = param.confidences[i]
-        # the parameter's key (six_of_twelve.min_months) is the trailing reference, like a rule ID
-        out.append(f"  {param.description}：{value_zh(value)}（{param.dates[i]} 起；{param.sources[i]}"
-                   + (f"；可信度 {confidence_zh(conf)}" if conf != "official" else "") + f"；参数 {ref}）")
-    return out
-
-
-def explain(book: Rulebook, judgement: Judgement, rule_id: str) -> str:
+def explain(book: Rulebook, judgement: Judgement, rule_id: str, lang: Lang = "zh") -> str:
     rule = book.rules[rule_id]
-    out = header(rule) + outcome(rule, judgement) + conditions(rule, judgement)
-    out += parameters_used(book, rule, judgement)
-    if rule_id in ("BON-SI-BASE", "PIT-SI-TAX-MISMATCH", "PIT-EMPLOYER-CONSISTENT", "PIT-PARAM-PROVISIONAL"):
-        out += si_base_months(book, judgement)
+    x = Explainer(book, judgement, lang)
+    out = x.header(rule) + x.outcome(rule) + x.conditions(rule) + x.parameters(rule)
+    if rule_id in MONTH_TABLE_RULES:
+        out += x.months()
     return "\n".join(out) + "\n"

@@ -1,5 +1,6 @@
-"""`explain` in plain Chinese (issue 11): facts by their declared labels, values as words, the points
-status and severity as labels; rule IDs and parameter keys only as references."""
+"""`explain` in plain words (issue 11): facts by their declared labels, values as words, the points
+status and severity as labels; rule IDs and parameter keys only as references. In English with
+--lang en, Chinese only in brackets (sources, notes, parameter descriptions, names)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from jifen_check import rulebook, vocabulary
 from jifen_check.cli import judge_file
 from jifen_check.explain import explain
 from tests.conftest import ROOT, run_cli
+from tests.test_english import CJK, _names, untranslated
 
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
 INTERNAL = {name for table in vocabulary.TESTABLE.values() for name in table if "_" in name or len(name) > 4}
@@ -20,7 +22,7 @@ CODES = {"counted", "at_risk", "not_counted", "blocker", "warning", "review", "p
 
 def _words(text: str) -> set[str]:
     """ASCII words left once rule IDs and the trailing parameter references are taken out."""
-    text = re.sub(r"参数 [a-z_][\w.]*", "", text)
+    text = re.sub(r"(参数|parameter) [a-z_][\w.]*", "", text)
     text = re.sub(r"(?<![\w-])[A-Z]{2,}(?:-[A-Z0-9*]+)+", "", text)
     return set(re.findall(r"[A-Za-z_][\w]*", text))
 
@@ -35,6 +37,16 @@ def test_explain_names_no_internal_fact_or_code(sample) -> None:
         assert not left & INTERNAL, (rule_id, sorted(left & INTERNAL))
         assert not left & CODES, (rule_id, sorted(left & CODES))
         assert "事实 " not in out, rule_id
+        english = explain(book, judgement, rule_id, "en")
+        snake = {w for w in _words(english) if "_" in w}  # in English, `counted` is a word, `si_6of12` a name
+        assert not snake, (rule_id, sorted(snake))
+        assert untranslated(english, _names(sample)) == [], (rule_id, untranslated(english, _names(sample)))
+
+
+def test_every_tested_fact_has_an_english_label() -> None:
+    for kind, table in vocabulary.TESTABLE.items():
+        for q in table.values():
+            assert q.label_en and not CJK.search(q.label_en), (kind, q.name)
 
 
 def test_the_check_itself_sees_an_internal_name() -> None:
@@ -50,3 +62,11 @@ def test_explain_shows_which_entry_status_and_severity_in_words() -> None:
     assert "✓ 与岗位相符 ≠ 否   （实际 不清楚）" in text
     edu = run_cli("explain", str(ROOT / "samples" / "11-needs-review-title-appointment.yaml"), "PTS-EDU").stdout.decode()
     assert "积分：50 分，不计（因「学历与职称（技能）取其高者」 PTS-EDU-OR-TITLE）" in edu
+
+
+def test_explain_in_english() -> None:
+    p = run_cli("explain", str(ROOT / "samples" / "11-needs-review-title-appointment.yaml"), "pit-title-match",
+                "--lang", "en")
+    text = p.stdout.decode()
+    assert p.returncode == 0 and text.startswith("PIT-TITLE-MATCH  Title or skill matches the position")
+    assert "Case 2 holds (Title/skill entry 1)" in text and "✓ Matches the job ≠ no   (actual: unknown)" in text
