@@ -17,6 +17,7 @@ from jifen_check.earliest import earliest_eligible
 from jifen_check.engine import Ledger, engine_for_process
 from jifen_check.facts import measure
 from jifen_check.identifiers import id_candidates, mask_id, scrub_ids, scrub_text
+from jifen_check.labels import DATA_REMEDY
 from jifen_check.result import (
     ApplicantRef,
     EmployerRef,
@@ -142,7 +143,7 @@ def _problem_finding(book: rulebook.Rulebook, p: Problem) -> Finding:
     return Finding(rule=p.rule, severity=p.severity, confidence=rule.confidence if rule else None,
                    title=rule.title if rule else "",
                    message=f"{p.path}: {p.message}", evidence=[p.path], source=rule.source if rule else "",
-                   remedy="更正该字段后重新检查" if p.severity == "error" else "核对该字段")
+                   remedy=DATA_REMEDY["error" if p.severity == "error" else "warning"][0])
 
 
 def _employer_ref(doc: Any, app: Applicant | None) -> EmployerRef:

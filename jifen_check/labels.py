@@ -24,5 +24,12 @@ KIND_LEGEND = [
 ]
 
 
+# The remedy of a data problem found by the readers and validate.py (no rule case writes it): (中文, English).
+DATA_REMEDY: dict[str, tuple[str, str]] = {
+    "error": ("更正该字段后重新检查", "Correct this field, then check again"),
+    "warning": ("核对该字段", "Check this field"),
+}
+
+
 def confidence_zh(code: str | None) -> str:
     return CONFIDENCE_ZH.get(code or "", "—")

@@ -85,6 +85,25 @@ def test_unparseable_date(tmp_path: Path) -> None:
     assert finding(r, "DATA-DATES")["evidence"] == ["contract.start"]
 
 
+def test_impossible_yaml_date_names_the_line_in_chinese(tmp_path: Path) -> None:
+    """YAML reads 1990-13-01 as a date and fails with Python's English "month must be in 1..12"."""
+    raw = re_sub_birth(with_changes().decode())
+    code, r = judged(tmp_path, raw.encode())
+    message = finding(r, "DATA-FORMAT")["message"]
+    assert code == 5 and "1990-13-01 不存在" in message and "第 " in message and "month must" not in message
+    text = run_cli("check", str(tmp_path / "a.yaml")).stdout.decode()
+    assert "申请人文件：a.yaml: 第 " in text and "(file)" not in text
+    english = run_cli("check", str(tmp_path / "a.yaml"), "--lang", "en").stdout.decode()
+    assert "Applicant file: (a.yaml: 第 " in english and "What to do: Correct" in english
+
+
+def re_sub_birth(raw: str) -> str:
+    """The applicant with an unquoted, impossible contract start (a YAML date, not a string)."""
+    import re
+
+    return re.sub(r"start: '2022-01-01'", "start: 1990-13-01", raw, count=1)
+
+
 def test_future_month(tmp_path: Path) -> None:
     _, r = judged(tmp_path, with_changes(social_insurance__0__month="2025-10..2027-01"))
     f = finding(r, "DATA-DATES")

@@ -8,9 +8,11 @@ facts. The Chinese result text is the default and the fallback.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from jifen_check import rulebook
+from jifen_check.labels import DATA_REMEDY
 from jifen_check.render.plain import Lang, rule_text
 from jifen_check.result import ChecklistItem, Finding, ScoreLine
 
@@ -80,20 +82,46 @@ def _case_for(rule: rulebook.Rule, f: Finding, params: dict[str, Any]) -> rulebo
     return cases[0] if len(cases) == 1 else None
 
 
+_LEADING_PATH = re.compile(r"^(\((?:file|root)\)|[a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*): (.+)$", re.S)
+
+
+def _original(message: str) -> str:
+    """A Chinese message with no English template, in brackets; a leading field path stays outside,
+    so the renderer labels it in English (Applicant file: (…))."""
+    m = _LEADING_PATH.match(message)
+    return f"{m.group(1)}: ({m.group(2)})" if m else f"({message})"
+
+
+def _remedy_only(rule: rulebook.Rule, f: Finding, params: dict[str, Any]) -> str:
+    """The English remedy of the case whose Chinese remedy is the finding's (the message may be a
+    reader's own sentence, the remedy still the rule's)."""
+    from jifen_check.engine import render
+
+    for case in rule.cases:
+        try:
+            if case.remedy and case.remedy_en and render(case.remedy, f.facts, params) == f.remedy:
+                return render(case.remedy_en, f.facts, params)
+        except (KeyError, IndexError, TypeError, ValueError):
+            continue
+    english = {zh: en for zh, en in DATA_REMEDY.values()}.get(f.remedy)
+    return english or (f"({f.remedy})" if f.remedy else "")
+
+
 def finding_texts(f: Finding, lang: Lang, book: rulebook.Rulebook | None) -> tuple[str, str]:
     """(message, remedy) in the language. In English, a message no template explains (a data error
     naming the cell, an internal error) stays Chinese in brackets."""
     if lang != "en":
         return f.message, f.remedy
     if book is None or f.rule not in book.rules:
-        return f"({f.message})", f"({f.remedy})" if f.remedy else ""
+        english = {zh: en for zh, en in DATA_REMEDY.values()}.get(f.remedy)
+        return _original(f.message), english or (f"({f.remedy})" if f.remedy else "")
     from jifen_check.engine import render
 
     rule = book.rules[f.rule]
     params = book.snapshot(_day_of(book))
     case = _case_for(rule, f, params)
     if case is None or not case.message_en:
-        return f"({f.message})", f"({f.remedy})" if f.remedy else ""
+        return _original(f.message), _remedy_only(rule, f, params)
     try:
         message = render(case.message_en, f.facts, params)
         remedy = render(case.remedy_en, f.facts, params) if case.remedy_en else ""

@@ -89,6 +89,7 @@ class Words:
     def prose(self, text: str, book: rulebook.Rulebook | None = None) -> str:
         """A sentence with field paths as labels and rule IDs as the rule's title."""
         colon = "：" if self.lang == "zh" else ": "
+        text = re.sub(r"^\((?:file|root)\): ", lambda m: self.field(m.group(0)[:-2]) + colon, text)  # the whole file
         text = re.sub(rf"({PATH_RE.pattern}): ", lambda m: self.field(m.group(1)) + colon, text)
         text = PATH_RE.sub(lambda m: self.field(m.group(0)), text)
         if book is not None:
