@@ -85,7 +85,7 @@ def template_command(path: Path, overwrite: bool) -> None:
 @click.option("--overwrite", is_flag=True, help="输出文件夹非空时，覆盖上次批量运行的结果文件。")
 @click.option("--show-id", is_flag=True, help="在结果中显示完整身份证号（默认只显示前 6 位和后 4 位）。")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="材料清单 PDF 和 summary.xlsx 的语言：zh 中文；en 英文（results.jsonl 不变）。")
+              help="材料清单 PDF、summary.xlsx 和 summary.pdf 的语言：zh 中文；en 英文（results.jsonl 不变）。")
 @click.option("--max-cells", type=click.IntRange(min=1), default=Limits.max_cells, show_default=True,
               help="工作簿每张表用到的范围（行 × 列）的上限，超过则拒绝读取（退出码 7）。")
 @click.option("--max-unzipped-mb", type=click.IntRange(min=1), default=Limits.max_unzipped_mb, show_default=True,

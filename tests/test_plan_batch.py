@@ -3,6 +3,7 @@ now / within 3, 6, 12 months in summary.pdf — through the real `batch` command
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -39,9 +40,10 @@ def test_batch_routes_columns_action_sheet_and_summary_pdf(tmp_path: Path) -> No
     actions = list(wb["行动清单"].iter_rows(values_only=True))
     assert actions[0][:6] == ("工号", "姓名", "序号", "步骤", "办理人", "日期")
     by_name = {r[1]: r for r in actions[1:]}
-    assert by_name["林书瑶"][4] == "单位财务" and by_name["林书瑶"][5] == "2026-12-18"
-    assert by_name["孙雨桐"][5] == "2026-11-18"
-    assert wb["行动清单"].auto_filter.ref and all(len(r[5]) == 10 for r in actions[1:])  # ISO dates sort
+    # issue 11: dates are real date cells (they sort and filter), not ISO text
+    assert by_name["林书瑶"][4] == "单位财务" and by_name["林书瑶"][5] == dt.datetime(2026, 12, 18)
+    assert by_name["孙雨桐"][5] == dt.datetime(2026, 11, 18)
+    assert wb["行动清单"].auto_filter.ref and all(isinstance(r[5], dt.datetime) for r in actions[1:])
 
     text = "".join(p.extract_text() for p in PdfReader(out / "summary.pdf").pages)
     assert "何时可以申请" in text and "3 个月内可申请" in text

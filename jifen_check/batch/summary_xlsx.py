@@ -53,7 +53,8 @@ MAIN_COLUMNS = (
     ("全部问题", "All problems", 60), ("最早可申请日期", "Earliest date", 13), ("材料清单", "Checklist", 10),
     ("下一步", "Next step", 50),
 )
-# 行动清单 (issue 10): one row per person per step of the best route; 日期 is ISO, so it sorts.
+# 行动清单 (issue 10): one row per person per step of the best route; 日期 and 达标日期 are real dates
+# (issue 11), so they sort and filter.
 ACTION_COLUMNS = (("工号", "Employee no.", 11), ("姓名", "Name", 10), ("序号", "Step", 6), ("步骤", "Action", 70),
                   ("办理人", "Who", 10), ("日期", "Date", 12), ("日期含义", "Date means", 10),
                   ("达标日期", "Eligible on", 12))
@@ -167,8 +168,8 @@ class SummaryWorkbook:
         ws = self.actions
         for k, (action, actor, day, meaning) in enumerate(row.steps, start=1):
             ws.append([text_cell(ws, row.employee_no), text_cell(ws, row.name), text_cell(ws, k),
-                       text_cell(ws, action, wrap=True), text_cell(ws, actor), text_cell(ws, day),
-                       text_cell(ws, meaning), text_cell(ws, row.reach_on or "")])
+                       text_cell(ws, action, wrap=True), text_cell(ws, actor), date_cell(ws, day),
+                       text_cell(ws, meaning), date_cell(ws, row.reach_on)])
             self.action_rows += 1
 
     def _add_problems(self, row: RowSummary) -> None:
