@@ -12,10 +12,8 @@ import re
 from functools import cache
 from typing import Any
 
-import yaml
-
 from jifen_check import conditions as condition_language
-from jifen_check import vocabulary
+from jifen_check import vocabulary, yamlio
 from jifen_check.engine import lookup
 from jifen_check.facts import Measurer
 from jifen_check.judge import Judgement
@@ -100,7 +98,7 @@ def _code_words() -> dict[str, list[str]]:
     """The codes' Chinese words from the one synonyms table (its first word is the usual one)."""
     from jifen_check.rulebook import RULESETS_DIR
 
-    data = yaml.safe_load((RULESETS_DIR / "reference" / "synonyms.yaml").read_text(encoding="utf-8"))
+    data = yamlio.load((RULESETS_DIR / "reference" / "synonyms.yaml").read_text(encoding="utf-8"))
     return {str(code): list(words) for code, words in data.get("codes", {}).items()}
 
 
