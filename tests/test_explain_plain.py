@@ -70,3 +70,11 @@ def test_explain_in_english() -> None:
     text = p.stdout.decode()
     assert p.returncode == 0 and text.startswith("PIT-TITLE-MATCH  Title or skill matches the position")
     assert "Case 2 holds (Title/skill entry 1)" in text and "✓ Matches the job ≠ no   (actual: unknown)" in text
+
+
+def test_as_things_are_says_how_far_it_looked() -> None:
+    """Sample 09: 'as things are' names the 36 months projected, as the earliest-date line does,
+    instead of claiming eligibility is never reached (its remedy mentions waiting for SI years)."""
+    text = run_cli("check", str(ROOT / "samples" / "09-fails-three-places.yaml")).stdout.decode()
+    assert "现状：什么都不改、按当前缴费持续，36 个月内不会自行达到申请条件" in text
+    assert "不会自行达到申请条件" not in text.replace("36 个月内不会自行达到申请条件", "")

@@ -31,8 +31,9 @@ ROUTE_PHRASES: dict[str, tuple[str, str]] = {
               "  As things are: changing nothing and contributing as now, the earliest date is {date}{late}"),
     "as_is_late": ("（晚于 2027-12-31 沪府规〔2022〕21号 到期日，此后规则未知）",
                    " (after 2027-12-31, when the points rules (沪府规〔2022〕21号) expire; the rules after that are unknown)"),
-    "as_is_never": ("  现状：什么都不改，不会自行达到申请条件",
-                    "  As things are: changing nothing, eligibility is never reached by itself"),
+    "as_is_never": ("  现状：什么都不改、按当前缴费持续，{months} 个月内不会自行达到申请条件",
+                    "  As things are: changing nothing and contributing as now, eligibility is not reached "
+                    "within {months} months"),
     "head": ("达标途径（按达标日期、费用、工作量排序；每条都已按该日期重新预审为「符合」）",
              "Routes to eligibility (by date, cost and effort; each was judged again on its date as eligible)"),
     "none": ("  未找到 4 年内可达标的途径（已考虑：补办证件、续订合同、更正个税、确认职称、提高基数等）",
@@ -130,7 +131,9 @@ def as_things_are(r: Result, w: RouteWords | None = None) -> str:
     if r.earliest_eligible:
         late = w.t("as_is_late") if r.earliest_eligible > POLICY_END else ""
         return w.t("as_is", date=r.earliest_eligible, late=late)
-    return w.t("as_is_never")
+    from jifen_check.earliest import HORIZON_MONTHS  # how far "as things are" was projected
+
+    return w.t("as_is_never", months=HORIZON_MONTHS)
 
 
 def routes_section(r: Result, lang: Lang = "zh") -> list[str]:
