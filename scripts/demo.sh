@@ -12,6 +12,9 @@ for f in samples/*.yaml; do
   code=$?
   printf '%-40s exit %s  %s\n' "$name" "$code" "$(head -n 1 "$out/$name.txt")"
 done
+# The English checklist (--lang en), for foreign-invested companies' HR: a route to eligibility on page 1.
+"$cli" checklist samples/10-backpay-and-mismatch.yaml -o "$out/checklists/en-10-backpay-and-mismatch.pdf" --lang en \
+  >/dev/null 2>&1 && printf '%-40s --lang en\n' "en-10-backpay-and-mismatch"
 echo
 echo "== 完整报告示例：samples/07-fails-6-of-12.yaml"
 cat "$out/07-fails-6-of-12.txt"
