@@ -323,16 +323,15 @@ class Measurer:
         if not self.consistent(m):
             return "inconsistent"
         # Only months that could count for a band are checked against the tax records.
-        if at_least(rec.base, lowest, self.wages.at(m)) and not self.tax_matches(m, rec.base):
+        if dec(rec.base) >= self.wages.thresholds(m, (lowest,))[0] and not self.tax_matches(m, rec.base):
             return "tax"
         return None
 
     def _bands_missed(self, bands: list[dict[str, Any]], base: float, m: int) -> int:
         """How many bands, highest multiple first, month `m`'s base does not reach (exactly)."""
-        wage = dec(self.wages.at(m))
         amount = dec(base)
-        for k, b in enumerate(bands):
-            if amount >= dec(b["multiple"]) * wage:
+        for k, threshold in enumerate(self.wages.thresholds(m, tuple(b["multiple"] for b in bands))):
+            if amount >= threshold:
                 return k
         return len(bands)
 

@@ -50,9 +50,10 @@ def judge(doc: Any, *, as_of: dt.date | None = None, source: str | None = None, 
 
 def judge_full(doc: Any, *, as_of: dt.date | None = None, source: str | None = None, show_id: bool = False,
                ruleset_id: str = rulebook.DEFAULT_RULESET, problems: list[Problem] | None = None,
-               with_earliest: bool = True, with_routes: bool = False) -> Judgement:
+               with_earliest: bool = True, with_routes: bool = False, with_checklist: bool = True) -> Judgement:
     judgement = _judge_full(doc, as_of=as_of, source=source, show_id=show_id, ruleset_id=ruleset_id,
-                            problems=problems, with_earliest=with_earliest, with_routes=with_routes)
+                            problems=problems, with_earliest=with_earliest, with_routes=with_routes,
+                            with_checklist=with_checklist)
     if not show_id:
         judgement.result = mask_result(judgement.result, id_candidates(doc))
     return judgement
@@ -74,7 +75,7 @@ def mask_result(result: Result, ids: set[str]) -> Result:
 
 def _judge_full(doc: Any, *, as_of: dt.date | None, source: str | None, show_id: bool,
                 ruleset_id: str, problems: list[Problem] | None, with_earliest: bool,
-                with_routes: bool) -> Judgement:
+                with_routes: bool, with_checklist: bool = True) -> Judgement:
     book = rulebook.load(ruleset_id)
     if isinstance(doc, Applicant):  # already parsed (a projected applicant of a route)
         app, found = doc, []
@@ -88,7 +89,7 @@ def _judge_full(doc: Any, *, as_of: dt.date | None, source: str | None, show_id:
     if any(p.severity == "error" for p in found):
         return Judgement(_invalid(book, day, ref, found, doc), app, None)
     ledger = engine_for_process(ruleset_id).run(measure(book, app, day))
-    result = _result(book, app, day, ref, ledger, found)
+    result = _result(book, app, day, ref, ledger, found, with_checklist)
     if with_earliest and result.verdict == "not_eligible":
         result.earliest_eligible = earliest_eligible(book, app, day, result, ruleset_id,
                                                      ledger.obs.details.get("band_months", []))
@@ -163,7 +164,7 @@ def _invalid(book: rulebook.Rulebook, day: dt.date, ref: ApplicantRef, problems:
 
 
 def _result(book: rulebook.Rulebook, app: Applicant, day: dt.date, ref: ApplicantRef, ledger: Ledger,
-            problems: list[Problem]) -> Result:
+            problems: list[Problem], with_checklist: bool = True) -> Result:
     # model_construct: the engine built these from typed rule data; validating again costs ~30 µs each.
     lines = [ScoreLine.model_construct(rule=c.rule, points=c.points, status=c.status, title=book.rules[c.rule].title,
                                        detail=c.detail, reason=c.reasons[0] if c.reasons else None, facts=c.facts,
@@ -177,7 +178,8 @@ def _result(book: rulebook.Rulebook, app: Applicant, day: dt.date, ref: Applican
                   at_risk=total.get("at_risk", 0), lines=lines)
     return Result(as_of=day.isoformat(), ruleset=_ruleset_ref(book, day), applicant=ref,
                   employer=_employer_ref(None, app), verdict=ledger.verdicts[0], score=score,
-                  findings=findings, checklist=_checklist(book, app, lines, findings, day))
+                  findings=findings,
+                  checklist=_checklist(book, app, lines, findings, day) if with_checklist else [])
 
 
 def _checklist(book: rulebook.Rulebook, app: Applicant, lines: list[ScoreLine], findings: list[Finding],

@@ -576,7 +576,9 @@ def _spec(a: int, b: int) -> str:
 def _judge(app: Applicant, day: dt.date, ruleset_id: str) -> Any:
     from jifen_check.judge import judge_full
 
-    return judge_full(app, as_of=day, ruleset_id=ruleset_id, with_earliest=False, with_routes=False)
+    # A route is verified by the whole rule set; its documents are not needed to know the verdict.
+    return judge_full(app, as_of=day, ruleset_id=ruleset_id, with_earliest=False, with_routes=False,
+                      with_checklist=False)
 
 
 def _reachable_gap(ctx: Context, result: Result) -> int:
@@ -740,6 +742,20 @@ def _dominated(r: Route, kept: list[Route]) -> bool:
     return any(keys(k) <= keys(r) and k.eligible_on <= r.eligible_on for k in kept)
 
 
+def _outdone(tried: list[tuple[float, dt.date]], base: float, stop: dt.date) -> bool:
+    """A raise to `base` cannot work by `stop` where a raise to at least `base`, with the same other
+    steps, found nothing up to a date no earlier.
+
+    Sound because eligibility is monotone in the raised base: the raise lifts every month from its
+    start to a fixed base with the tax income at the same ratio to it, and every rule that reads a
+    base (the BON-SI-BASE bands, PIT-TITLE-SI-BASE's months at 1x) asks for a base at least some
+    multiple of the wage, never at most. The one exception would be a base above a later year's
+    ceiling, which needs the average wage to fall; the bases are capped at the ceiling of the raise's
+    own year. tests/test_plan_properties.py compares the search with an unpruned one.
+    """
+    return any(high >= base and until >= stop for high, until in tried)
+
+
 def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: Result,
                ruleset_id: str = rulebook.DEFAULT_RULESET, *, band_months: list[int] | None = None,
                exhaustive: bool = False, longer: bool = False) -> list[Route]:
@@ -757,6 +773,7 @@ def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: 
         end = min(end, dt.date.fromisoformat(result.earliest_eligible) - dt.timedelta(days=1))
     found: list[Route] = []
     reached: list[tuple[frozenset[int], dt.date]] = []  # step sets that worked, and from when
+    failed: dict[frozenset[int], list[tuple[float, dt.date]]] = {}  # raise routes that found nothing
     for steps in combinations(ctx, candidate_steps(ctx, longer), search["max_steps"]):
         if longer and not any(s.action.longer for s in steps):
             continue  # tried already without the long steps
@@ -770,8 +787,13 @@ def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: 
         if d0 > stop:
             continue
         raise_to = next((s.raise_to for s in steps if s.raise_to), None)
+        others = frozenset(id(s) for s in steps if s.raise_to is None)
+        if raise_to and _outdone(failed.get(others, []), raise_to[1], stop):
+            continue
         known = (result, band_months) if not steps and band_months is not None else None
         hit = first_eligible(ctx, changed, d0, raise_to, stop, known)
+        if hit is None and raise_to:
+            failed.setdefault(others, []).append((raise_to[1], stop))
         if hit is not None:
             found.append(_route(ctx, steps, hit[0], hit[1], changed))
             reached.append((mine, hit[0]))

@@ -40,11 +40,16 @@ class Wages:
         self.first_month = mo.of_date(max(self.dates[0], self.floor.dates[0]))
         self._wage: dict[int, int] = {}
         self._bounds: dict[int, tuple[int, Decimal]] = {}
+        self._indexes: dict[int, int] = {}
+        self._thresholds: dict[tuple[int, tuple[float, ...]], tuple[Decimal, ...]] = {}
 
     def _index(self, mi: int) -> int:
         # Months older than the table (before 2015-04) never fall in a scoring window; the
         # earliest value keeps the arithmetic defined for them.
-        return max(0, bisect.bisect_right(self.dates, mo.first_day(mi)) - 1)
+        i = self._indexes.get(mi)
+        if i is None:
+            i = self._indexes[mi] = max(0, bisect.bisect_right(self.dates, mo.first_day(mi)) - 1)
+        return i
 
     def declared(self, mi: int) -> int:
         return self.values[self._index(mi)]
@@ -57,6 +62,15 @@ class Wages:
             ref = self.reference.at(day) if day >= self.reference.dates[0] else None
             v = self._wage[mi] = ref if ref is not None else self.declared(mi)
         return v
+
+    def thresholds(self, mi: int, multiples: tuple[float, ...]) -> tuple[Decimal, ...]:
+        """Each multiple of month `mi`'s wage, exactly (the band thresholds a base is compared with)."""
+        key = (mi, multiples)
+        t = self._thresholds.get(key)
+        if t is None:
+            wage = dec(self.at(mi))
+            t = self._thresholds[key] = tuple(dec(x) * wage for x in multiples)
+        return t
 
     def practice_reference(self, mi: int) -> bool:
         return self.at(mi) != self.declared(mi)
