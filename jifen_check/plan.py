@@ -758,7 +758,7 @@ def _outdone(tried: list[tuple[float, dt.date]], base: float, stop: dt.date) -> 
 
 def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: Result,
                ruleset_id: str = rulebook.DEFAULT_RULESET, *, band_months: list[int] | None = None,
-               exhaustive: bool = False, longer: bool = False) -> list[Route]:
+               exhaustive: bool = False, longer: bool = False, prune: bool = True) -> list[Route]:
     """The sets of steps that reach eligibility within the horizon, each with its first date, ranked.
 
     Unless `exhaustive` (the completeness test), the search stops where no route could be shown:
@@ -788,7 +788,7 @@ def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: 
             continue
         raise_to = next((s.raise_to for s in steps if s.raise_to), None)
         others = frozenset(id(s) for s in steps if s.raise_to is None)
-        if raise_to and _outdone(failed.get(others, []), raise_to[1], stop):
+        if raise_to and prune and not exhaustive and _outdone(failed.get(others, []), raise_to[1], stop):
             continue
         known = (result, band_months) if not steps and band_months is not None else None
         hit = first_eligible(ctx, changed, d0, raise_to, stop, known)
@@ -804,13 +804,15 @@ def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: 
 
 def plan_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: Result,
                 ruleset_id: str = rulebook.DEFAULT_RULESET, *, show: int | None = None,
-                band_months: list[int] | None = None) -> list[Route]:
-    """The best routes to eligibility, best first (empty for eligible or invalid applicants)."""
+                band_months: list[int] | None = None, prune: bool = True) -> list[Route]:
+    """The best routes to eligibility, best first (empty for eligible or invalid applicants).
+
+    `prune=False` (tests only) searches every base raise, as a check on `_outdone`."""
     if result.verdict not in ("not_eligible", "needs_review"):
         return []
-    found = all_routes(book, app, as_of, result, ruleset_id, band_months=band_months)
+    found = all_routes(book, app, as_of, result, ruleset_id, band_months=band_months, prune=prune)
     if not found:  # longer routes (a new certificate or title) only when nothing shorter reaches 120
-        found = all_routes(book, app, as_of, result, ruleset_id, band_months=band_months, longer=True)
+        found = all_routes(book, app, as_of, result, ruleset_id, band_months=band_months, longer=True, prune=prune)
     kept: list[Route] = []
     for r in found:
         if not _dominated(r, kept):

@@ -143,6 +143,32 @@ def test_base_raise_starts_in_july_with_costs_and_salary() -> None:
     assert_verified(doc)
 
 
+def test_lower_raises_are_skipped_only_where_a_higher_one_found_nothing(monkeypatch: Any) -> None:
+    """117 points, 3 short until the next 12-month block completes (2027-08): no raise from July 2027
+    can fill a band before then, so after the highest raise fails the lower ones are not searched;
+    where a raise does work (short_history), every variant is still searched."""
+    def searched(doc: dict[str, Any], prune: bool) -> tuple[list[Any], int]:
+        calls: list[Any] = []
+        real = plan.first_eligible
+        monkeypatch.setattr(plan, "first_eligible", lambda *a, **k: calls.append(a[3]) or real(*a, **k))
+        j = judge_full(doc)
+        routes = plan.plan_routes(plan.rulebook.load(), j.applicant, TODAY, j.result, prune=prune)
+        monkeypatch.setattr(plan, "first_eligible", real)
+        return routes, sum(1 for raise_to in calls if raise_to)
+
+    stuck = base_applicant(social_insurance=[si_row("2022-09..2026-11", 11000)], education=[degree("junior_college")],
+                           income_tax=[tax_row("2022-09..2026-10", 12100)])
+    j = judge_full(stuck)
+    assert (j.result.verdict, j.result.score.total, j.result.earliest_eligible) == ("not_eligible", 117, "2027-08-01")
+    pruned, n_pruned = searched(stuck, True)
+    full, n_full = searched(stuck, False)
+    assert [r.eligible_on for r in pruned] == [r.eligible_on for r in full]
+    assert 0 < n_pruned < n_full
+    helped, n_helped = searched(short_history(8000), True)
+    _, n_all = searched(short_history(8000), False)
+    assert any(s.id == "ACT-BASE-RAISE" for r in helped for s in r.steps) and n_helped == n_all
+
+
 def test_base_raise_cost_from_contribution_rates() -> None:
     r = judge(short_history(8000), with_routes=True)
     s = next(s for route in r.routes for s in route.steps if s.id == "ACT-BASE-RAISE")

@@ -102,3 +102,19 @@ def test_search_finds_nothing_later_than_brute_force(doc: dict[str, Any]) -> Non
     assert (mine is None) == (brute is None), (mine, brute)
     if brute is not None:
         assert mine <= brute
+
+
+def _shown(routes: list[Any]) -> list[tuple[str, int, list[str]]]:
+    return [(r.eligible_on, r.points_then, [s.action for s in r.steps]) for r in routes]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(applicants())
+def test_skipping_lower_base_raises_changes_no_route(doc: dict[str, Any]) -> None:
+    """plan._outdone skips a lower raise where a higher one found nothing: the routes shown are the
+    same as with every raise searched."""
+    j = judge_full(doc, with_routes=False)
+    book = rulebook.load()
+    pruned = plan.plan_routes(book, j.applicant, TODAY, j.result)
+    full = plan.plan_routes(book, j.applicant, TODAY, j.result, prune=False)
+    assert _shown(pruned) == _shown(full)
