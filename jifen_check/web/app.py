@@ -21,6 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.background import BackgroundTask
 
 from jifen_check.result import SEVERITY_ZH, STATUS_ZH, VERDICT_ZH
 from jifen_check.validate import parse_text
@@ -336,8 +337,12 @@ def _batch(app: FastAPI, runs: batchjobs.BatchRuns) -> None:
         run = runs.get(run_id)
         path = runs.file(run, name) if run else None
         if path is None:
-            return JSONResponse({"detail": "没有这个文件（运行未完成，或未生成 PDF）"}, status_code=404)
-        return FileResponse(path, media_type=batchjobs.DOWNLOADS[name], filename=name)
+            why = ("全部文件都已下载，服务器上的结果文件已删除" if run and run.files_deleted
+                   else "没有这个文件（运行未完成，或未生成 PDF）")
+            return JSONResponse({"detail": why}, status_code=404)
+        # The background task runs only once the whole file has been sent (not on a broken download).
+        return FileResponse(path, media_type=batchjobs.DOWNLOADS[name], filename=name,
+                            background=BackgroundTask(runs.mark_downloaded, run, name))
 
     @app.delete("/api/batch/{run_id}", tags=["batch"])
     async def api_batch_delete(run_id: str) -> JSONResponse:

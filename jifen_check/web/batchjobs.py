@@ -1,7 +1,9 @@
 """Batch runs for the web server: upload → checked input → a child process running the batch.
 
 Each run lives in its own folder under the server's temporary root (input, outputs, status), and
-the folder is deleted when the user deletes the run, after MAX_AGE_S, or when the server stops.
+its files are deleted as soon as every file the run offers has been downloaded in full, and the
+whole run when the user deletes it, after MAX_AGE_S, or when the server stops. (The table of people
+stays in the server's memory until then, so the page can still filter it.)
 The batch itself runs in a child process (which starts the batch runner's worker pool): the
 server process never calls the engine. Progress comes back through shared counters.
 
@@ -192,6 +194,8 @@ class BatchRun:
     done: Any = None
     total: Any = None
     status: dict[str, Any] | None = None
+    downloaded: set[str] = field(default_factory=set)
+    files_deleted: bool = False
 
     @property
     def out_dir(self) -> Path:
@@ -206,7 +210,8 @@ class BatchRun:
             elif self.process is not None and not self.process.is_alive():
                 self.status = {"state": "failed", "error": "批量运行的进程意外退出"}
         state = self.status or {"state": "running"}
-        return {"id": self.id, "filename": self.filename, **{k: v for k, v in state.items() if k != "rows"},
+        return {"id": self.id, "filename": self.filename, "files_deleted": self.files_deleted,
+                **{k: v for k, v in state.items() if k != "rows"},
                 "done": self.done.value if self.done is not None else 0,
                 "expected": self.total.value if self.total is not None else 0}
 
@@ -252,8 +257,20 @@ class BatchRuns:
         run.poll()
         return list((run.status or {}).get("rows", []))
 
+    def offered(self, run: BatchRun) -> set[str]:
+        """The downloads this run offers (the PDFs only when the batch made them)."""
+        made = set((run.status or {}).get("files", []))
+        return {"summary.xlsx", "results.jsonl"} | ({"summary.pdf", "checklists.zip"} if "summary.pdf" in made else set())
+
+    def mark_downloaded(self, run: BatchRun, name: str) -> None:
+        """Called once a download has been sent in full: when every offered file has been, the files go."""
+        run.downloaded.add(name)
+        if run.downloaded >= self.offered(run) and not run.files_deleted:
+            run.files_deleted = True
+            shutil.rmtree(run.folder, ignore_errors=True)
+
     def file(self, run: BatchRun, name: str) -> Path | None:
-        if name not in DOWNLOADS or (run.poll().get("state") != "done"):
+        if name not in DOWNLOADS or run.files_deleted or (run.poll().get("state") != "done"):
             return None
         if name == "checklists.zip":
             return self._zip_checklists(run)

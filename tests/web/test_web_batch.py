@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 import time
 import zipfile
+from pathlib import Path
 
 from pypdf import PdfReader
 
@@ -95,3 +97,37 @@ def test_empty_template_download(server: Server) -> None:
     assert r.status_code == 200
     wb = openpyxl.load_workbook(io.BytesIO(r.content))
     assert "人员" in wb.sheetnames and "社保" in wb.sheetnames
+
+
+def _run_folder(run_id: str) -> Path:
+    """The run's folder under the server's temporary root (the server made it with mkdtemp)."""
+    found = list(Path(tempfile.gettempdir()).glob(f"jifen-web-*/batch-{run_id}"))
+    assert len(found) <= 1
+    return found[0] if found else Path(tempfile.gettempdir()) / "gone" / run_id
+
+
+def test_files_are_deleted_once_every_download_is_done(server: Server) -> None:
+    """Without PDFs a run offers summary.xlsx and results.jsonl: after the first download the folder
+    stays; after the second it is gone, the table still answers, and a new download says why not."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("01.yaml", sample("01-bachelor-degree.yaml"))
+    with server.client() as c:
+        run_id = c.post("/api/batch", params={"filename": "one.zip", "pdf": False}, content=buf.getvalue()).json()["id"]
+        status = _wait(c, run_id)
+        assert status["state"] == "done" and status["files_deleted"] is False
+        folder = _run_folder(run_id)
+        assert folder.is_dir()
+        assert c.get(f"/api/batch/{run_id}/files/summary.xlsx").content.startswith(b"PK")
+        time.sleep(0.5)  # the deletion runs after the response is sent
+        assert folder.is_dir() and c.get(f"/api/batch/{run_id}").json()["files_deleted"] is False
+        assert c.get(f"/api/batch/{run_id}/files/results.jsonl").status_code == 200
+        deadline = time.time() + 10
+        while folder.exists() and time.time() < deadline:
+            time.sleep(0.2)
+        assert not folder.exists()
+        assert c.get(f"/api/batch/{run_id}").json()["files_deleted"] is True
+        again = c.get(f"/api/batch/{run_id}/files/summary.xlsx")
+        assert again.status_code == 404 and "已删除" in again.json()["detail"]
+        assert [r["verdict"] for r in c.get(f"/api/batch/{run_id}/rows").json()] == ["eligible"]
+        assert c.delete(f"/api/batch/{run_id}").json() == {"deleted": True}
