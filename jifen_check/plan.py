@@ -9,11 +9,10 @@ there is no second scoring formula.
 
 Finding the date of a set of steps: nothing can work before every step has taken effect (`d0`).
 From `d0` on, the dates tried are those `earliest_eligible` tries (the 1st of each month, the permit
-sync date, record expiries), and a date is skipped only when `route_gain` (an upper bound on
-the points time can add) cannot close the gap. The gap is measured on counted points: at-risk and
-not-counted lines do not become counted with time, except where a rule listed in `risks_time_clears`
-holds them (e.g. a title waiting for 6 months at 1× the average wage); their points then count as
-reachable. tests/test_plan_complete.py checks this against a brute force.
+sync date, record expiries), and a date is skipped only when `earliest.gain_bound` (an upper bound
+on the points time can add, with its soundness argument) cannot close the gap between the pass mark
+and the points in reach on `d0` (counted and at risk). tests/test_plan_properties.py checks the
+search against a brute force, and the pruned search against an unpruned one.
 """
 
 from __future__ import annotations
@@ -33,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from jifen_check import months as mo
 from jifen_check import rulebook, yamlio
 from jifen_check.applicant import Applicant, IncomeTaxRow, Qualification, SocialInsuranceRow
-from jifen_check.earliest import HORIZON_MONTHS, candidates, project
+from jifen_check.earliest import candidates, gain_bound, project
 from jifen_check.facts import expand_si, expand_tax
 from jifen_check.result import Result, Route, RouteCost, RouteStep, RouteVerified
 from jifen_check.workdays import add_working_days
@@ -168,7 +167,6 @@ PARAM_TYPES: dict[str, Any] = {
     "base_reset": dict[Literal["month"], int],
     "tax_lag": dict[Literal["months"], int],
     "search": dict[Literal["horizon_months", "max_steps", "show"], int],
-    "risks_time_clears": list[str],
     "policy_end": dict[Literal["date"], dt.date],
     "milestones": dict[str, Milestone],
 }
@@ -581,46 +579,28 @@ def _judge(app: Applicant, day: dt.date, ruleset_id: str) -> Any:
                       with_checklist=False)
 
 
-def _reachable_gap(ctx: Context, result: Result) -> int:
-    """Points the route still lacks beyond what time can add to the counted total.
+def _bound_basis(app: Applicant, as_of: dt.date, d0: dt.date, raise_to: tuple[int, float, float] | None) -> Applicant:
+    """The applicant from which gain_bound projects "as things are" exactly as the route does.
 
-    Lines held at risk or not counted stay so with time, except where a rule in `risks_time_clears`
-    holds them (a title waiting for months at 1× the average wage, doubly-paid months leaving the
-    window): then every such line's points are counted as reachable (an over-estimate, so sound).
+    gain_bound continues the latest SI and tax rows. On d0 a raised route has its raised base but
+    not yet a raised tax row (the tax of d0's month is declared later), so continuing the rows
+    would pair the raised base with the old income and miss band months the route does earn
+    (measured: 7 of 200 mixed people lost their raise routes). One month on, both rows are raised,
+    and continuing them is the route's own projection; the extra month only loosens the bound.
     """
-    lifts = set(ctx.data.value("risks_time_clears", ctx.as_of))
-    extra = 0
-    if any(f.rule in lifts for f in result.findings):
-        extra = sum(x.points for x in result.score.lines if x.status != "counted" and x.points > 0)
-        extra += sum(x.at_risk_points for x in result.score.lines)
-    return result.score.pass_mark - result.score.total - extra
+    if raise_to is None:
+        return projected(app, as_of, d0, None)
+    return projected(app, as_of, mo.first_day(mo.of_date(d0) + 1), raise_to)
 
 
-def route_gain(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: Result, band_months: list[int],
-               ahead: int = HORIZON_MONTHS) -> int:
-    """An upper bound on the points time can add in `ahead` months, for a changed applicant.
+def _held_for_good(ctx: Context, r: Result) -> bool:
+    """A blocker or a review finding that time does not cure keeps every later date from `eligible`.
 
-    Not earliest.max_gain: that tighter bound projects the months as things are, while a route's
-    applicant pays a raised base from a later date on (`projected(..., raise_to)`), so it would skip
-    dates a raise makes eligible (measured: 7 of 200 mixed people lost their base-raise routes).
-    This looser bound assumes the latest base reaches its band and counts one SI block per 12 months;
-    remote-area years add per year; a deduction can expire. The judge still decides every date.
-    """
-    p = book.snapshot(as_of)
-    years = ahead // 12 + 1
-    gain = p["si_years"]["points_per_block"] * years
-    paid = [r for r in app.social_insurance if not r.back_payment]
-    if paid:
-        last = max(paid, key=lambda r: mo.spec_bounds(r.month)[1])
-        ratio = last.base / book.param("average_wage", as_of)
-        reachable = [b["points"] for b, n in zip(p["si_base_bands"], band_months, strict=False)
-                     if ratio >= b["multiple"] - 1e-9 and n + ahead >= b["min_months"]]
-        now = next((x.points for x in result.score.lines if x.rule == "BON-SI-BASE" and x.status != "not_counted"), 0)
-        gain += max(0, max(reachable, default=0) - now)
-    if app.bonuses.remote_area is not None:
-        gain += p["bonuses"]["remote_area_per_year"] * years
-    gain += sum(-x.points for x in result.score.lines if x.rule.startswith("DED-") and x.points < 0)
-    return gain
+    The review findings (PRE-EMPLOYER-INDIVIDUAL, VETO-FAMILY-PLANNING, BON-REMOTE-AREA) look only at
+    inputs the projection does not change (the employer's kind, the records, the remote area), and
+    any review finding makes the verdict needs_review (VERDICT-NEEDS-REVIEW: reviews > 0)."""
+    return any(f.severity in ("blocker", "review") and f.rule in ctx.book.rules
+               and not ctx.book.rules[f.rule].time_cures for f in r.findings)
 
 
 def first_eligible(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, float, float] | None,
@@ -636,15 +616,16 @@ def first_eligible(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[in
         r0, bands = j0.result, (j0.ledger.obs.details.get("band_months", []) if j0.ledger else [])
     else:
         r0, bands = known
-    if r0.verdict in ("eligible", "invalid_input") or any(
-            not ctx.book.rules[f.rule].time_cures for f in r0.blockers() if f.rule in ctx.book.rules):
+    if r0.verdict in ("eligible", "invalid_input") or _held_for_good(ctx, r0):
         return None
-    gap = _reachable_gap(ctx, r0)
+    # Counted points on a date are at most what is in reach on d0 (counted + at risk) plus what time
+    # adds (earliest.gain_bound, proved there); a date where even that falls short is skipped.
+    short = r0.score.pass_mark - r0.score.total - r0.score.at_risk
+    bound = gain_bound(ctx.book, _bound_basis(app, ctx.as_of, d0, raise_to), d0, r0, bands) if short > 0 else None
     for day in candidates(ctx.book, base, r0, d0) if d0 < end else []:
         if day <= d0 or day > end:
             continue
-        ahead = mo.of_date(day) - mo.of_date(d0)
-        if gap > 0 and route_gain(ctx.book, base, d0, r0, bands, ahead) < gap:
+        if bound is not None and bound(mo.of_date(day) - mo.of_date(d0)) < short:
             continue
         j = _judge(projected(app, ctx.as_of, day, raise_to), day, ctx.ruleset_id)
         if j.result.verdict == "eligible":
