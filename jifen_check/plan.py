@@ -43,7 +43,9 @@ CONF_ZH = {"official": "官方规定", "practice": "实务做法", "unverified":
 CONF_EN = {"official": "official rule", "practice": "common practice", "unverified": "unverified"}
 APPLY_KINDS = ("renew_permit", "extend_contract", "register_employer", "transfer_archive", "correct_tax",
                "fix_withholder", "confirm_title", "certify_degree", "register_title", "raise_base",
-               "add_skill", "add_title", "keep_paying")
+               "add_skill", "add_title", "keep_paying", "claim_education")
+# Steps the route itself adds (waiting; choosing the claim at the window), never triggered by a finding.
+ROUTE_ADDED = ("keep_paying", "claim_education")
 
 
 class PlanDataError(rulebook.RulesetError):
@@ -503,7 +505,7 @@ def candidate_steps(ctx: Context, longer: bool = False) -> list[Step]:
     for a in ctx.data.actions:
         if a.longer and not longer:
             continue
-        if a.apply != "keep_paying" and not a.urgent or (a.urgent and a.always):
+        if a.apply not in ROUTE_ADDED and not a.urgent or (a.urgent and a.always):
             if _triggered(a, ctx.result):
                 steps.extend(APPLIERS[a.apply](ctx, a))
     return steps
@@ -667,10 +669,29 @@ def _keep_paying_step(ctx: Context, until: dt.date) -> Step:
     return Step(action=a, effective=until, text=text, text_en=text_en, confidence=a.confidence)
 
 
+def _line(result: Result, rule: str) -> Any:
+    return next((x for x in result.score.lines if x.rule == rule), None)
+
+
+def _claim_education_step(ctx: Context, judged: Result, day: dt.date) -> Step | None:
+    """The route counts the education where today the title (skill) is claimed: the applicant must
+    choose the education claim at the window (PTS-EDU-OR-TITLE's choice under risk), so say so."""
+    today, then = _line(ctx.result, "PTS-EDU"), _line(judged, "PTS-EDU")
+    if not (today and then and today.status == "not_counted" and today.reason == "PTS-EDU-OR-TITLE"
+            and then.status == "counted"):
+        return None
+    a = next(x for x in ctx.data.actions if x.apply == "claim_education")
+    text, text_en = _fill(a, {"points": then.points}, None)
+    return Step(action=a, effective=day, text=text, text_en=text_en, confidence=a.confidence,
+                assumptions=list(a.assumptions), assumptions_en=_assumptions_en(a))
+
+
 def _route(ctx: Context, steps: list[Step], day: dt.date, judgement: Any, app: Applicant) -> Route:
     shown = list(steps)
     if day > max((s.effective for s in steps), default=ctx.as_of):
         shown.append(_keep_paying_step(ctx, day))
+    if claim := _claim_education_step(ctx, judgement.result, day):
+        shown.append(claim)
     assumptions: list[str] = []
     assumptions_en: list[str] = []
     for s in shown:

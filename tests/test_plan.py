@@ -331,7 +331,24 @@ def test_keep_paying_step_only_when_the_route_waits() -> None:
     routes = judge(sample("11"), with_routes=True).routes
     now = [x for x in routes if any(s.id == "ACT-TITLE-CONFIRM" for s in x.steps)]
     assert now and all(s.id != "ACT-KEEP-PAYING" for x in now for s in x.steps)
-    assert all(x.steps[-1].id == "ACT-KEEP-PAYING" for x in routes if x.eligible_on > "2026-11-18")
+    assert all(any(s.id == "ACT-KEEP-PAYING" for s in x.steps) for x in routes if x.eligible_on > "2026-11-18")
+
+
+def test_education_claim_step_where_the_route_counts_education_instead_of_the_at_risk_title() -> None:
+    """Issue 10 'choose the claim: education or title, show both': sample 11 reaches 136 today if the
+    title is confirmed, or 120+ without that risk by claiming its education once the base months fill."""
+    routes = judge(sample("11"), with_routes=True).routes
+    claims = [x for x in routes if any(s.id == "ACT-CLAIM-EDU" for s in x.steps)]
+    titles = [x for x in routes if any(s.id == "ACT-TITLE-CONFIRM" for s in x.steps)]
+    assert claims and titles and not any(s.id == "ACT-CLAIM-EDU" for x in titles for s in x.steps)
+    claim = next(s for s in claims[0].steps if s.id == "ACT-CLAIM-EDU")
+    assert "按学历计分（50 分）" in claim.action and claim.confidence == "practice"
+    assert claims[0].verified.verdict == "eligible" and claims[0].eligible_on > titles[0].eligible_on
+    line = next(x for x in claims[0]._judged.score.lines if x.rule == "PTS-EDU")
+    assert line.status == "counted"
+    assert_verified(sample("11"))
+    # No title: nothing to choose.
+    assert not proposed(judge(short_history(8000), with_routes=True), "ACT-CLAIM-EDU")
 
 
 def test_pdf_page_one_has_the_route_box_under_the_verdict(tmp_path: Path) -> None:
