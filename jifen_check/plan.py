@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from jifen_check import months as mo
 from jifen_check import rulebook, yamlio
-from jifen_check.applicant import Applicant, IncomeTaxRow, Qualification, SocialInsuranceRow
+from jifen_check.applicant import Applicant, Education, IncomeTaxRow, Qualification, SocialInsuranceRow
 from jifen_check.earliest import candidates, gain_bound, project
 from jifen_check.facts import expand_si, expand_tax
 from jifen_check.result import Result, Route, RouteCost, RouteStep, RouteVerified
@@ -43,7 +43,7 @@ CONF_ZH = {"official": "官方规定", "practice": "实务做法", "unverified":
 CONF_EN = {"official": "official rule", "practice": "common practice", "unverified": "unverified"}
 APPLY_KINDS = ("renew_permit", "extend_contract", "register_employer", "transfer_archive", "correct_tax",
                "fix_withholder", "confirm_title", "certify_degree", "register_title", "raise_base",
-               "add_skill", "add_title", "keep_paying", "claim_education")
+               "add_skill", "add_title", "add_bachelor", "add_master", "keep_paying", "claim_education")
 # Steps the route itself adds (waiting; choosing the claim at the window), never triggered by a finding.
 ROUTE_ADDED = ("keep_paying", "claim_education")
 
@@ -480,6 +480,29 @@ def _add_qualification(ctx: Context, a: Action, kind: str, level: Any, name: str
     return [_step(ctx, a, effective=eff, change={"qualifications": [*ctx.app.qualifications, q]})]
 
 
+def _add_degree(ctx: Context, a: Action, level: str, mode: str, needs: set[tuple[str, bool]]) -> list[Step]:
+    """A higher degree studied in Shanghai, in hand once its lead time has passed: proposed only where
+    the highest degree today is the one it builds on (`needs`: (level, has a degree certificate))."""
+    order = ("high_school", "secondary_vocational", "junior_college", "bachelor", "master", "doctor")
+    if not ctx.app.education:
+        return []
+    top = max(ctx.app.education, key=lambda e: (order.index(e.level), e.degree))
+    if (top.level, top.degree if top.level != "junior_college" else False) not in needs:
+        return []
+    eff = a.lead.after(ctx.as_of)
+    new = Education(level=level, mode=mode, diploma=True, degree=True, school="本市高校（拟读）", start=ctx.as_of,
+                    end=eff, study_city="上海", chsi_verifiable=True)
+    return [_step(ctx, a, effective=eff, change={"education": [*ctx.app.education, new]})]
+
+
+def _add_bachelor(ctx: Context, a: Action) -> list[Step]:
+    return _add_degree(ctx, a, "bachelor", "adult", {("junior_college", False)})
+
+
+def _add_master(ctx: Context, a: Action) -> list[Step]:
+    return _add_degree(ctx, a, "master", "part_time_postgraduate", {("bachelor", True)})
+
+
 def _add_skill(ctx: Context, a: Action) -> list[Step]:
     return _add_qualification(ctx, a, "skill_level", 3, "三级职业技能等级证书（拟考）")
 
@@ -488,7 +511,7 @@ def _add_title(ctx: Context, a: Action) -> list[Step]:
     return _add_qualification(ctx, a, "professional_title", "intermediate", "中级专业技术资格（拟考）")
 
 
-APPLIERS = {"add_skill": _add_skill, "add_title": _add_title, "renew_permit": _renew_permit, "extend_contract": _extend_contract,
+APPLIERS = {"add_skill": _add_skill, "add_title": _add_title, "add_bachelor": _add_bachelor, "add_master": _add_master, "renew_permit": _renew_permit, "extend_contract": _extend_contract,
             "register_employer": _register_employer, "transfer_archive": _transfer_archive,
             "correct_tax": _correct_tax, "fix_withholder": _fix_withholder, "confirm_title": _confirm_title,
             "certify_degree": _certify_degree, "register_title": _register_title, "raise_base": _raise_base}

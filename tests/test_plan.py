@@ -372,3 +372,30 @@ def test_pdf_page_one_warns_an_eligible_applicant_before_the_window(tmp_path: Pa
     assert run_cli("check", str(src), "--pdf", str(out)).returncode == 0
     page1 = PdfReader(out).pages[0].extract_text()
     assert "申请前须办" in page1 and "2026-12-11" in page1
+
+
+def _longer(doc: dict[str, Any]) -> tuple[list[str], list[Any]]:
+    """The longer steps proposed for `doc`, and the routes they give (searched as when nothing shorter works)."""
+    j = judge_full(doc)
+    book = plan.rulebook.load()
+    ctx = plan.Context(book, plan.plan_data(), j.applicant, TODAY, j.result, book.id)
+    ids = [s.action.id for s in plan.candidate_steps(ctx, longer=True)]
+    return ids, plan.all_routes(book, j.applicant, TODAY, j.result, longer=True)
+
+
+def test_higher_degree_steps_build_on_the_highest_degree() -> None:
+    """Issue 10's longer routes: 专升本 for a 大专 holder (verified by the judge after its 32 months),
+    a part-time master's for a bachelor with a degree, neither for an eligible applicant."""
+    months = "2024-07..2026-11"
+    college = base_applicant(social_insurance=[si_row(months, 9000)], education=[degree("junior_college")],
+                             income_tax=[tax_row("2024-07..2026-10", 9900)])
+    ids, routes = _longer(college)
+    assert "ACT-DEGREE-BACHELOR" in ids and "ACT-DEGREE-MASTER" not in ids
+    route = next(r for r in routes if any(s.id == "ACT-DEGREE-BACHELOR" for s in r.steps))
+    assert route.verified.verdict == "eligible" and route.eligible_on >= "2029-07-18"
+    line = next(x for x in route._judged.score.lines if x.rule == "PTS-EDU")
+    assert line.points == 90 and line.status == "counted"
+    bachelor = tweak(base_applicant(), records__administrative_detentions=["2025-06-01", "2025-08-01"])
+    ids, _ = _longer(bachelor)
+    assert "ACT-DEGREE-MASTER" in ids and "ACT-DEGREE-BACHELOR" not in ids
+    assert _longer(base_applicant())[0] == []
