@@ -94,6 +94,7 @@ def _judge_full(doc: Any, *, as_of: dt.date | None, source: str | None, show_id:
         result.earliest_eligible = earliest_eligible(book, app, day, result, ruleset_id,
                                                      ledger.obs.details.get("band_months", []))
         _date_time_cured(book, result)
+        result.earliest_eligible_note = _after_the_rules(book, result.earliest_eligible)
     if with_routes:
         from jifen_check.plan import plan_routes, urgent_steps  # imported late: plan re-enters judge
 
@@ -102,6 +103,14 @@ def _judge_full(doc: Any, *, as_of: dt.date | None, source: str | None, show_id:
                                     band_months=ledger.obs.details.get("band_months", []))
         result.urgent = urgent_steps(book, app, day, result, ruleset_id)
     return Judgement(result, app, ledger)
+
+
+def _after_the_rules(book: rulebook.Rulebook, day: str | None) -> str | None:
+    """A note where the earliest date lies after the ruleset's period: the rules then are unknown."""
+    end = book.header.in_force["to"]
+    if day is None or dt.date.fromisoformat(day) <= end:
+        return None
+    return f"该日期晚于现行积分办法的施行期（至 {end}），此后的规则未知；该日期按现行规则推算"
 
 
 def _date_time_cured(book: rulebook.Rulebook, result: Result) -> None:

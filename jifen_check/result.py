@@ -151,6 +151,9 @@ class Result(BaseModel):
     findings: list[Finding] = []
     checklist: list[ChecklistItem] = []
     earliest_eligible: str | None = None
+    # Added in 0.1 (issue 10): where earliest_eligible lies after the ruleset's period (沪府规〔2022〕21号
+    # expires 2027-12-31), why that date is only a projection on the current rules.
+    earliest_eligible_note: str | None = None
     routes: list[Route] = Field([], description="routes to eligibility, best first (not_eligible, needs_review)")
     urgent: list[RouteStep] = Field([], description="steps to take before the window (e.g. permit expiring)")
 

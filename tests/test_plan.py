@@ -399,3 +399,29 @@ def test_higher_degree_steps_build_on_the_highest_degree() -> None:
     ids, _ = _longer(bachelor)
     assert "ACT-DEGREE-MASTER" in ids and "ACT-DEGREE-BACHELOR" not in ids
     assert _longer(base_applicant())[0] == []
+
+
+def test_an_earliest_date_after_the_rules_expire_says_so(tmp_path: Path) -> None:
+    """沪府规〔2022〕21号 expires 2027-12-31: an earliest date after it carries a note in JSON, the text
+    report and the PDF; an earlier one carries none."""
+    from pypdf import PdfReader
+
+    def doc(start: str, base: int) -> dict[str, Any]:
+        return base_applicant(social_insurance=[si_row(f"{start}..2026-11", base)], education=[degree("junior_college")],
+                              income_tax=[tax_row(f"{start}..2026-10", base * 1.05)])
+
+    late, early = judge(doc("2025-01", 13000)), judge(doc("2024-10", 26000))
+    assert late.earliest_eligible == "2028-01-01" and "2027-12-31" in late.earliest_eligible_note
+    assert "此后的规则未知" in late.earliest_eligible_note
+    assert early.earliest_eligible == "2027-10-01" and early.earliest_eligible_note is None
+    path = tmp_path / "late.yaml"
+    path.write_text(yaml.safe_dump(doc("2025-01", 13000), allow_unicode=True), encoding="utf-8")
+    text = run_cli("check", str(path)).stdout.decode()
+    assert "最早可申请日期：2028-01-01" in text and "该日期晚于 2027-12-31" in text
+    assert "after 2027-12-31" in run_cli("check", str(path), "--lang", "en").stdout.decode()
+    assert run_cli("checklist", str(path), "-o", str(tmp_path / "late.pdf")).returncode == 4
+    pdf = "".join(p.extract_text() for p in PdfReader(tmp_path / "late.pdf").pages).replace("\n", "")
+    assert "2028-01-01（晚于 2027-12-31" in pdf and "此后规则未知" in pdf
+    early_path = tmp_path / "early.yaml"
+    early_path.write_text(yaml.safe_dump(doc("2024-10", 26000), allow_unicode=True), encoding="utf-8")
+    assert "晚于" not in run_cli("check", str(early_path)).stdout.decode()

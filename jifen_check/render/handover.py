@@ -175,6 +175,8 @@ class Handover:
         if s.at_risk:
             total_note += t["total_at_risk"].format(at_risk=s.at_risk)
         earliest = t["earliest"].format(date=r.earliest_eligible) if r.earliest_eligible else ""
+        if earliest and r.earliest_eligible_note:
+            earliest += t["earliest_late"].format(end=(r.ruleset.in_force or {}).get("to", ""))
         return {
             "result": r, "lang": self.lang, "t": t, "verdict_class": verdict_class,
             "headline": self.headline(actions),

@@ -38,6 +38,9 @@ PHRASES: dict[str, tuple[str, str]] = {
     "earliest": ("最早可申请日期：{date}（假设按当前基数和单位继续缴纳社保与个税，居住证和劳动合同按时续签）",
                  "Earliest application date: {date} (assuming social insurance and income tax continue at the "
                  "current base and employer, and the residence permit and contract are renewed on time)"),
+    "earliest_late": ("。注意：该日期晚于 {end}，沪府规〔2022〕21号 届时到期，此后的规则未知，按现行规则推算",
+                      ". Note: this date is after {end}, when the points rules (沪府规〔2022〕21号) expire; the rules "
+                      "after that are unknown, and the date is reckoned on the current rules"),
     "earliest_none": ("最早可申请日期：按当前缴费推算，未来 36 个月内仅靠时间积累达不到申请条件；"
                       "请按上面的办法提高积分或解决阻断项",
                       "Earliest application date: at the current contributions, time alone does not reach "
@@ -181,6 +184,9 @@ PDF_PHRASES: dict[str, tuple[str, str]] = {
     "who_head": ("由谁决定", "Who decides"),
     "bring_head": ("请带", "What to bring"),
     "earliest": ("最早可申请日期：{date}", "Earliest application date: {date}"),
+    "earliest_late": ("（晚于 {end} 沪府规〔2022〕21号 到期日，此后规则未知，按现行规则推算）",
+                      " (after {end}, when the points rules (沪府规〔2022〕21号) expire; the rules after that "
+                      "are unknown, and the date is reckoned on the current rules)"),
     "applicant": ("申请人", "Applicant"),
     "id_number": ("身份证号", "ID number"),
     "employer": ("申请单位", "Employer"),

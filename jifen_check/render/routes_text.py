@@ -10,8 +10,6 @@ from jifen_check.plan import CONF_EN, CONF_ZH
 from jifen_check.render.plain import Lang, Words
 from jifen_check.result import Result, Route, RouteStep
 
-POLICY_END = "2027-12-31"  # only for wording "as things are"; routes carry their own assumption
-
 # The section's own words: key → (中文, English).
 ROUTE_PHRASES: dict[str, tuple[str, str]] = {
     "cost": ("费用：单位每月多缴约 {employer} 元{upper}，个人每月多缴约 {employee} 元",
@@ -29,8 +27,8 @@ ROUTE_PHRASES: dict[str, tuple[str, str]] = {
                  "    Checked: judged again on the situation projected to {date}: “{verdict}”, {total} points"),
     "as_is": ("  现状：什么都不改、按当前缴费持续，最早 {date} 可申请{late}",
               "  As things are: changing nothing and contributing as now, the earliest date is {date}{late}"),
-    "as_is_late": ("（晚于 2027-12-31 沪府规〔2022〕21号 到期日，此后规则未知）",
-                   " (after 2027-12-31, when the points rules (沪府规〔2022〕21号) expire; the rules after that are unknown)"),
+    "as_is_late": ("（晚于 {end} 沪府规〔2022〕21号 到期日，此后规则未知）",
+                   " (after {end}, when the points rules (沪府规〔2022〕21号) expire; the rules after that are unknown)"),
     "as_is_never": ("  现状：什么都不改、按当前缴费持续，{months} 个月内不会自行达到申请条件",
                     "  As things are: changing nothing and contributing as now, eligibility is not reached "
                     "within {months} months"),
@@ -129,7 +127,7 @@ def route_lines(k: int, r: Route, w: RouteWords | None = None) -> list[str]:
 def as_things_are(r: Result, w: RouteWords | None = None) -> str:
     w = w or RouteWords()
     if r.earliest_eligible:
-        late = w.t("as_is_late") if r.earliest_eligible > POLICY_END else ""
+        late = w.t("as_is_late", end=(r.ruleset.in_force or {}).get("to", "")) if r.earliest_eligible_note else ""
         return w.t("as_is", date=r.earliest_eligible, late=late)
     from jifen_check.earliest import HORIZON_MONTHS  # how far "as things are" was projected
 

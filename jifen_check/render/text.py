@@ -16,6 +16,10 @@ from jifen_check.result import Finding, Result
 SEVERITY_ORDER = ["error", "blocker", "review", "warning", "info"]
 
 
+def _rules_end(r: Result) -> str:
+    return (r.ruleset.in_force or {}).get("to", "")
+
+
 def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
@@ -105,7 +109,8 @@ class TextReport:
         if r.verdict != "not_eligible":
             return []
         if r.earliest_eligible:
-            return ["", self.t("earliest", date=r.earliest_eligible)]
+            late = self.t("earliest_late", end=_rules_end(r)) if r.earliest_eligible_note else ""
+            return ["", self.t("earliest", date=r.earliest_eligible) + late]
         return ["", self.t("earliest_none")]
 
     def render(self) -> str:
