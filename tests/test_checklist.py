@@ -495,3 +495,19 @@ def test_every_document_appears_somewhere_in_these_tests() -> None:
     got |= set(build(applicant()))
     got |= set(build(applicant(qualifications=[{**TITLE, "obtained_by": "review"}]), title_lines()))
     assert got == {d.id for d in load_catalogue().documents}
+
+
+def test_batch_invalid_checklist_names_the_cell_not_the_field_path() -> None:
+    """A batch row's data error (evidence 社保!D368 (social_insurance[3].base)): the PDF's 位置 column is
+    the cell, and the message does not repeat it; no field path shows."""
+    from jifen_check.cli import judge_file
+    from jifen_check.render.handover import Handover
+    from tests.conftest import ROOT
+
+    result = judge_file(str(ROOT / "samples" / "01-bachelor-degree.yaml"), None, False).result
+    bad = result.findings[0].model_copy(update={
+        "rule": "DATA-SI-MONTH", "severity": "error", "message": "社保!D368: 缴费基数必须是数字，实际为 '一万二'",
+        "evidence": ["社保!D368 (social_insurance[3].base)"]})
+    result = result.model_copy(update={"verdict": "invalid_input", "findings": [bad]})
+    fixes = Handover(result).corrections()
+    assert fixes[0]["where"] == "社保!D368" and fixes[0]["message"] == "缴费基数必须是数字，实际为 '一万二'"

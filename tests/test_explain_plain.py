@@ -78,3 +78,4 @@ def test_as_things_are_says_how_far_it_looked() -> None:
     text = run_cli("check", str(ROOT / "samples" / "09-fails-three-places.yaml")).stdout.decode()
     assert "现状：什么都不改、按当前缴费持续，36 个月内不会自行达到申请条件" in text
     assert "不会自行达到申请条件" not in text.replace("36 个月内不会自行达到申请条件", "")
+

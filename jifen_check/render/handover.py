@@ -150,11 +150,17 @@ class Handover:
         return [row(t["where"], [s.where]), row(t["how"], [s.how]), row(t["copy_rules"], list(s.copies)),
                 row(t["order"], [s.order])]
 
+    def where(self, evidence: str) -> str:
+        """A field's label; in a batch the evidence is the cell first, 社保!D368 (social_insurance[3].base):
+        the cell is where the clerk corrects it."""
+        cell = evidence.split(" (", 1)[0]
+        return cell if "!" in cell else self.words.field(evidence)
+
     def corrections(self) -> list[dict[str, Any]]:
         out = []
         for f in self.of("error", "blocker"):
             shown = self.finding(f)
-            where = "、".join(dict.fromkeys(self.words.field(p) for p in f.evidence)) or "—"
+            where = "、".join(dict.fromkeys(self.where(p) for p in f.evidence)) or "—"
             message = shown["message"]
             for sep in ("：", ": "):
                 if message.startswith(where + sep):
