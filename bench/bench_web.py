@@ -1,8 +1,9 @@
 """`/api/check` of `jifen-check serve`, warm: latency p50/p95 and server CPU per request.
 
-Starts the real server (`jifen-check serve --port 0`), sends the realistic mix of bench_judge.py
-(48 SI + 48 tax months each, eligible / short 6-of-12 / title / non-full-time degree / back-payments;
-routes are included whenever the result carries them), one request at a time, and measures:
+Starts the real server (`jifen-check serve --port 0`), sends the realistic HR population of
+bench/population.py (issue 13's mix: 40% eligible, 45% not eligible, 10% review, 5% invalid; 48+48
+months; routes are included whenever the result carries them), one request at a time, in 3 rounds,
+and prints the median of the rounds (min and max on their own lines):
 - api_check_ms_p50 / api_check_ms_p95: wall time per request as the client sees it;
 - api_check_cpu_ms: CPU time of the server and its worker processes per request (from /proc),
   comparable on a busy machine where wall time is not.
@@ -24,11 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_judge import applicant  # noqa: E402
+from population import AS_OF, mixed  # noqa: E402
 
 TOKEN = "bench-token"
 WARM = 40
-COUNT = 400
+COUNT = 200  # requests per round
+ROUNDS = 3
 
 
 def _tree_cpu_s(pid: int) -> float:
@@ -59,31 +61,42 @@ def main(count: int = COUNT) -> None:
     cli = ROOT / ".venv" / "bin" / "jifen-check"
     proc = subprocess.Popen([str(cli), "serve", "--port", "0", "--token", TOKEN], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, cwd=ROOT)
+    rounds: list[tuple[float, float, float]] = []
+    verdicts: dict[str, int] = {}
     try:
         url = proc.stdout.readline().decode().split("/?")[0]  # type: ignore[union-attr]
-        bodies = [json.dumps(applicant(n), ensure_ascii=False).encode() for n in range(200)]
-        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60) as c:
+        bodies = [json.dumps(d, ensure_ascii=False).encode() for d in mixed(count)]
+        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60,
+                          params={"as_of": AS_OF}) as c:
             _wait(c)
             for i in range(WARM):
-                c.post("/api/check", content=bodies[i % len(bodies)]).raise_for_status()
-            times, verdicts = [], {}
-            cpu0 = _tree_cpu_s(proc.pid)
-            for i in range(count):
-                t0 = time.perf_counter()
-                r = c.post("/api/check", content=bodies[i % len(bodies)])
-                times.append((time.perf_counter() - t0) * 1000)
-                r.raise_for_status()
-                v = r.json()["verdict"]
-                verdicts[v] = verdicts.get(v, 0) + 1
-            cpu = (_tree_cpu_s(proc.pid) - cpu0) * 1000 / count
+                c.post("/api/check", content=bodies[i % len(bodies)])
+            for _ in range(ROUNDS):
+                rounds.append(_round(c, proc.pid, bodies, verdicts))
     finally:
         proc.terminate()
         proc.wait(30)
+    print(f"population=bench/population.py mixed {count} people x {ROUNDS} rounds, sequential, warm, as of {AS_OF}")
+    print("mix=" + ",".join(f"{k}:{v // ROUNDS}" for k, v in sorted(verdicts.items())))
+    for k, name in enumerate(("api_check_ms_p50", "api_check_ms_p95", "api_check_cpu_ms")):
+        values = [r[k] for r in rounds]
+        print(f"{name}={statistics.median(values):.1f}")
+        print(f"{name}_min={min(values):.1f}")
+        print(f"{name}_max={max(values):.1f}")
+
+
+def _round(c: httpx.Client, pid: int, bodies: list[bytes], verdicts: dict[str, int]) -> tuple[float, float, float]:
+    times = []
+    cpu0 = _tree_cpu_s(pid)
+    for body in bodies:
+        t0 = time.perf_counter()
+        r = c.post("/api/check", content=body)
+        times.append((time.perf_counter() - t0) * 1000)
+        v = r.json()["verdict"] if r.status_code == 200 else "invalid_input"
+        verdicts[v] = verdicts.get(v, 0) + 1
+    cpu = (_tree_cpu_s(pid) - cpu0) * 1000 / len(bodies)
     q = statistics.quantiles(times, n=100)
-    print(f"{count} sequential /api/check requests, warm; verdicts {verdicts}")
-    print(f"api_check_ms_p50={q[49]:.1f}")
-    print(f"api_check_ms_p95={q[94]:.1f}")
-    print(f"api_check_cpu_ms={cpu:.1f}")
+    return q[49], q[94], cpu
 
 
 def _wait(c: httpx.Client) -> None:

@@ -32,6 +32,10 @@ def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Connections accepted from a socket handed to uvicorn miss asyncio's TCP_NODELAY; set on the
+    # listening socket, Linux passes it on. Without it every keep-alive request after the first waited
+    # ~40 ms for a delayed ACK (measured: GET /openapi.json 44 ms, with it 3 ms).
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((host, port))
     except OSError as exc:
