@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Renders page 1 of every PDF under DIR (default: out) to a PNG beside it, for a quick look, and
+# Renders page 1 of every PDF under DIR (default: out) to a PNG under DIR/preview/ (same relative
+# path; not beside the PDF, where a batch output folder would refuse the next --overwrite), and
 # keeps a screenshot of each page of the web app under DIR/web/.
 # Used by `make preview OUT=dir`.
 set -euo pipefail
@@ -20,6 +21,8 @@ if [ "${#pdfs[@]}" -eq 0 ]; then
 fi
 for pdf in "${pdfs[@]}"; do
   # pdftoppm appends the page number: foo.pdf -> foo-1.png (zero-padded for long documents).
-  pdftoppm -png -r 80 -f 1 -l 1 "$pdf" "${pdf%.pdf}"
-  ls "${pdf%.pdf}"-*1.png
+  png="$dir/preview/${pdf#"$dir"/}"
+  mkdir -p "$(dirname "$png")"
+  pdftoppm -png -r 80 -f 1 -l 1 "$pdf" "${png%.pdf}"
+  ls "${png%.pdf}"-*1.png
 done
