@@ -19,6 +19,7 @@ from jifen_check.facts import measure
 from jifen_check.identifiers import id_candidates, mask_id, scrub_ids, scrub_text
 from jifen_check.labels import DATA_REMEDY
 from jifen_check.result import (
+    SEVERITY_RANK,
     ApplicantRef,
     EmployerRef,
     Finding,
@@ -28,9 +29,6 @@ from jifen_check.result import (
     ScoreLine,
 )
 from jifen_check.validate import Problem, check, to_applicant
-
-SEVERITY_ORDER = {"error": 0, "blocker": 1, "review": 2, "warning": 3, "info": 4}
-
 
 
 @dataclass
@@ -166,7 +164,7 @@ def _employer_ref(doc: Any, app: Applicant | None) -> EmployerRef:
 
 
 def _invalid(book: rulebook.Rulebook, day: dt.date, ref: ApplicantRef, problems: list[Problem], doc: Any) -> Result:
-    findings = sorted((_problem_finding(book, p) for p in problems), key=lambda f: SEVERITY_ORDER[f.severity])
+    findings = sorted((_problem_finding(book, p) for p in problems), key=lambda f: SEVERITY_RANK[f.severity])
     return Result(as_of=day.isoformat(), ruleset=_ruleset_ref(book, day), applicant=ref,
                   employer=_employer_ref(doc, None), verdict="invalid_input",
                   score=Score(pass_mark=book.param("pass_mark", _in_period(book, day))), findings=findings)
@@ -181,7 +179,7 @@ def _result(book: rulebook.Rulebook, app: Applicant, day: dt.date, ref: Applican
              for c in ledger.lines.values()]
     findings = [Finding.model_construct(**f) for f in ledger.findings] + [_problem_finding(book, p) for p in problems]
     order = {rid: i for i, rid in enumerate(book.rules)}
-    findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], order.get(f.rule, 999)))
+    findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], order.get(f.rule, 999)))
     total = ledger.total or {}
     score = Score(total=total.get("counted", 0), pass_mark=book.param("pass_mark", day),
                   at_risk=total.get("at_risk", 0), lines=lines)

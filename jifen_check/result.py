@@ -13,6 +13,12 @@ RESULT_FORMAT = "jifen-check/result@1"
 
 Verdict = Literal["eligible", "needs_review", "not_eligible", "invalid_input"]
 Severity = Literal["blocker", "review", "warning", "info", "error"]
+# The one order of severities, most urgent first: findings are sorted by it in the result, the text
+# report, the checklist PDF and the batch's problem lists. A result never holds both `error` and
+# `blocker` findings (data errors stop judging before any rule runs), so where the two stand
+# relative to each other is never visible; errors come first because they must be corrected first.
+SEVERITY_ORDER: tuple[Severity, ...] = ("error", "blocker", "review", "warning", "info")
+SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITY_ORDER)}
 Confidence = Literal["official", "practice", "unverified"]
 LineStatus = Literal["counted", "at_risk", "not_counted"]
 

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 from jifen_check.render.i18n import finding_texts
 from jifen_check.render.plain import Lang, Words, book_for
-from jifen_check.result import Finding, Result
+from jifen_check.result import SEVERITY_ORDER, SEVERITY_RANK, Finding, Result
 
 VERDICTS = ("eligible", "needs_review", "not_eligible", "invalid_input")
-# Most urgent first: data errors, blockers, review items, then warnings (soonest deadline first).
-URGENCY = ("error", "blocker", "review", "warning")
+# The problem lists: every severity but `info`, most urgent first (soonest deadline first within one).
+URGENCY = tuple(s for s in SEVERITY_ORDER if s != "info")
 SOON_MONTHS = 6
 REACH_MONTHS = (3, 6, 12)  # summary.pdf: who can apply now, and within 3, 6 and 12 months
 
@@ -80,7 +80,7 @@ class RowSummary:
 def urgent_findings(result: Result) -> list[Finding]:
     """Problems and warnings, most urgent first; a rule that fired twice for the same thing once."""
     found = [f for f in result.findings if f.severity in URGENCY]
-    found.sort(key=lambda f: (URGENCY.index(f.severity), f.deadline is None, f.deadline or ""))
+    found.sort(key=lambda f: (SEVERITY_RANK[f.severity], f.deadline is None, f.deadline or ""))
     return found
 
 

@@ -19,9 +19,7 @@ from jifen_check import rulebook
 from jifen_check.render.i18n import document_texts, finding_texts, line_texts, pdf_phrases
 from jifen_check.render.plain import Lang, Words, book_for, ruleset_phrase
 from jifen_check.render.routes_text import pdf_routes_box
-from jifen_check.result import Finding, Result
-
-SEVERITY_ORDER = ("blocker", "error", "review", "warning", "info")
+from jifen_check.result import SEVERITY_RANK, Finding, Result
 
 
 class _Strict(BaseModel):
@@ -88,7 +86,7 @@ class Handover:
 
     def of(self, *severities: str) -> list[Finding]:
         return sorted((f for f in self.r.findings if f.severity in severities),
-                      key=lambda f: (SEVERITY_ORDER.index(f.severity), f.deadline is None, f.deadline or ""))
+                      key=lambda f: (SEVERITY_RANK[f.severity], f.deadline is None, f.deadline or ""))
 
     def headline(self, actions: list[dict[str, Any]]) -> str:
         verdict = self.r.verdict

@@ -11,9 +11,7 @@ import unicodedata
 
 from jifen_check.render.i18n import finding_texts, line_texts, phrase
 from jifen_check.render.plain import Lang, Words, book_for, ruleset_phrase
-from jifen_check.result import Finding, Result
-
-SEVERITY_ORDER = ["error", "blocker", "review", "warning", "info"]
+from jifen_check.result import SEVERITY_ORDER, Finding, Result
 
 
 def _rules_end(r: Result) -> str:
