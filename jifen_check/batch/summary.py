@@ -65,6 +65,7 @@ class RowSummary:
         return f"【{actor}】{action}（{meaning} {day}）"
 
     pdf_error: str | None = None  # why the checklist PDF is missing (it was asked for)
+    pass_mark: int | None = None  # the ruleset's pass mark on the person's date (from the result)
 
     @property
     def main_problem(self) -> str:
@@ -118,6 +119,7 @@ def summarise(index: int, result: Result, pdf: str | None, lang: Lang = "zh",
         total=result.score.total, at_risk=result.score.at_risk, problems=problem_rows(result, lang),
         earliest_eligible=result.earliest_eligible, pdf=pdf, extra=tuple(who.extra.items()),
         steps=_steps(result, lang), reach_on=_reach_on(result), pdf_error=pdf_error, lang=lang,
+        pass_mark=result.score.pass_mark,
     )
 
 
@@ -169,6 +171,7 @@ class Tally:
 
     counts: Counter[str] = field(default_factory=Counter)
     totals: list[int] = field(default_factory=list)  # scores of judged applicants (histogram)
+    pass_marks: Counter[int] = field(default_factory=Counter)  # of the judged applicants (histogram)
     attention: list[RowSummary] = field(default_factory=list)  # not eligible / needs review
     invalid: list[RowSummary] = field(default_factory=list)
     soon: list[RowSummary] = field(default_factory=list)  # eligible within SOON_MONTHS
@@ -183,6 +186,8 @@ class Tally:
         self.counts[row.verdict] += 1
         if row.verdict != "invalid_input":
             self.totals.append(row.total)
+            if row.pass_mark is not None:
+                self.pass_marks[row.pass_mark] += 1
         if row.verdict in ("not_eligible", "needs_review"):
             self.attention.append(row)
         elif row.verdict == "invalid_input":
@@ -195,6 +200,12 @@ class Tally:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def pass_mark(self) -> int | None:
+        """The pass mark the histogram marks: the ruleset's, as the results carry it (the most common
+        one, should the batch's dates straddle a change)."""
+        return self.pass_marks.most_common(1)[0][0] if self.pass_marks else None
 
 
 def _within(row: RowSummary, months: int) -> bool:

@@ -17,7 +17,6 @@ from jifen_check.render.plain import Lang, Words
 
 TEMPLATE = "summary.html.j2"
 BIN_WIDTH = 10
-PASS_MARK = 120
 CHART_W, CHART_H = 460.0, 150.0
 VERDICT_SHORT = {"eligible": ("符合", "Eligible"), "needs_review": ("需复核", "Review"),
                  "not_eligible": ("暂不符合", "Not yet"), "invalid_input": ("输入有误", "Input errors")}
@@ -48,21 +47,22 @@ def verdict_bars(tally: Tally, lang: Lang = "zh") -> list[Bar]:
     return bars
 
 
-def histogram(totals: list[int]) -> tuple[list[Bar], float | None]:
-    """Bars of BIN_WIDTH points from 0 to the top score, and the x of the pass mark."""
-    if not totals:
+def histogram(totals: list[int], pass_mark: int | None) -> tuple[list[Bar], float | None]:
+    """Bars of BIN_WIDTH points from 0 to the top score, and the x of the pass mark (the ruleset's,
+    carried by the results)."""
+    if not totals or pass_mark is None:
         return [], None
-    top = max(max(totals), PASS_MARK)
+    top = max(max(totals), pass_mark)
     bins = [0] * (top // BIN_WIDTH + 1)
     for t in totals:
         bins[max(t, 0) // BIN_WIDTH] += 1
     peak, slot = max(bins) or 1, CHART_W / len(bins)
     bars = [
         Bar(f"{i * BIN_WIDTH}", n, i * slot, CHART_H - CHART_H * n / peak, slot * 0.9, CHART_H * n / peak,
-            VERDICT_COLOUR["eligible"] if i * BIN_WIDTH >= PASS_MARK else "#4a6fa5")
+            VERDICT_COLOUR["eligible"] if i * BIN_WIDTH >= pass_mark else "#4a6fa5")
         for i, n in enumerate(bins)
     ]
-    return bars, PASS_MARK / BIN_WIDTH * slot
+    return bars, pass_mark / BIN_WIDTH * slot
 
 
 def reach_label(months: int, lang: Lang = "zh") -> str:
@@ -74,7 +74,7 @@ def reach_label(months: int, lang: Lang = "zh") -> str:
 
 
 def summary_context(tally: Tally, facts: dict[str, str], lang: Lang = "zh") -> dict[str, Any]:
-    bars, pass_x = histogram(tally.totals)
+    bars, pass_x = histogram(tally.totals, tally.pass_mark)
     words = Words(lang)
     verdicts = {v: words.code("verdict", v) for v in VERDICTS}
     return {
@@ -86,7 +86,7 @@ def summary_context(tally: Tally, facts: dict[str, str], lang: Lang = "zh") -> d
         "hist_bars": bars,
         "hist_label_every": max(1, len(bars) // 12),
         "pass_x": pass_x,
-        "pass_mark": PASS_MARK,
+        "pass_mark": tally.pass_mark,
         "chart_w": CHART_W,
         "chart_h": CHART_H,
         "attention": sorted(tally.attention, key=lambda r: (r.verdict != "not_eligible", r.index)),
