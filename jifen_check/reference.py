@@ -314,8 +314,3 @@ def province_code_valid(two_digits: str) -> bool:
 @cache
 def province_codes() -> frozenset[str]:
     return frozenset(prov.code for prov in load_cities().provinces.values())
-
-
-def province_full_name(short: str) -> str | None:
-    prov = load_cities().provinces.get(short)
-    return prov.full_name if prov else None

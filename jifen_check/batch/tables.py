@@ -3,9 +3,8 @@
 Row 1 is the header. Rows are numbered as the spreadsheet numbers them, so cell references in
 messages (`社保!C14`) point where the user looks.
 
-xlsx is read with openpyxl (read_only, values_only). When python-calamine is installed it is used
-instead: it reads the same values roughly ten times faster, which is what makes a 10,000-person
-workbook with a million month rows practical.
+xlsx is read with python-calamine (a dependency): it reads the values roughly ten times faster than
+openpyxl, which is what makes a 10,000-person workbook with a million month rows practical.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from pathlib import Path
 
 from jifen_check.batch.columns import sheet_by_name
 
-Row = Sequence[object]  # a tuple (openpyxl, CSV) or a list (calamine)
+Row = Sequence[object]  # a tuple (CSV) or a list (calamine)
 
 
 @dataclass(frozen=True)
@@ -38,13 +37,7 @@ def open_xlsx(path: Path, uncached: dict[str, set[tuple[int, int]]] | None = Non
 
     `uncached`: sheet → (row number, 0-based column) of formula cells saved without a value;
     those cells read as the UNCACHED marker instead of blank (xlsx_guard.py)."""
-    try:
-        import python_calamine  # noqa: F401
-    except ImportError:
-        opener = _openpyxl_tables
-    else:
-        opener = _calamine_tables
-    with opener(path) as tables:
+    with _calamine_tables(path) as tables:
         for name, cells in (uncached or {}).items():
             if cells and name in tables:
                 tables[name] = Table(name, _marked(tables[name].rows, cells))
@@ -64,22 +57,6 @@ def _marked(rows: Iterator[tuple[int, Row]], cells: set[tuple[int, int]]) -> Ite
                 values.extend([""] * (col + 1 - len(values)))
                 values[col] = UNCACHED
         yield n, values
-
-
-@contextmanager
-def _openpyxl_tables(path: Path) -> Iterator[dict[str, Table]]:
-    import zipfile
-
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError) as exc:
-        raise InputError(_unreadable(path, exc)) from exc
-    try:
-        yield {ws.title: Table(ws.title, _numbered(ws.iter_rows(values_only=True), 1)) for ws in wb.worksheets}
-    finally:
-        wb.close()
 
 
 def _unreadable(path: Path, exc: Exception) -> str:
