@@ -25,7 +25,7 @@ from jifen_check.resources import rulesets_dir
 from jifen_check.result import ChecklistItem, Finding, LineStatus, ScoreLine, Severity
 
 RULESETS_DIR = rulesets_dir()
-DEFAULT_CATALOGUE = RULESETS_DIR / "shanghai-2023" / "documents.yaml"
+DEFAULT_CATALOGUE = RULESETS_DIR / rulebook.DEFAULT_RULESET / "documents.yaml"
 
 GROUPS: tuple[str, ...] = ("单位材料", "基本材料", "积分指标材料", "同住人材料")
 Group = Literal["单位材料", "基本材料", "积分指标材料", "同住人材料"]
@@ -273,12 +273,18 @@ def _line_conditions(cond: Cond) -> Iterable[tuple[str, Cond]]:
         yield from _line_conditions(sub)
 
 
+def _ruleset_beside(path: Path) -> str:
+    """The ruleset whose folder holds the catalogue (shipped: by id; elsewhere: by path); a loose copy
+    of a catalogue (a test's) is checked against the default ruleset."""
+    if not (path.parent / "ruleset.yaml").exists():
+        return rulebook.DEFAULT_RULESET
+    return path.parent.name if path.parent.parent == rulebook.RULESETS_DIR else str(path.parent)
+
+
 def _check_references(path: Path, catalogue: Catalogue) -> None:
     """Rule IDs must exist in the ruleset beside the catalogue, and `line.facts` keys must be facts a
     score line can carry (the fact vocabulary), so a typo fails at load, naming the document."""
-    # The rules of the catalogue's own ruleset folder (a copy elsewhere is checked against the default).
-    in_ruleset = (path.parent / "ruleset.yaml").exists() and path.parent.parent == rulebook.RULESETS_DIR
-    book = rulebook.load(path.parent.name) if in_ruleset else rulebook.load()
+    book = rulebook.load(_ruleset_beside(path))
     rules = set(book.rules)
     line_facts = set(vocabulary.LINE_EXTRA) | {
         name for rule in book.rules.values() for case in rule.cases if case.then.line for name in case.then.line.facts}

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from jifen_check import __version__, cli_batch, cli_plan, rulebook
+from jifen_check.cli_common import ruleset_option
 from jifen_check.cli_zh import ZhGroup
 from jifen_check.render.fonts import SystemPartMissingError
 from jifen_check.resources import DataMissingError
@@ -147,8 +148,7 @@ def main() -> None:
 @lang_option
 @rule_ids_option
 @consultant_option
-@click.option("--ruleset", default=rulebook.DEFAULT_RULESET, show_default=True,
-              help="规则集：rulesets/ 下的名称，或一个规则集文件夹的路径。")
+@ruleset_option
 @guarded
 def check(file: str, as_of: dt.datetime | None, fmt: str, show_id: bool, pdf_out: Path | None, lang: str,
           rule_ids: bool, consultant: str | None, ruleset: str) -> None:
@@ -186,15 +186,16 @@ def check(file: str, as_of: dt.datetime | None, fmt: str, show_id: bool, pdf_out
 @lang_option
 @rule_ids_option
 @consultant_option
+@ruleset_option
 @guarded
 def checklist(file: str, out: Path, html: Path | None, as_of: dt.datetime | None, show_id: bool, lang: str,
-              rule_ids: bool, consultant: str | None) -> None:
+              rule_ids: bool, consultant: str | None, ruleset: str) -> None:
     """只生成材料清单 PDF（以及可选的 HTML），可直接交给申请人。退出码同 check。
 
     第 1 页依次是：结论、递交前须处理的事项、应备材料；随后是递交地点与方式、复印要求、
     积分明细，最后是递交后的步骤、备注栏和签名栏。
     """
-    result = judge_file(file, as_of, show_id).result
+    result = judge_file(file, as_of, show_id, ruleset).result
     write_pdf(result, out, html, lang=lang, rule_ids=rule_ids, consultant=consultant)
     click.echo(f"材料清单已写入 {out}" + (f" 和 {html}" if html else ""))
     sys.exit(EXIT_CODES[result.verdict])
@@ -202,10 +203,11 @@ def checklist(file: str, out: Path, html: Path | None, as_of: dt.datetime | None
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@ruleset_option
 @guarded
-def rules(fmt: str) -> None:
+def rules(fmt: str, ruleset: str) -> None:
     """列出全部规则：编号、名称、可信度、出处。"""
-    book = rulebook.load()
+    book = rulebook.load(ruleset)
     if fmt == "json":
         data = [{"id": r.id, "title": r.title, "kind": r.kind, "confidence": r.confidence, "severity": r.severity,
                  "source": r.source, "note": r.note} for r in book.rules.values()]
@@ -226,8 +228,9 @@ def rules(fmt: str) -> None:
 @click.argument("rule_id", metavar="RULE-ID")
 @as_of_option
 @lang_option
+@ruleset_option
 @guarded
-def explain(file: str, rule_id: str, as_of: dt.datetime | None, lang: str) -> None:
+def explain(file: str, rule_id: str, as_of: dt.datetime | None, lang: str, ruleset: str) -> None:
     """说明一条规则对该申请人如何触发或为何未触发：所用事实与参数。
 
     例：jifen-check explain samples/03-base-2x.yaml BON-SI-BASE
@@ -235,11 +238,11 @@ def explain(file: str, rule_id: str, as_of: dt.datetime | None, lang: str) -> No
     """
     from jifen_check.explain import explain as explain_rule
 
-    book = rulebook.load()
+    book = rulebook.load(ruleset)
     rule_id = rule_id.strip().upper()  # users type pre-score as often as PRE-SCORE
     if rule_id not in book.rules:
         raise click.UsageError(f"没有规则 {rule_id}；用 jifen-check rules 查看全部编号")
-    judgement = judge_file(file, as_of, False)
+    judgement = judge_file(file, as_of, False, ruleset)
     click.echo(explain_rule(book, judgement, rule_id, lang), nl=False)  # type: ignore[arg-type]
 
 

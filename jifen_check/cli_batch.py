@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from jifen_check import rulebook
 from jifen_check.batch.limits import Limits
+from jifen_check.cli_common import ruleset_option
 from jifen_check.cli_zh import ZhCommand
 from jifen_check.result import VERDICT_ZH
 
@@ -90,8 +92,10 @@ def template_command(path: Path, overwrite: bool) -> None:
               help="工作簿每张表用到的范围（行 × 列）的上限，超过则拒绝读取（退出码 7）。")
 @click.option("--max-unzipped-mb", type=click.IntRange(min=1), default=Limits.max_unzipped_mb, show_default=True,
               help="工作簿解压后大小的上限（MB），超过则拒绝读取（退出码 7）。")
+@ruleset_option
 def batch_command(input_path: Path, out_dir: Path, as_of: dt.datetime | None, jobs: int | None, pdf: bool,
-                  overwrite: bool, show_id: bool, lang: str, max_cells: int, max_unzipped_mb: int) -> None:
+                  overwrite: bool, show_id: bool, lang: str, max_cells: int, max_unzipped_mb: int,
+                  ruleset: str) -> None:
     """批量预审：INPUT 中的每位申请人各得一个结论。
 
     \b
@@ -138,6 +142,10 @@ def batch_command(input_path: Path, out_dir: Path, as_of: dt.datetime | None, jo
     from jifen_check.batch.tables import InputError
 
     console = Console(stderr=True)
+    try:  # a ruleset that cannot be loaded stops the run before any work (or folder)
+        rulebook.load(ruleset)
+    except rulebook.RulesetError as exc:
+        raise click.ClickException(f"规则文件有误：{exc}") from None
     if pdf:  # a missing font or Pango stops the run before any work (or folder), not once per person
         from jifen_check.render.fonts import ensure_pdf_ready
 
@@ -146,7 +154,7 @@ def batch_command(input_path: Path, out_dir: Path, as_of: dt.datetime | None, jo
         held = open_out_dir(out_dir, overwrite)
     except OutDirError as exc:
         raise OutDirRefused(str(exc), exc.code) from None
-    options = Options(out_dir, as_of.date() if as_of else None, show_id, pdf, lang)
+    options = Options(out_dir, as_of.date() if as_of else None, show_id, pdf, lang, ruleset=ruleset)
     previous = _exit_on_sigterm()
     try:
         with scratch_tempdir(held.scratch):

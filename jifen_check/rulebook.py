@@ -27,7 +27,12 @@ from jifen_check.resources import rulesets_dir
 from jifen_check.result import Confidence, LineStatus, RulesetRef, Severity, Verdict
 
 RULESETS_DIR = rulesets_dir()
+# The ruleset a command uses when none is named (`--ruleset`); everything below the command line
+# receives the ruleset as a value and never falls back to this name itself.
 DEFAULT_RULESET = "shanghai-2023"
+# Ruleset folders loaded by path (`--ruleset PATH`), by the id in their ruleset.yaml: a result names
+# its ruleset by id, and a renderer finds the folder again (its labels, submission and documents).
+_FOLDERS: dict[str, Path] = {}
 
 
 class RulesetError(Exception):
@@ -577,8 +582,9 @@ class _RefChecker:
 
 @cache
 def load(ruleset_id: str = DEFAULT_RULESET) -> Rulebook:
-    """A ruleset by its id (a folder of rulesets/) or by the path of a ruleset folder."""
-    root = RULESETS_DIR / ruleset_id
+    """A ruleset by its id (a folder of rulesets/, or the id of a folder loaded by path before) or
+    by the path of a ruleset folder."""
+    root = folder(ruleset_id)
     if not (root / "ruleset.yaml").exists() and (Path(ruleset_id) / "ruleset.yaml").exists():
         root = Path(ruleset_id).resolve()
     if not (root / "ruleset.yaml").exists() and ("/" in ruleset_id or "\\" in ruleset_id):
@@ -588,7 +594,23 @@ def load(ruleset_id: str = DEFAULT_RULESET) -> Rulebook:
         known = "、".join(available()) or "无"
         raise RulesetError(f"找不到规则集 {ruleset_id}（应在 {root}；已安装的规则集：{known}）。"
                            "若是刚安装的 jifen-check，说明安装不完整，请重新安装")
-    return Rulebook(root)
+    book = Rulebook(root)
+    if book.id != ruleset_id:  # loaded by path: the latest folder loaded under an id is the one it names
+        _FOLDERS[book.id] = root.resolve()
+    return book
+
+
+def folder(ruleset_id: str) -> Path:
+    """The folder of a ruleset named by id: shipped in rulesets/, or loaded by path earlier."""
+    shipped = RULESETS_DIR / ruleset_id
+    return shipped if (shipped / "ruleset.yaml").exists() else _FOLDERS.get(ruleset_id, shipped)
+
+
+def ruleset_file(ruleset_id: str, name: str) -> Path:
+    """A presentation file of the ruleset (labels.yaml, submission.yaml); a ruleset without its own
+    uses the shipped default's, so a small ruleset need only hold rules and parameters."""
+    own = folder(ruleset_id) / name
+    return own if own.exists() else RULESETS_DIR / DEFAULT_RULESET / name
 
 
 def available() -> list[str]:

@@ -205,9 +205,10 @@ def _facts(report: BatchReport, options: Options, label: str) -> dict[str, str]:
         t["as_of"]: options.as_of.isoformat() if options.as_of else t["as_of_rows"],
         t["count"]: str(report.tally.total),
         t["unmatched"]: str(unmatched),
-        t["version"]: rulebook.version_line(_ruleset_for(options.as_of or dt.date.today()), options.lang),  # type: ignore[arg-type]
+        t["version"]: rulebook.version_line(_ruleset_for(options.ruleset, options.as_of or dt.date.today()),
+                                             options.lang),  # type: ignore[arg-type]
     }
 
 
-def _ruleset_for(day: dt.date) -> RulesetRef:
-    return rulebook.ruleset_ref(rulebook.load(rulebook.DEFAULT_RULESET), day)
+def _ruleset_for(ruleset: str, day: dt.date) -> RulesetRef:
+    return rulebook.ruleset_ref(rulebook.load(ruleset), day)

@@ -40,7 +40,7 @@ from jifen_check.batch.readers import FilePerson, Item, Layout, SheetPerson, ass
 from jifen_check.batch.summary import RowSummary, summarise
 from jifen_check.identifiers import id_candidates, mask_id
 from jifen_check.judge import judge, mask_result
-from jifen_check.result import ApplicantRef, Finding, Result, RulesetRef
+from jifen_check.result import ApplicantRef, Finding, Result, RulesetRef, Score
 
 SERIAL_BELOW = 100  # applicants; judging takes ~3 ms each, starting the pool about a second
 _ID_RUN = re.compile(r"\d{14,17}[\dXx]")
@@ -60,6 +60,7 @@ class Options:
     pdf: bool = True
     lang: str = "zh"  # of the checklist PDFs and the summaries (results.jsonl keeps the Chinese result)
     scratch: Path | None = None  # the run's private temporary folder (out/.tmp)
+    ruleset: str = rulebook.DEFAULT_RULESET  # an id or a folder path (`--ruleset`), passed to every judgement
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def _judge_item(item: Item, layouts: dict[str, Layout], options: Options) -> Res
     assembled = assemble(item, layouts)
     # --as-of (when given) is a what-if date for the whole batch: it overrides each row's 申请日期.
     result = judge(assembled.doc, as_of=options.as_of, source=item.source, show_id=options.show_id,
-                   with_routes=True)
+                   ruleset_id=options.ruleset, with_routes=True)
     result = _with_ref(annotate(result, assembled.cells, assembled.problems), item, assembled.extra)
     # The reader's own messages quote cells (an ID typed into the wrong column): mask them too.
     if options.show_id or not assembled.problems:
@@ -139,16 +140,19 @@ def internal_error_result(item: Item, options: Options, exc: BaseException) -> R
         remedy="请把输出目录中的 batch.log 发给维护人员；可先人工核对此人", evidence=[item.source],
     )
     who = ApplicantRef(name=item.name or None, row=item.source, employee_no=item.employee_no or None)
-    return Result(as_of=as_of.isoformat(), ruleset=_ruleset_ref(as_of), applicant=who,
-                  verdict="invalid_input", findings=[finding])
+    ref, score = _ruleset_ref(options.ruleset, as_of)
+    return Result(as_of=as_of.isoformat(), ruleset=ref, applicant=who, verdict="invalid_input", score=score,
+                  findings=[finding])
 
 
-def _ruleset_ref(day: dt.date) -> RulesetRef:
+def _ruleset_ref(ruleset: str, day: dt.date) -> tuple[RulesetRef, Score]:
+    """The run's ruleset and its pass mark on the day, as a judged result would carry them."""
     try:
-        book = rulebook.load(rulebook.DEFAULT_RULESET)
-        return rulebook.ruleset_ref(book, day)
+        book = rulebook.load(ruleset)
+        ref = rulebook.ruleset_ref(book, day)
+        return ref, Score(pass_mark=book.param("pass_mark", max(day, book.header.in_force["from"])))
     except Exception:  # the crash may have been in the ruleset itself: still say which one
-        return RulesetRef(id=rulebook.DEFAULT_RULESET, parameters_as_of="", tool_version=__version__)
+        return RulesetRef(id=ruleset, parameters_as_of="", tool_version=__version__), Score()
 
 
 def _render_pdf(result: Result, options: Options, pdf_name: str, log: list[str]) -> tuple[str | None, str | None]:

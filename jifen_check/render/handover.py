@@ -47,9 +47,7 @@ class Submission(_Strict):
 
 @cache
 def submission(ruleset_id: str = rulebook.DEFAULT_RULESET) -> Submission:
-    path = rulebook.RULESETS_DIR / ruleset_id / "submission.yaml"
-    if not path.exists():
-        path = rulebook.RULESETS_DIR / rulebook.DEFAULT_RULESET / "submission.yaml"
+    path = rulebook.ruleset_file(ruleset_id, "submission.yaml")
     return Submission.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
@@ -104,7 +102,7 @@ class Handover:
                 continue
             title, _ = line_texts(line, self.lang, self.book)
             because = [f for f in self.r.findings if f.rule == line.reason]
-            docs = [document_texts(d, self.lang)[0] for d in self.r.checklist
+            docs = [document_texts(d, self.lang, self.r.ruleset.id)[0] for d in self.r.checklist
                     if line.rule in d.because or (line.reason or "") in d.because]
             bring = self.t["list_sep"].join(docs) if docs else (self.finding(because[0])["remedy"] if because else "—")
             reason = self.finding(because[0])["message"] if because else ""
@@ -132,7 +130,7 @@ class Handover:
     def groups(self) -> list[tuple[str, list[tuple[int, dict[str, Any]]]]]:
         groups: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         for number, item in enumerate(self.r.checklist, start=1):
-            title, note, reason = document_texts(item, self.lang)
+            title, note, reason = document_texts(item, self.lang, self.r.ruleset.id)
             shown = {"title": title, "note": note, "reason": self.words.prose(reason, self.book),
                      "original": item.original, "copies": item.copies, "ref": self.ref(*item.because)}
             group = self.words.code("groups", item.group) if item.group else self.t["other_docs"]

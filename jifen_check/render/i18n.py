@@ -54,14 +54,15 @@ def phrase(key: str, lang: Lang = "zh", **kw: object) -> str:
     return (en if lang == "en" else zh).format(**kw)
 
 
-def document_texts(item: ChecklistItem, lang: Lang) -> tuple[str, str, str]:
-    """(title, note, reason) of a checklist item in the language (English beside the Chinese in
-    documents.yaml)."""
+def document_texts(item: ChecklistItem, lang: Lang, ruleset_id: str) -> tuple[str, str, str]:
+    """(title, note, reason) of a checklist item in the language (English beside the Chinese in the
+    documents.yaml of the result's ruleset)."""
     if lang != "en":
         return item.title, item.note, item.reason
     from jifen_check.checklist import load_catalogue
 
-    doc = next((d for d in load_catalogue().documents if d.id == item.id), None)
+    doc = next((d for d in load_catalogue(rulebook.folder(ruleset_id) / "documents.yaml").documents
+                if d.id == item.id), None)
     if doc is None:
         return f"({item.title})", f"({item.note})" if item.note else "", f"({item.reason})" if item.reason else ""
     note = doc.note_en

@@ -33,9 +33,7 @@ _SEGMENT_RE = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
 @cache
 def labels(ruleset_id: str = rulebook.DEFAULT_RULESET) -> dict[str, Any]:
     """The ruleset's labels.yaml (codes and field paths → [中文, English])."""
-    path = rulebook.RULESETS_DIR / ruleset_id / "labels.yaml"
-    if not path.exists():
-        path = rulebook.RULESETS_DIR / rulebook.DEFAULT_RULESET / "labels.yaml"
+    path = rulebook.ruleset_file(ruleset_id, "labels.yaml")
     data = yamlio.load(path.read_text(encoding="utf-8"))
     return data if isinstance(data, dict) else {}
 
