@@ -41,9 +41,11 @@ class Judgement:
 
 
 def judge(doc: Any, *, as_of: dt.date | None = None, source: str | None = None, show_id: bool = False,
-          ruleset_id: str = rulebook.DEFAULT_RULESET, with_routes: bool = False) -> Result:
+          ruleset_id: str = rulebook.DEFAULT_RULESET, with_routes: bool = False,
+          problems: list[Problem] | None = None) -> Result:
+    """`problems`: the file could not be parsed (validate.parse_text); the result reports them."""
     return judge_full(doc, as_of=as_of, source=source, show_id=show_id, ruleset_id=ruleset_id,
-                      with_routes=with_routes).result
+                      problems=problems, with_routes=with_routes).result
 
 
 def judge_full(doc: Any, *, as_of: dt.date | None = None, source: str | None = None, show_id: bool = False,

@@ -19,6 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from jifen_check import months as mo
+from jifen_check import yamlio
 from jifen_check.applicant import Applicant
 from jifen_check.identifiers import check_id_number, check_uscc, id_birth_date
 from jifen_check.money import dec
@@ -50,8 +51,9 @@ MAX_MAGNITUDE = 10**9  # no base, income or count is a billion; IDs are text by 
 _DIGIT_KEYS = ("id_number", "uscc", "employee_no", "phone", "code")  # numbers that are really text
 
 
-class _TooBig(ValueError):
-    """A value over a limit while parsing (raised from the JSON hooks)."""
+# A value over a limit while parsing (raised from the JSON hooks and by the YAML loader).
+_TooBig = yamlio.Refused
+_YAML_LIMITS = yamlio.Limits(max_depth=MAX_DEPTH, max_values=MAX_VALUES)
 
 
 def parse_text(raw: bytes, name: str = "-") -> tuple[Any, list[Problem]]:
@@ -67,7 +69,7 @@ def parse_text(raw: bytes, name: str = "-") -> tuple[Any, list[Problem]]:
     if not text.strip():
         return None, [Problem("DATA-FORMAT", "(file)", f"{name}: 文件为空，应为 jifen-check/applicant@1 格式的 YAML 或 JSON")]
     try:
-        doc = _load_json(text) if name.endswith(".json") or text.lstrip().startswith("{") else _load_yaml(text)
+        doc = _load_json(text) if name.endswith(".json") or text.lstrip().startswith("{") else yamlio.load(text, _YAML_LIMITS)
         # Text that is not valid Unicode (a lone surrogate) cannot be echoed in any output.
         if broken := [p for p in value_problems(doc) if p.message == _SURROGATE_MESSAGE]:
             return None, broken
@@ -142,63 +144,6 @@ def _line_of_second(text: str, key: str) -> str:
     return str(text.count("\n", 0, found[1]) + 1) if len(found) > 1 else "?"
 
 
-def _load_yaml(text: str) -> Any:
-    """YAML with its node graph checked before it is built: depth, and size with aliases expanded
-    (an alias is a reference; expanded by serialisation, ten nested aliases are a billion values)."""
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        _check_nodes(node)
-        return loader.construct_document(node)
-    finally:
-        loader.dispose()
-
-
-def _check_nodes(root: yaml.Node) -> None:
-    sizes: dict[int, int] = {}
-    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
-    while stack:  # iterative post-order: children's expanded sizes first
-        node, depth, done = stack.pop()
-        if depth > MAX_DEPTH:
-            mark = node.start_mark
-            raise _TooBig(f"嵌套层数超过 {MAX_DEPTH} 层（第 {mark.line + 1} 行）")
-        key = id(node)
-        if key in sizes and not done:
-            continue
-        kids = _kids(node)
-        if not done and isinstance(node, yaml.MappingNode):
-            _unique_keys(node)
-        if not done:
-            stack.append((node, depth, True))
-            stack.extend((k, depth + 1, False) for k in kids if id(k) not in sizes)
-            continue
-        sizes[key] = 1 + sum(sizes.get(id(k), 1) for k in kids)
-        if sizes[key] > MAX_VALUES:
-            mark = node.start_mark
-            raise _TooBig(f"展开锚点/别名（& 与 *）后共超过 {MAX_VALUES:,} 个值（第 {mark.line + 1} 行起），拒绝读取")
-
-
-def _unique_keys(node: yaml.MappingNode) -> None:
-    seen: set[str] = set()
-    for key, _ in node.value:
-        if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
-            continue
-        if key.value in seen:
-            raise _TooBig(f"第 {key.start_mark.line + 1} 行：键「{key.value[:40]}」在同一层重复出现（后一个会悄悄覆盖前一个），请删除其中一个")
-        seen.add(key.value)
-
-
-def _kids(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
-        return [n for pair in node.value for n in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    return []
-
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def value_problems(doc: Any) -> list[Problem]:

@@ -15,8 +15,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-import yaml
-
+from jifen_check import yamlio
 from jifen_check.batch.columns import Column
 from jifen_check.rulebook import RULESETS_DIR
 
@@ -38,7 +37,7 @@ class CellError(ValueError):
 @functools.cache
 def synonyms() -> dict[str, Any]:
     """rulesets/reference/synonyms.yaml: codes' synonyms, yes/no words, open-ended contract words."""
-    data = yaml.safe_load(SYNONYMS_FILE.read_text(encoding="utf-8"))
+    data = yamlio.load(SYNONYMS_FILE.read_text(encoding="utf-8"))
     return {
         "codes": {str(code): {normal(w) for w in words} for code, words in data["codes"].items()},
         "true": {normal(str(w)) for w in data["true"]},

@@ -254,6 +254,9 @@ class Assembled:
     cells: CellMap
     problems: list[Problem]
     extra: dict[str, str] = field(default_factory=dict)  # the 人员 row's own columns (部门, …)
+    # An applicant file that could not be parsed: validate.parse_text's problems, judged as `check`
+    # judges them, so the batch says exactly what `check` says about the same file.
+    file_problems: list[Any] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- stage 1: read and group
@@ -703,28 +706,34 @@ def _assemble_file(item: FilePerson) -> Assembled:
     """One applicant file of a folder batch, read with the same limits as `check` (size, aliases,
     nesting, numbers, duplicate keys: validate.parse_text)."""
     from jifen_check.validate import MAX_FILE_BYTES, parse_text
+    from jifen_check.validate import Problem as FileProblem
 
     out = Assembled(item.source, None, CellMap({"": item.source}), [])
+    name = Path(item.path).name
     try:
         size = Path(item.path).stat().st_size
         if size > MAX_FILE_BYTES:  # not even read: an 84 MB YAML took 112 s and 5 GB to refuse
-            out.problems.append(Problem("", item.source, f"文件大小 {size / 1048576:.1f} MB 超过上限 "
-                                        f"{MAX_FILE_BYTES // 1048576} MB，不像一位申请人的文件"))
-            return out
+            return _unreadable(out, [FileProblem("DATA-FORMAT", "(file)", f"{name}: 文件大小 {size / 1048576:.1f} MB "
+                                                 f"超过上限 {MAX_FILE_BYTES // 1048576} MB，不像一位申请人的文件")])
         raw = Path(item.path).read_bytes()
     except OSError as exc:
-        out.problems.append(Problem("", item.source, f"文件无法读取：{_first_line(exc)}"))
-        return out
-    doc, problems = parse_text(raw, Path(item.path).name)
+        return _unreadable(out, [FileProblem("DATA-FORMAT", "(file)", f"{name}: 文件无法读取：{_first_line(exc)}")])
+    doc, problems = parse_text(raw, name)
     if problems:
-        out.problems.extend(Problem(p.path if p.path != "(file)" else "", item.source, p.message) for p in problems)
-        return out
-    # Acceptance-case files wrap the applicant as `applicant:`; accept that too.
+        return _unreadable(out, problems)
+    # Acceptance-case files wrap the applicant as `applicant:`; accept that too. Anything else that is
+    # not one applicant is reported by the judge, in the words `check` uses.
     if isinstance(doc, dict) and "person" not in doc and isinstance(doc.get("applicant"), dict):
         doc = doc["applicant"]
-    if not isinstance(doc, dict):
-        out.problems.append(Problem("", item.source, "文件内容应为一个申请人（键值对象）"))
     out.doc = doc
+    return out
+
+
+def _unreadable(out: Assembled, problems: list[Any]) -> Assembled:
+    """A file that is no applicant: judged as `check` judges it (file_problems); the reader's own
+    problem list names the file too."""
+    out.file_problems = problems
+    out.problems.extend(Problem(p.path if p.path != "(file)" else "", out.source, p.message) for p in problems)
     return out
 
 

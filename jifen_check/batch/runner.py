@@ -115,6 +115,9 @@ def process_item(item: Item, layouts: dict[str, Layout], options: Options, pdf_n
 
 def _judge_item(item: Item, layouts: dict[str, Layout], options: Options) -> Result:
     assembled = assemble(item, layouts)
+    if assembled.file_problems:  # an unreadable applicant file: the very result `check` gives for it
+        return _with_ref(judge(None, as_of=options.as_of, source=item.source, show_id=options.show_id,
+                               ruleset_id=options.ruleset, problems=assembled.file_problems), item)
     # --as-of (when given) is a what-if date for the whole batch: it overrides each row's 申请日期.
     result = judge(assembled.doc, as_of=options.as_of, source=item.source, show_id=options.show_id,
                    ruleset_id=options.ruleset, with_routes=True)
