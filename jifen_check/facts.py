@@ -16,8 +16,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from jifen_check import labels, reference, workdays
 from jifen_check import months as mo
-from jifen_check import reference, workdays
 from jifen_check.applicant import Applicant, Education, Qualification
 from jifen_check.identifiers import id_birth_date, uscc_is_shanghai
 from jifen_check.money import at_least, dec
@@ -26,12 +26,10 @@ from jifen_check.wages import Wages, wages_for  # noqa: F401  (Wages: re-exporte
 
 OPEN_ENDED = 9999  # months: an open-ended contract never runs out
 EDU_RANK = {"high_school": 1, "secondary_vocational": 1, "junior_college": 2, "bachelor": 3, "master": 4, "doctor": 5}
-EDU_ZH = {"high_school": "高中", "secondary_vocational": "中专", "junior_college": "大专", "bachelor": "本科",
-          "master": "硕士研究生", "doctor": "博士研究生"}
-ARCHIVE_ZH = {"ok": "正常", "lost": "遗失", "none": "从未建立", "unknown": "去向不明", "unstated": "未填"}
-PERMIT_ZH = {"valid": "有效", "expired": "已过期", "temporary": "临时居住证", "none": "未办理"}
-MODE_ZH = {"full_time": "全日制", "self_study": "自学考试", "adult": "成人高考", "online": "网络教育",
-           "open_university": "开放大学", "part_time_postgraduate": "非全日制研究生"}
+EDU_ZH = labels.EDU_LEVEL_ZH
+ARCHIVE_ZH = {**labels.ARCHIVE_ZH, "unstated": labels.UNSTATED_ZH}
+PERMIT_ZH = labels.PERMIT_ZH
+MODE_ZH = labels.EDU_MODE_ZH
 
 
 @dataclass
@@ -683,7 +681,7 @@ def _qual_zh(q: Qualification) -> str:
     if q.kind == "skill_level":
         return f"职业技能等级{q.level}级"
     names = {"junior": "初级", "intermediate": "中级", "senior": "高级"}
-    kind = "专业技术职称" if q.kind == "professional_title" else "专业技术类职业资格"
+    kind = labels.QUAL_KIND_ZH[q.kind]
     return f"{names.get(str(q.level), q.level)}{kind}"
 
 

@@ -24,6 +24,22 @@ KIND_LEGEND = [
 ]
 
 
+# The applicant's enum values in Chinese, one table per field: messages quote them (facts.py,
+# validate.py) and the workbook, the CSV guide and the web form offer them as the choices
+# (batch/columns.py), so what a person picks is what a finding later says. A reader also accepts the
+# other spellings in rulesets/reference/synonyms.yaml (未建立, 下落不明, 无 …).
+EDU_LEVEL_ZH: dict[str, str] = {"high_school": "高中", "secondary_vocational": "中专", "junior_college": "大专",
+                                "bachelor": "本科", "master": "硕士研究生", "doctor": "博士研究生"}
+EDU_MODE_ZH: dict[str, str] = {"full_time": "全日制", "self_study": "自学考试", "adult": "成人高考",
+                               "online": "网络教育", "open_university": "开放大学",
+                               "part_time_postgraduate": "非全日制研究生"}
+ARCHIVE_ZH: dict[str, str] = {"ok": "正常", "lost": "遗失", "none": "从未建立", "unknown": "去向不明"}
+PERMIT_ZH: dict[str, str] = {"valid": "有效", "expired": "已过期", "temporary": "临时居住证", "none": "未办理"}
+QUAL_KIND_ZH: dict[str, str] = {"professional_title": "专业技术职称", "vocational_qualification": "专业技术类职业资格",
+                                "skill_level": "职业技能等级"}
+UNSTATED_ZH = "未填"  # a field left empty (facts quote it; it is not a choice)
+
+
 # The remedy of a data problem found by the readers and validate.py (no rule case writes it): (中文, English).
 DATA_REMEDY: dict[str, tuple[str, str]] = {
     "error": ("更正该字段后重新检查", "Correct this field, then check again"),

@@ -22,6 +22,7 @@ from jifen_check import months as mo
 from jifen_check import yamlio
 from jifen_check.applicant import Applicant
 from jifen_check.identifiers import check_id_number, check_uscc, id_birth_date
+from jifen_check.labels import QUAL_KIND_ZH
 from jifen_check.money import dec
 from jifen_check.rulebook import Rulebook
 from jifen_check.wages import wages_for
@@ -348,8 +349,6 @@ def to_applicant(doc: Any) -> tuple[Applicant | None, list[Problem]]:
 
 # ---------------------------------------------------------------- semantic checks
 
-QUAL_KIND_ZH = {"professional_title": "专业技术职称", "vocational_qualification": "专业技术类职业资格",
-                "skill_level": "职业技能等级"}
 
 class Checker:
     def __init__(self, app: Applicant, as_of: dt.date, book: Rulebook) -> None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from jifen_check.labels import ARCHIVE_ZH, EDU_LEVEL_ZH, EDU_MODE_ZH, PERMIT_ZH, QUAL_KIND_ZH
+
 Kind = Literal["text", "id", "number", "int", "bool", "tristate", "enum", "date", "month", "date_list"]
 
 
@@ -47,8 +49,9 @@ class Sheet:
 YES_NO = (("true", "是"), ("false", "否"))
 TRISTATE = (("true", "是"), ("false", "否"), ("unknown", "不清楚"))
 
-ARCHIVE = (("ok", "正常"), ("lost", "遗失"), ("none", "未建立"), ("unknown", "下落不明"))
-PERMIT = (("valid", "有效"), ("expired", "已过期"), ("temporary", "临时居住证"), ("none", "无"))
+# The choices of enum columns whose words messages also quote come from labels.py (one table).
+ARCHIVE = tuple(ARCHIVE_ZH.items())
+PERMIT = tuple(PERMIT_ZH.items())
 EMPLOYER_KIND = (
     ("enterprise", "企业"),
     ("public_institution", "事业单位"),
@@ -66,27 +69,9 @@ AWARD_LEVEL = (
 )
 TALENT = (("startup", "创业人才"), ("intermediary", "创新创业中介服务人才"))
 MARITAL = (("single", "未婚"), ("married", "已婚"), ("divorced", "离异"), ("widowed", "丧偶"))
-EDU_LEVEL = (
-    ("high_school", "高中"),
-    ("secondary_vocational", "中专"),
-    ("junior_college", "大专"),
-    ("bachelor", "本科"),
-    ("master", "硕士研究生"),
-    ("doctor", "博士研究生"),
-)
-EDU_MODE = (
-    ("full_time", "全日制"),
-    ("self_study", "自学考试"),
-    ("adult", "成人高考"),
-    ("online", "网络教育"),
-    ("open_university", "开放大学"),
-    ("part_time_postgraduate", "非全日制研究生"),
-)
-QUAL_KIND = (
-    ("professional_title", "专业技术职称"),
-    ("vocational_qualification", "专业技术类职业资格"),
-    ("skill_level", "职业技能等级"),
-)
+EDU_LEVEL = tuple(EDU_LEVEL_ZH.items())
+EDU_MODE = tuple(EDU_MODE_ZH.items())
+QUAL_KIND = tuple(QUAL_KIND_ZH.items())
 QUAL_LEVEL = (
     ("junior", "初级职称"),
     ("intermediate", "中级职称"),
