@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -45,22 +47,74 @@ TOP = Alignment(vertical="top")
 DATE_FORMAT = "yyyy-mm-dd"
 FROZEN_NAME_COLUMNS = 4  # 序号, 来源行, 工号, 姓名 stay in view when scrolling right
 
-# (header zh, header en, width); the extra 人员 columns go right after 姓名.
-LEAD_COLUMNS = (("序号", "No.", 6), ("来源行", "Row", 11), ("工号", "Employee no.", 11), ("姓名", "Name", 10))
+
+
+@dataclass(frozen=True)
+class OutColumn:
+    """One output column: its header in Chinese and English, its width, and how a row fills it.
+    A new summary column is one entry in a table below."""
+
+    zh: str
+    en: str
+    width: int
+    cell: Callable[[SummaryWorkbook, WriteOnlyWorksheet, Any], WriteOnlyCell]
+
+
+def _text(get: Callable[[Any], object], wrap: bool = False) -> Callable[[SummaryWorkbook, WriteOnlyWorksheet, Any],
+                                                                         WriteOnlyCell]:
+    return lambda _book, ws, row: text_cell(ws, get(row), wrap=wrap)
+
+
+def _date(get: Callable[[Any], str | None]) -> Callable[[SummaryWorkbook, WriteOnlyWorksheet, Any], WriteOnlyCell]:
+    return lambda _book, ws, row: date_cell(ws, get(row))
+
+
+def _judged(get: Callable[[RowSummary], int]) -> Callable[[RowSummary], int | None]:
+    """A score, blank for a person whose input could not be judged."""
+    return lambda row: get(row) if row.verdict != "invalid_input" else None
+
+
+# 汇总: the lead columns, then the 人员 sheet's extra columns (部门, …), then the main columns.
+LEAD_COLUMNS = (
+    OutColumn("序号", "No.", 6, _text(lambda r: r.index + 1)),
+    OutColumn("来源行", "Row", 11, _text(lambda r: r.source)),
+    OutColumn("工号", "Employee no.", 11, _text(lambda r: r.employee_no)),
+    OutColumn("姓名", "Name", 10, _text(lambda r: r.name)),
+)
 MAIN_COLUMNS = (
-    ("身份证号", "ID number", 21), ("申请日期", "Application date", 11), ("结论", "Verdict", 15),
-    ("总分", "Points", 7), ("有风险分", "At risk", 8), ("最需处理", "Most urgent", 44),
-    ("全部问题", "All problems", 60), ("最早可申请日期", "Earliest date", 13), ("材料清单", "Checklist", 10),
-    ("下一步", "Next step", 50),
+    OutColumn("身份证号", "ID number", 21, _text(lambda r: r.id_number)),
+    OutColumn("申请日期", "Application date", 11, _date(lambda r: r.as_of)),
+    OutColumn("结论", "Verdict", 15, lambda book, ws, r: book.verdict_cell(ws, r)),
+    OutColumn("总分", "Points", 7, _text(_judged(lambda r: r.total))),
+    OutColumn("有风险分", "At risk", 8, _text(_judged(lambda r: r.at_risk))),
+    OutColumn("最需处理", "Most urgent", 44, lambda book, ws, r: book.urgent_cell(ws, r)),
+    OutColumn("全部问题", "All problems", 60, _text(lambda r: r.problems_text(), wrap=True)),
+    OutColumn("最早可申请日期", "Earliest date", 13, _date(lambda r: r.earliest_eligible)),
+    OutColumn("材料清单", "Checklist", 10, lambda book, _ws, r: book.link(r.pdf)),
+    OutColumn("下一步", "Next step", 50, _text(lambda r: r.next_step, wrap=True)),
 )
 # 行动清单 (issue 10): one row per person per step of the best route; 日期 and 达标日期 are real dates
-# (issue 11), so they sort and filter.
-ACTION_COLUMNS = (("工号", "Employee no.", 11), ("姓名", "Name", 10), ("序号", "Step", 6), ("步骤", "Action", 70),
-                  ("办理人", "Who", 10), ("日期", "Date", 12), ("日期含义", "Date means", 10),
-                  ("达标日期", "Eligible on", 12))
-PROBLEM_COLUMNS = (("位置", "Cell", 14), ("工号", "Employee no.", 11), ("姓名", "Name", 10),
-                   ("级别", "Level", 9), ("问题", "Problem", 60), ("办法", "What to do", 50),
-                   ("期限", "Due", 11))
+# (issue 11), so they sort and filter. A row is (person, step number, (action, actor, ISO date, meaning)).
+ACTION_COLUMNS = (
+    OutColumn("工号", "Employee no.", 11, _text(lambda a: a[0].employee_no)),
+    OutColumn("姓名", "Name", 10, _text(lambda a: a[0].name)),
+    OutColumn("序号", "Step", 6, _text(lambda a: a[1])),
+    OutColumn("步骤", "Action", 70, _text(lambda a: a[2][0], wrap=True)),
+    OutColumn("办理人", "Who", 10, _text(lambda a: a[2][1])),
+    OutColumn("日期", "Date", 12, _date(lambda a: a[2][2])),
+    OutColumn("日期含义", "Date means", 10, _text(lambda a: a[2][3])),
+    OutColumn("达标日期", "Eligible on", 12, _date(lambda a: a[0].reach_on)),
+)
+# 问题清单: one row per problem; a row is (person, ProblemRow).
+PROBLEM_COLUMNS = (
+    OutColumn("位置", "Cell", 14, _text(lambda p: p[1].where)),
+    OutColumn("工号", "Employee no.", 11, _text(lambda p: p[0].employee_no)),
+    OutColumn("姓名", "Name", 10, _text(lambda p: p[0].name)),
+    OutColumn("级别", "Level", 9, lambda book, ws, p: text_cell(ws, book.words.code("severity_short", p[1].severity))),
+    OutColumn("问题", "Problem", 60, _text(lambda p: p[1].text, wrap=True)),
+    OutColumn("办法", "What to do", 50, _text(lambda p: p[1].fix, wrap=True)),
+    OutColumn("期限", "Due", 11, _date(lambda p: p[1].deadline)),
+)
 SHEET_NAMES = {"main": ("汇总", "Summary"), "problems": ("问题清单", "Problems"), "counts": ("统计", "Counts"),
                "unmatched": ("未匹配行", "Unmatched rows"), "actions": ("行动清单", "Actions")}
 
@@ -125,62 +179,48 @@ class SummaryWorkbook:
         self.rows = self.problem_rows = 0
         self._fills = {v: PatternFill("solid", fgColor=c) for v, c in VERDICT_FILL.items()}
         self._urgent = PatternFill("solid", fgColor=URGENT_FILL)
-        extra = tuple((h, h, 12) for h in self.extra_headers)
+        extra = tuple(OutColumn(h, h, 12, _text(lambda r, h=h: dict(r.extra).get(h, ""), wrap=True))
+                      for h in self.extra_headers)
         self.main_columns = (*LEAD_COLUMNS, *extra, *MAIN_COLUMNS)
         self._header(self.main, self.main_columns, frozen=f"{get_column_letter(FROZEN_NAME_COLUMNS + 1)}2")
         self._header(self.problems, PROBLEM_COLUMNS, frozen="D2")
         self._header(self.actions, ACTION_COLUMNS, frozen="C2")
 
-    def _header(self, ws: WriteOnlyWorksheet, columns: Iterable[tuple[str, str, int]], frozen: str = "A2") -> None:
+    def _header(self, ws: WriteOnlyWorksheet, columns: Iterable[tuple[str, str, int] | OutColumn],
+                frozen: str = "A2") -> None:
         # Widths, panes and print setup go in the sheet's head: set before the first row.
         cells = []
         for n, column in enumerate(columns, start=1):
-            ws.column_dimensions[get_column_letter(n)].width = column[2]
-            cell = text_cell(ws, column[self.i], wrap=True)
+            zh, en, width = (column.zh, column.en, column.width) if isinstance(column, OutColumn) else column
+            ws.column_dimensions[get_column_letter(n)].width = width
+            cell = text_cell(ws, en if self.i else zh, wrap=True)
             cell.font, cell.fill = Font(bold=True), HEAD_FILL
             cells.append(cell)
         _print_setup(ws, frozen)
         ws.append(cells)
 
     def add(self, row: RowSummary) -> None:
-        ws = self.main
-        extras = dict(row.extra)
-        cells = [text_cell(ws, row.index + 1), text_cell(ws, row.source), text_cell(ws, row.employee_no),
-                 text_cell(ws, row.name)]
-        cells += [text_cell(ws, extras.get(h, ""), wrap=True) for h in self.extra_headers]
-        verdict = text_cell(ws, self.words.code("verdict", row.verdict), wrap=True)
-        verdict.fill = self._fills[row.verdict]
-        urgent = text_cell(ws, row.main_problem, wrap=True)
-        if row.verdict == "eligible" and row.problems and row.problems[0].deadline:
-            urgent.fill = self._urgent
-        cells += [text_cell(ws, row.id_number), date_cell(ws, row.as_of), verdict,
-                  text_cell(ws, row.total if row.verdict != "invalid_input" else None),
-                  text_cell(ws, row.at_risk if row.verdict != "invalid_input" else None),
-                  urgent, text_cell(ws, row.problems_text(), wrap=True),
-                  date_cell(ws, row.earliest_eligible), self._link(row.pdf),
-                  text_cell(ws, row.next_step, wrap=True)]
-        ws.append(cells)
+        self.main.append([c.cell(self, self.main, row) for c in self.main_columns])
         self.rows += 1
-        self._add_problems(row)
-        self._add_actions(row)
-
-    def _add_actions(self, row: RowSummary) -> None:
-        ws = self.actions
-        for k, (action, actor, day, meaning) in enumerate(row.steps, start=1):
-            ws.append([text_cell(ws, row.employee_no), text_cell(ws, row.name), text_cell(ws, k),
-                       text_cell(ws, action, wrap=True), text_cell(ws, actor), date_cell(ws, day),
-                       text_cell(ws, meaning), date_cell(ws, row.reach_on)])
+        for p in row.problems:
+            self.problems.append([c.cell(self, self.problems, (row, p)) for c in PROBLEM_COLUMNS])
+            self.problem_rows += 1
+        for k, step in enumerate(row.steps, start=1):
+            self.actions.append([c.cell(self, self.actions, (row, k, step)) for c in ACTION_COLUMNS])
             self.action_rows += 1
 
-    def _add_problems(self, row: RowSummary) -> None:
-        ws = self.problems
-        for p in row.problems:
-            ws.append([text_cell(ws, p.where), text_cell(ws, row.employee_no), text_cell(ws, row.name),
-                       text_cell(ws, self.words.code("severity_short", p.severity)),
-                       text_cell(ws, p.text, wrap=True), text_cell(ws, p.fix, wrap=True), date_cell(ws, p.deadline)])
-            self.problem_rows += 1
+    def verdict_cell(self, ws: WriteOnlyWorksheet, row: RowSummary) -> WriteOnlyCell:
+        cell = text_cell(ws, self.words.code("verdict", row.verdict), wrap=True)
+        cell.fill = self._fills[row.verdict]
+        return cell
 
-    def _link(self, pdf: str | None) -> WriteOnlyCell:
+    def urgent_cell(self, ws: WriteOnlyWorksheet, row: RowSummary) -> WriteOnlyCell:
+        cell = text_cell(ws, row.main_problem, wrap=True)
+        if row.verdict == "eligible" and row.problems and row.problems[0].deadline:
+            cell.fill = self._urgent
+        return cell
+
+    def link(self, pdf: str | None) -> WriteOnlyCell:
         if not pdf:
             return WriteOnlyCell(self.main, value="")
         cell = WriteOnlyCell(self.main, value="打开 PDF" if self.lang == "zh" else "Open PDF")
