@@ -65,7 +65,8 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 # Cycles through a late (in-function) import in modules added by the routes work, found when this
-# test landed; they are listed so that no NEW cycle can appear. Removing them is open work (issue 8).
+# test landed; they are listed so that no NEW cycle can appear. Known and to be removed (issue 8): the
+# lead takes them out with the route-planning work on plan.py / cli_plan.py; delete each entry then.
 KNOWN_CYCLES = [["jifen_check.judge", "jifen_check.plan"], ["jifen_check.cli", "jifen_check.cli_plan"]]
 
 
@@ -84,3 +85,11 @@ def test_layers_import_one_way():
     assert "jifen_check.facts" not in graph["jifen_check.validate"]
     for core in ("jifen_check.rulebook", "jifen_check.facts", "jifen_check.conditions", "jifen_check.vocabulary"):
         assert not {m for m in graph[core] if m.startswith(("jifen_check.render", "jifen_check.batch"))}, core
+
+
+def test_the_shared_vocabularies_are_leaves():
+    """The one severity order and result format (result.py), the labels table (labels.py) and the YAML
+    loader (yamlio.py) sit below every layer that uses them: they import nothing from the package."""
+    graph = import_graph()
+    for leaf in ("jifen_check.result", "jifen_check.labels", "jifen_check.yamlio"):
+        assert graph[leaf] == set(), (leaf, graph[leaf])
