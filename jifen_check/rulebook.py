@@ -27,8 +27,8 @@ from jifen_check.resources import rulesets_dir
 from jifen_check.result import Confidence, LineStatus, RulesetRef, Severity, Verdict
 
 RULESETS_DIR = rulesets_dir()
-# The ruleset a command uses when none is named (`--ruleset`); everything below the command line
-# receives the ruleset as a value and never falls back to this name itself.
+# The ruleset a command uses when none is named (`--ruleset`, cli_common.py). Below the command line
+# the ruleset is passed as a value; function defaults naming it serve direct callers and tests.
 DEFAULT_RULESET = "shanghai-2023"
 # Ruleset folders loaded by path (`--ruleset PATH`), by the id in their ruleset.yaml: a result names
 # its ruleset by id, and a renderer finds the folder again (its labels, submission and documents).
