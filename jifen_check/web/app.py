@@ -23,13 +23,13 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.background import BackgroundTask
 
+from jifen_check.labels import CONFIDENCE_ZH
 from jifen_check.result import SEVERITY_ZH, STATUS_ZH, VERDICT_ZH
 from jifen_check.validate import parse_text
 from jifen_check.web import batchjobs, form, workers
 from jifen_check.web.guard import Guard, GuardConfig
 
 HERE = Path(__file__).resolve().parent
-CONFIDENCE_ZH = {"official": "官方", "practice": "实务", "unverified": "未证实"}
 
 
 @dataclass
