@@ -54,7 +54,16 @@ def candidates(book: Rulebook, app: Applicant, result: Result, as_of: dt.date) -
         days.update(expiry(d, windows[key]["years"]) for d in dates)
     start = lower_bound(result, as_of)
     end = mo.first_day(mo.of_date(as_of) + HORIZON_MONTHS)
-    return sorted(d for d in days if start <= d <= end)
+    too_old = _too_old(book, app, as_of)
+    return sorted(d for d in days if start <= d <= end and not too_old(d))
+
+
+def _too_old(book: Rulebook, app: Applicant, as_of: dt.date) -> Callable[[dt.date], bool]:
+    """Dates past the age limit: PRE-AGE blocks them all, and age only grows (a 17-year-old's wait
+    for 18 is left to the judge)."""
+    birth = app.person.birth_date or id_birth_date(app.person.id_number)
+    oldest = book.snapshot(as_of)["age_limits"]["max"]
+    return lambda day: birth is not None and age_on(birth, day) > oldest
 
 
 def max_gain(book: Rulebook, app: Applicant, as_of: dt.date, result: Result, band_months: list[int],
@@ -67,6 +76,10 @@ def max_gain(book: Rulebook, app: Applicant, as_of: dt.date, result: Result, ban
 # projection does not change (degrees and their papers, titles and their papers, the person).
 _STATIC_BLOCKS = frozenset({"PIT-PRIOR-DEGREE", "PIT-DEGREE-UNVERIFIABLE", "PIT-TITLE-MATCH",
                             "PIT-TITLE-WHERE", "PIT-TITLE-REGISTERED"})
+# Reasons that keep a line at risk whatever the date, for the same reason (match, appointment,
+# registration, catalogue, the prior degree, a title over a high-school education: all inputs):
+# such a line is never counted later, which bounds the counted points (plan's eligible dates).
+_STATIC_RISKS = frozenset({"PIT-TITLE-MATCH", "PIT-TITLE-REGISTERED", "PIT-TITLE-EDU", "PIT-PRIOR-DEGREE"})
 # Lines whose growth is bounded one by one below; every other line not counted today is assumed
 # to count in full from the first projected date (sound whatever blocks it).
 _BOUNDED = frozenset({"PTS-AGE", "PTS-SI-YEARS", "BON-SI-BASE", "PTS-EDU", "PTS-TITLE", "BON-SPOUSE-HUKOU",
@@ -74,11 +87,19 @@ _BOUNDED = frozenset({"PTS-AGE", "PTS-SI-YEARS", "BON-SI-BASE", "PTS-EDU", "PTS-
 
 
 def gain_bound(book: Rulebook, app: Applicant, as_of: dt.date, result: Result,
-               band_months: list[int]) -> Callable[[int], int]:
+               band_months: list[int], *, counted: bool = False) -> Callable[[int], int]:
     """`ahead -> an upper bound on the points time adds by a date `ahead` months on`.
 
     reach(day) is a sum over score lines, so the bound is a sum of per-line bounds, each
-    ≥ (value on the projected date − value in reach today). Why each part is sound:
+    ≥ (value on the projected date − value in reach today). A part may be negative where the value
+    surely falls (age after 43, a band whose high-base months leave its window): that is still an
+    upper bound on the change, and it keeps a falling score from looking curable.
+
+    `counted=True` bounds the counted points instead (an eligible date needs counted ≥ the pass
+    mark): values are counted points, a line at risk today may become counted later unless its
+    reason is one of `_STATIC_RISKS`, and a counted line's part at risk may become counted.
+
+    Why each part is sound:
 
     - SI years (PTS-SI-YEARS): counted months are distinct months ≤ the application month; by a date
       `ahead` months on, at most `ahead` new months exist (projected or rows dated after today),
@@ -91,8 +112,8 @@ def gain_bound(book: Rulebook, app: Applicant, as_of: dt.date, result: Result,
       payer/withholder consistency check is left out: leaving out an exclusion only raises counts.
       So a base bonus counts only if the latest tax row lets projected months count, and tax rows
       that only lag are still credited.
-    - Age (PTS-AGE): the best table value between today's age and the age on the date (the table
-      only falls after 43, but a 17-year-old gains).
+    - Age (PTS-AGE): the best table value of the ages the applicant can have on a date in that month
+      (the table falls after 43 and a 17-year-old gains), minus today's value.
     - Education or title (PTS-EDU, PTS-TITLE, only the better counts): at most the best line that
       could count then, minus both lines' value today. A title kept out by PIT-TITLE-SI-BASE can
       count only once 6 of the 12 months before the date reach 1× the wage (projected bases known).
@@ -109,8 +130,8 @@ def gain_bound(book: Rulebook, app: Applicant, as_of: dt.date, result: Result,
     lines = result.score.lines
     in_reach = {ln.rule: 0 for ln in lines}
     for ln in lines:
-        if ln.status != "not_counted":
-            in_reach[ln.rule] += ln.points
+        if ln.status == "counted" or (ln.status == "at_risk" and not counted):
+            in_reach[ln.rule] += ln.points + (0 if counted else ln.at_risk_points)
     horizon = project(app, as_of, mo.first_day(start + HORIZON_MONTHS + 1))
     si, tax = expand_si(horizon), expand_tax(horizon)
     wages = wages_for(book)
@@ -119,12 +140,16 @@ def gain_bound(book: Rulebook, app: Applicant, as_of: dt.date, result: Result,
     bands = _band_gain(p, si, tax, wages, start, in_reach.get("BON-SI-BASE", 0))
     age = _age_gain(p, app, as_of, in_reach.get("PTS-AGE", 0))
     edu_title = _edu_title_gain(p, app, lines, si, wages, start,
-                                in_reach.get("PTS-EDU", 0) + in_reach.get("PTS-TITLE", 0))
+                                in_reach.get("PTS-EDU", 0) + in_reach.get("PTS-TITLE", 0), counted)
     spouse = _spouse_gain(p, app, as_of)
     years_bonus = p["bonuses"]["remote_area_per_year"] if app.bonuses.remote_area is not None else 0
     fixed = sum(-ln.points for ln in lines if ln.rule.startswith("DED-") and ln.points < 0)
     fixed += sum(ln.points for ln in lines if ln.status == "not_counted" and ln.points > 0
                  and ln.rule not in _BOUNDED and not ln.rule.startswith("DED-") and ln.reason not in _STATIC_BLOCKS)
+    if counted:  # at-risk points of other lines may be confirmed (a talent's document, a shortage major)
+        # (the remote-area bonus is bounded per year above only as points in reach)
+        fixed += sum(ln.points if ln.status == "at_risk" else ln.at_risk_points for ln in lines
+                     if (ln.rule not in _BOUNDED or ln.rule == "BON-REMOTE-AREA") and ln.status != "not_counted")
 
     def bound(ahead: int) -> int:
         return (si_years(ahead) + bands(ahead) + age(ahead) + edu_title(ahead) + spouse(ahead)
@@ -177,20 +202,27 @@ def _age_gain(p: dict[str, Any], app: Applicant, as_of: dt.date, now: int) -> Ca
     birth = app.person.birth_date or id_birth_date(app.person.id_number)
     if birth is None:
         return lambda ahead: 0
-    age_now = age_on(birth, as_of)
+    start = mo.of_date(as_of)
 
     def gain(ahead: int) -> int:
-        age_then = age_on(birth, mo.first_day(mo.of_date(as_of) + ahead + 1))
-        return max(0, max(table_points(p["age_points"], a) for a in range(age_now, age_then + 1)) - now)
+        # A date `ahead` months on lies in month start + ahead (today, for ahead 0): the ages it can
+        # have run from the age on the month's first day (or today) to the age on the next month's.
+        first = as_of if ahead == 0 else mo.first_day(start + ahead)
+        ages = range(age_on(birth, first), age_on(birth, mo.first_day(start + ahead + 1)) + 1)
+        return max(table_points(p["age_points"], a) for a in ages) - now
 
     return gain
 
 
 def _edu_title_gain(p: dict[str, Any], app: Applicant, lines: list[Any], si: dict[int, Any], wages: Any,
-                    start: int, now: int) -> Callable[[int], int]:
-    """Education and title are alternatives: the pair is worth at most its best line that can count."""
-    steady = max((ln.points for ln in lines if ln.rule in ("PTS-EDU", "PTS-TITLE")
-                  and (ln.status != "not_counted" or ln.reason not in _STATIC_BLOCKS | {"PIT-TITLE-SI-BASE"})),
+                    start: int, now: int, counted: bool = False) -> Callable[[int], int]:
+    """Education and title are alternatives: the pair is worth at most its best line that can count.
+
+    For counted points, a line kept at risk by a reason of `_STATIC_RISKS` cannot count."""
+    steady = max((ln.points + ln.at_risk_points for ln in lines if ln.rule in ("PTS-EDU", "PTS-TITLE")
+                  and (ln.status == "counted"
+                       or (ln.status == "at_risk" and not (counted and ln.reason in _STATIC_RISKS))
+                       or (ln.status == "not_counted" and ln.reason not in _STATIC_BLOCKS | {"PIT-TITLE-SI-BASE"}))),
                  default=0)
     waiting = max((ln.points for ln in lines if ln.rule == "PTS-TITLE" and ln.status == "not_counted"
                    and ln.reason == "PIT-TITLE-SI-BASE"), default=0)

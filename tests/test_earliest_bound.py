@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from jifen_check import earliest
 from jifen_check import months as mo
-from jifen_check.facts import expiry, measure
+from jifen_check.facts import expiry, measure, table_points
 from jifen_check.identifiers import make_id_number, make_uscc
 from jifen_check.judge import engine_for_process, judge_full
 from jifen_check.rulebook import load
@@ -75,7 +75,10 @@ def applicants(draw: Any) -> dict[str, Any]:
         {"kind": "professional_title", "level": "intermediate", "obtained_by": "exam", "obtained_city": "上海",
          "matches_position": True, "appointed": True}], [
         {"kind": "skill_level", "level": 2, "obtained_by": "exam", "obtained_city": "上海",
-         "matches_position": True, "appointed": True}]]))
+         "matches_position": True, "appointed": True}], [
+        # at risk for good (PIT-TITLE-MATCH: the match is not stated), which the counted bound relies on
+        {"kind": "professional_title", "level": "intermediate", "obtained_by": "exam", "obtained_city": "上海",
+         "matches_position": "unknown", "appointed": True}]]))
     issued = AS_OF - dt.timedelta(days=draw(st.sampled_from([0, 1, 2, 60])))
     doc: dict[str, Any] = {
         "format": "jifen-check/applicant@1", "as_of": AS_OF.isoformat(),
@@ -161,3 +164,99 @@ def test_si_years_bound_steps_only_when_a_block_completes(ahead: int) -> None:
     app = judged.applicant
     years = earliest._si_years_gain(load().snapshot(AS_OF), app, mo.of_date(AS_OF), 9)
     assert years(ahead) == {0: 0, 1: 3, 11: 3, 12: 3, 13: 6, 36: 9}[ahead]
+
+
+def _counted(result: Any) -> int:
+    return result.score.total
+
+
+def _reach(result: Any) -> int:
+    return result.score.total + result.score.at_risk
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(applicants(), st.sampled_from([0, 1, 2]))
+def test_bound_holds_on_every_date(doc: dict[str, Any], offset: int) -> None:
+    """Directly, date by date: what time adds to the points in reach, and to the counted points
+    (plan's eligible dates), never exceeds `gain_bound`. The bound may be negative where points
+    surely fall (age past 43), so a skipped date is one that truly cannot reach the mark.
+
+    Every third month (offset 0–2) and mid-month dates keep the engine runs per example few."""
+    judged = judge_full(doc)
+    result, app = judged.result, judged.applicant
+    if result.verdict == "invalid_input":
+        return
+    book = load()
+    bands = judged.ledger.obs.details.get("band_months", [])
+    reach_bound = earliest.gain_bound(book, app, AS_OF, result, bands)
+    counted_bound = earliest.gain_bound(book, app, AS_OF, result, bands, counted=True)
+    engine = engine_for_process()
+    for ahead in range(offset, earliest.HORIZON_MONTHS + 1, 3):
+        day = mo.first_day(mo.of_date(AS_OF) + ahead) + dt.timedelta(days=14 * (ahead % 2))
+        if day <= AS_OF:
+            continue
+        then = _result_of(book, engine, app, day)
+        assert _reach(then) - _reach(result) <= reach_bound(ahead), (day, _reach(then), _reach(result))
+        assert _counted(then) - _counted(result) <= counted_bound(ahead), (day, _counted(then), _counted(result))
+
+
+def _result_of(book: Any, engine: Any, app: Any, day: dt.date) -> Any:
+    from jifen_check.judge import _result
+    from jifen_check.result import ApplicantRef
+
+    ledger = engine.run(measure(book, earliest.project(app, AS_OF, day), day))
+    return _result(book, app, day, ApplicantRef(), ledger, [], with_checklist=False)
+
+
+def test_the_counted_bound_is_tighter_where_a_title_stays_at_risk() -> None:
+    """A title at risk for good (match not stated) adds nothing to the counted bound; in reach it
+    is already there. The education it replaces may still count."""
+    # 1x the wage for the last 12 months only (the title's 6 of 12), 0.7x before: no base band, so
+    # the education alone stays below 120 and the title is claimed.
+    def base(j: int) -> int:
+        return WAGE if j < 12 else round(WAGE * 0.7)
+
+    si = [{"month": _month(j), "base": base(j), "payer_uscc": EMPLOYER} for j in range(47, -1, -1)]
+    tax = [{"month": _month(j), "income": base(j), "withholder_uscc": EMPLOYER} for j in range(47, 0, -1)]
+    doc = {"format": "jifen-check/applicant@1", "as_of": AS_OF.isoformat(),
+           "person": {"name": "测试", "id_number": make_id_number("320102", dt.date(1996, 3, 7), "123"),
+                      "hukou_province": "江苏", "personnel_archive": "ok"},
+           "residence_permit": {"status": "valid", "valid_until": "2027-09-30", "issued_or_renewed_on": "2026-09-20"},
+           "employer": {"name": "上海示例科技有限公司", "uscc": EMPLOYER, "kind": "enterprise"},
+           "contract": {"employer_uscc": EMPLOYER, "start": "2020-01-01", "end": None, "position": "工程师"},
+           "social_insurance": si, "income_tax": tax,
+           "education": [{"level": "junior_college", "mode": "full_time", "diploma": True, "degree": False,
+                          "school": "示例大学", "major": "软件工程", "start": "2014-09", "end": "2017-07",
+                          "study_city": "上海", "chsi_verifiable": True}],
+           "qualifications": [{"kind": "professional_title", "level": "intermediate", "obtained_by": "exam",
+                               "obtained_city": "上海", "matches_position": "unknown", "appointed": True}]}
+    judged = judge_full(doc)
+    result = judged.result
+    title = next(x for x in result.score.lines if x.rule == "PTS-TITLE")
+    assert (result.verdict, title.status, title.reason) == ("needs_review", "at_risk", "PIT-TITLE-MATCH")
+    bands = judged.ledger.obs.details.get("band_months", [])
+    counted = earliest.gain_bound(load(), judged.applicant, AS_OF, result, bands, counted=True)
+    reach = earliest.gain_bound(load(), judged.applicant, AS_OF, result, bands)
+    edu = next(x for x in result.score.lines if x.rule == "PTS-EDU").points
+    assert counted(0) == edu  # only the education can become counted today
+    assert reach(0) == 0  # the title's 100 are in reach already
+
+
+def test_the_age_bound_falls_after_43() -> None:
+    """Age points fall past 43: the bound says so, so a falling score does not look curable."""
+    p = load().snapshot(AS_OF)
+    si = [{"month": _month(j), "base": WAGE, "payer_uscc": EMPLOYER} for j in range(11, -1, -1)]
+    doc = {"format": "jifen-check/applicant@1", "as_of": AS_OF.isoformat(),
+           "person": {"name": "测试", "id_number": make_id_number("320102", dt.date(1981, 1, 10), "123"),
+                      "hukou_province": "江苏", "personnel_archive": "ok"},
+           "residence_permit": {"status": "valid", "valid_until": "2027-09-30", "issued_or_renewed_on": "2026-09-20"},
+           "employer": {"name": "上海示例科技有限公司", "uscc": EMPLOYER, "kind": "enterprise"},
+           "contract": {"employer_uscc": EMPLOYER, "start": "2020-01-01", "end": None, "position": "工程师"},
+           "social_insurance": si, "income_tax": [], "education": [], "qualifications": []}
+    app = judge_full(doc).applicant
+    now = table_points(p["age_points"], 45)
+    age = earliest._age_gain(p, app, AS_OF, now)
+    assert table_points(p["age_points"], 46) < now
+    assert age(0) == 0 and age(1) == 0  # 45 until 2027-01-10
+    assert age(2) == 0  # January 2027 holds days at 45 and at 46: the better counts
+    assert age(3) == table_points(p["age_points"], 46) - now  # 46 all February
