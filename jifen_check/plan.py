@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+import string
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -46,6 +47,13 @@ APPLY_KINDS = ("renew_permit", "extend_contract", "register_employer", "transfer
                "add_skill", "add_title", "add_bachelor", "add_master", "keep_paying", "claim_education")
 # Steps the route itself adds (waiting; choosing the claim at the window), never triggered by a finding.
 ROUTE_ADDED = ("keep_paying", "claim_education")
+# The {placeholders} each kind of step fills in its `text`/`text_en` (the code below fills exactly
+# these); a kind not listed fills none. Checked at load, so a misspelt placeholder fails there.
+FILLS: dict[str, frozenset[str]] = {
+    "correct_tax": frozenset({"months"}), "fix_withholder": frozenset({"months"}),
+    "confirm_title": frozenset({"title"}), "raise_base": frozenset({"date", "base", "multiple", "income"}),
+    "keep_paying": frozenset({"until"}), "claim_education": frozenset({"points"}),
+}
 
 
 class PlanDataError(rulebook.RulesetError):
@@ -219,7 +227,25 @@ def load_actions(path: Path, known_rules: set[str]) -> tuple[Action, ...]:
             unknown = [r for r in ids if r not in known_rules]
             if unknown:
                 raise PlanDataError(f"{path}: actions[{i}].{key}: unknown rule ID {', '.join(unknown)}")
+        _check_placeholders(path, i, a)
     return tuple(actions)
+
+
+def _check_placeholders(path: Path, i: int, a: Action) -> None:
+    """Texts use only the placeholders their kind of step fills; labels and assumptions none."""
+    texts = {"text": a.text, "text_en": a.text_en, "label": a.label, "label_en": a.label_en,
+             **{f"assumptions[{k}]": x for k, x in enumerate(a.assumptions)},
+             **{f"assumptions_en[{k}]": x for k, x in enumerate(a.assumptions_en)}}
+    for key, text in texts.items():
+        try:
+            used = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+        except ValueError as e:  # an unbalanced brace
+            raise PlanDataError(f"{path}: actions[{i}] ({a.id}).{key}: {e}") from e
+        allowed = FILLS.get(a.apply, frozenset()) if key in ("text", "text_en") else frozenset()
+        if unknown := sorted(used - allowed):
+            known = "、".join(sorted(allowed)) or "无"
+            raise PlanDataError(f"{path}: actions[{i}] ({a.id}).{key}: unknown placeholder "
+                                f"{', '.join('{' + u + '}' for u in unknown)} (this kind of step fills: {known})")
 
 
 def load_params(path: Path) -> dict[str, RouteParameter]:

@@ -219,6 +219,45 @@ def test_malformed_actions_file_names_file_and_key(tmp_path: Path) -> None:
         plan.load_actions(bad, set(rulebook.load().rules))
 
 
+@pytest.mark.parametrize(("before", "after", "key"), [
+    ("提高到 {base} 元", "提高到 {bse} 元", r"\(ACT-BASE-RAISE\)\.text: unknown placeholder \{bse\}"),
+    ("由单位对 {months} 的", "由单位对 {month} 的", r"\(ACT-TAX-CORRECT\)\.text: unknown placeholder \{month\}"),
+    ("until {until}", "until {date}", r"\(ACT-KEEP-PAYING\)\.text_en: unknown placeholder \{date\}"),
+])
+def test_misspelt_placeholder_in_an_action_fails_at_load(tmp_path: Path, before: str, after: str, key: str) -> None:
+    """A step text may use only what its kind of step fills (plan.FILLS): a typo fails at load,
+    naming the file, the action and the key, instead of a KeyError in the middle of a plan."""
+    from jifen_check import rulebook
+
+    src = (ROOT / "rulesets/shanghai-2023/routes/actions.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "actions.yaml"
+    assert before in src
+    bad.write_text(src.replace(before, after, 1), encoding="utf-8")
+    with pytest.raises(plan.PlanDataError, match=key) as e:
+        plan.load_actions(bad, set(rulebook.load().rules))
+    assert str(bad) in str(e.value)
+
+
+def test_placeholder_in_a_label_fails_at_load(tmp_path: Path) -> None:
+    """Labels and assumptions are shown as written: a placeholder there would print as braces."""
+    from jifen_check import rulebook
+
+    src = (ROOT / "rulesets/shanghai-2023/routes/actions.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "actions.yaml"
+    bad.write_text(src.replace("label: 居住证签注或申领", "label: 居住证签注或申领{base}", 1), encoding="utf-8")
+    with pytest.raises(plan.PlanDataError, match=r"\.label: unknown placeholder \{base\}"):
+        plan.load_actions(bad, set(rulebook.load().rules))
+
+
+def test_the_shipped_actions_use_every_placeholder_their_kind_fills() -> None:
+    """FILLS is not wider than the texts: each placeholder a kind fills appears in its Chinese text."""
+    import string
+
+    for a in plan.plan_data().actions:
+        used = {name for _, name, _, _ in string.Formatter().parse(a.text) if name}
+        assert used == plan.FILLS.get(a.apply, frozenset()), a.id
+
+
 def test_malformed_route_parameters_name_file_and_key(tmp_path: Path) -> None:
     src = (ROOT / "rulesets/shanghai-2023/routes/route_parameters.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "route_parameters.yaml"
