@@ -39,15 +39,16 @@ def create_new(path: Path, mode: int = 0o666, *, dir_fd: int | None = None) -> i
 
 
 @contextmanager
-def atomic_file(path: Path) -> Iterator[BinaryIO]:
-    """Yields a new temporary file opened for writing; renames it over `path` if the block succeeds."""
+def _replacing(path: Path) -> Iterator[tuple[Path, int]]:
+    """A new temporary file beside `path`, as its name and an open descriptor; renamed over `path`
+    only if the block succeeds, removed otherwise. The folder is held by a descriptor opened without
+    following a symlink, so the file created and the rename both happen in that very folder."""
     dir_fd = open_dir(path.parent)
     tmp = temp_name(path)
     try:
-        fh = os.fdopen(create_new(tmp, dir_fd=dir_fd), "wb")
+        fd = create_new(tmp, dir_fd=dir_fd)
         try:
-            with fh:
-                yield fh
+            yield tmp, fd
             os.replace(tmp.name, path.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
         finally:
             _unlink_quietly(tmp.name, dir_fd)
@@ -56,20 +57,19 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
 
 
 @contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """Yields a new temporary file opened for writing; renames it over `path` if the block succeeds."""
+    with _replacing(path) as (_, fd), os.fdopen(fd, "wb") as fh:  # closed before the rename
+        yield fh
+
+
+@contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yields a temporary path (already created, empty) for writers that want a name; renamed over
     `path` only if the block succeeds."""
-    dir_fd = open_dir(path.parent)
-    tmp = temp_name(path)
-    try:
-        os.close(create_new(tmp, dir_fd=dir_fd))
-        try:
-            yield tmp
-            os.replace(tmp.name, path.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
-        finally:
-            _unlink_quietly(tmp.name, dir_fd)
-    finally:
-        os.close(dir_fd)
+    with _replacing(path) as (tmp, fd):
+        os.close(fd)
+        yield tmp
 
 
 def _unlink_quietly(name: str, dir_fd: int) -> None:
