@@ -148,19 +148,26 @@ def test_the_generator_reaches_curable_and_incurable_applicants() -> None:
     assert found["dated"] >= 5 and found["undated"] >= 5, found
 
 
+def _plain_doc(si: list[dict[str, Any]], tax: list[dict[str, Any]], *, birth: dt.date = dt.date(1996, 3, 7),
+               education: list[dict[str, Any]] | None = None,
+               qualifications: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """An applicant with nothing else to say: valid permit, open-ended contract, these records."""
+    return {"format": "jifen-check/applicant@1", "as_of": AS_OF.isoformat(),
+            "person": {"name": "测试", "id_number": make_id_number("320102", birth, "123"),
+                       "hukou_province": "江苏", "personnel_archive": "ok"},
+            "residence_permit": {"status": "valid", "valid_until": "2027-09-30", "issued_or_renewed_on": "2026-09-20"},
+            "employer": {"name": "上海示例科技有限公司", "uscc": EMPLOYER, "kind": "enterprise"},
+            "contract": {"employer_uscc": EMPLOYER, "start": "2020-01-01", "end": None, "position": "工程师"},
+            "social_insurance": si, "income_tax": tax, "education": education or [],
+            "qualifications": qualifications or []}
+
+
 @pytest.mark.parametrize("ahead", [0, 1, 11, 12, 13, 36])
 def test_si_years_bound_steps_only_when_a_block_completes(ahead: int) -> None:
     """47 counted months: one more month completes the 4th block (+3), the 5th needs 13 more."""
     si = [{"month": _month(j), "base": WAGE, "payer_uscc": EMPLOYER} for j in range(46, -1, -1)]
     tax = [{"month": _month(j), "income": WAGE, "withholder_uscc": EMPLOYER} for j in range(46, 0, -1)]
-    doc = {"format": "jifen-check/applicant@1", "as_of": AS_OF.isoformat(),
-           "person": {"name": "测试", "id_number": make_id_number("320102", dt.date(1996, 3, 7), "123"),
-                      "hukou_province": "江苏", "personnel_archive": "ok"},
-           "residence_permit": {"status": "valid", "valid_until": "2027-09-30", "issued_or_renewed_on": "2026-09-20"},
-           "employer": {"name": "上海示例科技有限公司", "uscc": EMPLOYER, "kind": "enterprise"},
-           "contract": {"employer_uscc": EMPLOYER, "start": "2020-01-01", "end": None, "position": "工程师"},
-           "social_insurance": si, "income_tax": tax, "education": [], "qualifications": []}
-    judged = judge_full(doc)
+    judged = judge_full(_plain_doc(si, tax))
     app = judged.applicant
     years = earliest._si_years_gain(load().snapshot(AS_OF), app, mo.of_date(AS_OF), 9)
     assert years(ahead) == {0: 0, 1: 3, 11: 3, 12: 3, 13: 6, 36: 9}[ahead]
@@ -218,19 +225,13 @@ def test_the_counted_bound_is_tighter_where_a_title_stays_at_risk() -> None:
 
     si = [{"month": _month(j), "base": base(j), "payer_uscc": EMPLOYER} for j in range(47, -1, -1)]
     tax = [{"month": _month(j), "income": base(j), "withholder_uscc": EMPLOYER} for j in range(47, 0, -1)]
-    doc = {"format": "jifen-check/applicant@1", "as_of": AS_OF.isoformat(),
-           "person": {"name": "测试", "id_number": make_id_number("320102", dt.date(1996, 3, 7), "123"),
-                      "hukou_province": "江苏", "personnel_archive": "ok"},
-           "residence_permit": {"status": "valid", "valid_until": "2027-09-30", "issued_or_renewed_on": "2026-09-20"},
-           "employer": {"name": "上海示例科技有限公司", "uscc": EMPLOYER, "kind": "enterprise"},
-           "contract": {"employer_uscc": EMPLOYER, "start": "2020-01-01", "end": None, "position": "工程师"},
-           "social_insurance": si, "income_tax": tax,
-           "education": [{"level": "junior_college", "mode": "full_time", "diploma": True, "degree": False,
-                          "school": "示例大学", "major": "软件工程", "start": "2014-09", "end": "2017-07",
-                          "study_city": "上海", "chsi_verifiable": True}],
-           "qualifications": [{"kind": "professional_title", "level": "intermediate", "obtained_by": "exam",
-                               "obtained_city": "上海", "matches_position": "unknown", "appointed": True}]}
-    judged = judge_full(doc)
+    judged = judge_full(_plain_doc(
+        si, tax,
+        education=[{"level": "junior_college", "mode": "full_time", "diploma": True, "degree": False,
+                    "school": "示例大学", "major": "软件工程", "start": "2014-09", "end": "2017-07",
+                    "study_city": "上海", "chsi_verifiable": True}],
+        qualifications=[{"kind": "professional_title", "level": "intermediate", "obtained_by": "exam",
+                         "obtained_city": "上海", "matches_position": "unknown", "appointed": True}]))
     result = judged.result
     title = next(x for x in result.score.lines if x.rule == "PTS-TITLE")
     assert (result.verdict, title.status, title.reason) == ("needs_review", "at_risk", "PIT-TITLE-MATCH")
@@ -246,14 +247,7 @@ def test_the_age_bound_falls_after_43() -> None:
     """Age points fall past 43: the bound says so, so a falling score does not look curable."""
     p = load().snapshot(AS_OF)
     si = [{"month": _month(j), "base": WAGE, "payer_uscc": EMPLOYER} for j in range(11, -1, -1)]
-    doc = {"format": "jifen-check/applicant@1", "as_of": AS_OF.isoformat(),
-           "person": {"name": "测试", "id_number": make_id_number("320102", dt.date(1981, 1, 10), "123"),
-                      "hukou_province": "江苏", "personnel_archive": "ok"},
-           "residence_permit": {"status": "valid", "valid_until": "2027-09-30", "issued_or_renewed_on": "2026-09-20"},
-           "employer": {"name": "上海示例科技有限公司", "uscc": EMPLOYER, "kind": "enterprise"},
-           "contract": {"employer_uscc": EMPLOYER, "start": "2020-01-01", "end": None, "position": "工程师"},
-           "social_insurance": si, "income_tax": [], "education": [], "qualifications": []}
-    app = judge_full(doc).applicant
+    app = judge_full(_plain_doc(si, [], birth=dt.date(1981, 1, 10))).applicant
     now = table_points(p["age_points"], 45)
     age = earliest._age_gain(p, app, AS_OF, now)
     assert table_points(p["age_points"], 46) < now
