@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from jifen_check import rulebook
@@ -96,13 +98,26 @@ def _judge_full(doc: Any, *, as_of: dt.date | None, source: str | None, show_id:
         _date_time_cured(book, result)
         result.earliest_eligible_note = _after_the_rules(book, result.earliest_eligible)
     if with_routes:
-        from jifen_check.plan import plan_routes, urgent_steps  # imported late: plan re-enters judge
+        from jifen_check.plan import plan_routes, urgent_steps  # imported late: `check` starts faster
 
         # Routes re-judge the applicant several times: asked for by the CLI, batch and web, not by default.
         result.routes = plan_routes(book, app, day, result, ruleset_id,
-                                    band_months=ledger.obs.details.get("band_months", []))
+                                    band_months=ledger.obs.details.get("band_months", []),
+                                    verify=route_verifier(ruleset_id))
         result.urgent = urgent_steps(book, app, day, result, ruleset_id)
     return Judgement(result, app, ledger)
+
+
+def verify(app: Applicant, day: dt.date, ruleset_id: str) -> Judgement:
+    """A route's check: the whole rule set judges a projected applicant on `day`. Its documents,
+    earliest date and routes are not needed to know the verdict."""
+    return judge_full(app, as_of=day, ruleset_id=ruleset_id, with_earliest=False, with_routes=False,
+                      with_checklist=False)
+
+
+def route_verifier(ruleset_id: str = rulebook.DEFAULT_RULESET) -> Callable[[Applicant, dt.date], Judgement]:
+    """`verify` for one ruleset, as plan.py takes it (plan does not import the judge)."""
+    return partial(verify, ruleset_id=ruleset_id)
 
 
 def _after_the_rules(book: rulebook.Rulebook, day: str | None) -> str | None:

@@ -21,6 +21,7 @@ import datetime as dt
 import itertools
 import math
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -45,6 +46,9 @@ CONF_EN = {"official": "official rule", "practice": "common practice", "unverifi
 APPLY_KINDS = ("renew_permit", "extend_contract", "register_employer", "transfer_archive", "correct_tax",
                "fix_withholder", "confirm_title", "certify_degree", "register_title", "raise_base",
                "add_skill", "add_title", "add_bachelor", "add_master", "keep_paying", "claim_education")
+# How a route is verified: the whole rule set judges the projected applicant on a date (the caller,
+# judge.py, passes judge.verify; plan does not import the judge, which calls plan).
+Verify = Callable[[Applicant, dt.date], Any]
 # Steps the route itself adds (waiting; choosing the claim at the window), never triggered by a finding.
 ROUTE_ADDED = ("keep_paying", "claim_education")
 # The {placeholders} each kind of step fills in its `text`/`text_en` (the code below fills exactly
@@ -307,6 +311,7 @@ class Context:
     as_of: dt.date
     result: Result
     ruleset_id: str
+    verify: Verify
 
 
 def _weakest(*levels: str) -> str:
@@ -630,14 +635,6 @@ def _spec(a: int, b: int) -> str:
     return mo.fmt(a) if a == b else f"{mo.fmt(a)}..{mo.fmt(b)}"
 
 
-def _judge(app: Applicant, day: dt.date, ruleset_id: str) -> Any:
-    from jifen_check.judge import judge_full
-
-    # A route is verified by the whole rule set; its documents are not needed to know the verdict.
-    return judge_full(app, as_of=day, ruleset_id=ruleset_id, with_earliest=False, with_routes=False,
-                      with_checklist=False)
-
-
 def _bound_basis(app: Applicant, as_of: dt.date, d0: dt.date, raise_to: tuple[int, float, float] | None) -> Applicant:
     """The applicant from which gain_bound projects "as things are" exactly as the route does.
 
@@ -669,7 +666,7 @@ def first_eligible(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[in
     `known`: the judge's result and band months on `d0` when they are already at hand (no steps)."""
     base = projected(app, ctx.as_of, d0, raise_to)
     if known is None:
-        j0 = _judge(base, d0, ctx.ruleset_id)
+        j0 = ctx.verify(base, d0)
         if j0.result.verdict == "eligible":
             return d0, j0
         r0, bands = j0.result, (j0.ledger.obs.details.get("band_months", []) if j0.ledger else [])
@@ -687,7 +684,7 @@ def first_eligible(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[in
             continue
         if bound(mo.of_date(day) - mo.of_date(d0)) < short:
             continue
-        j = _judge(projected(app, ctx.as_of, day, raise_to), day, ctx.ruleset_id)
+        j = ctx.verify(projected(app, ctx.as_of, day, raise_to), day)
         if j.result.verdict == "eligible":
             return day, j
     return None
@@ -818,7 +815,8 @@ def _outdone(tried: list[tuple[float, dt.date]], base: float, stop: dt.date) -> 
 
 def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: Result,
                ruleset_id: str = rulebook.DEFAULT_RULESET, *, band_months: list[int] | None = None,
-               exhaustive: bool = False, longer: bool = False, prune: bool = True) -> list[Route]:
+               exhaustive: bool = False, longer: bool = False, prune: bool = True,
+               verify: Verify) -> list[Route]:
     """The sets of steps that reach eligibility within the horizon, each with its first date, ranked.
 
     Unless `exhaustive` (the completeness test), the search stops where no route could be shown:
@@ -826,7 +824,7 @@ def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: 
     routes are found, at the latest of them.
     """
     data = plan_data(ruleset_id)
-    ctx = Context(book, data, app, as_of, result, ruleset_id)
+    ctx = Context(book, data, app, as_of, result, ruleset_id, verify)
     search = data.value("search", as_of)
     end = mo.first_day(mo.of_date(as_of) + search["horizon_months"])
     if result.earliest_eligible and not exhaustive:
@@ -864,15 +862,16 @@ def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: 
 
 def plan_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: Result,
                 ruleset_id: str = rulebook.DEFAULT_RULESET, *, show: int | None = None,
-                band_months: list[int] | None = None, prune: bool = True) -> list[Route]:
+                band_months: list[int] | None = None, prune: bool = True, verify: Verify) -> list[Route]:
     """The best routes to eligibility, best first (empty for eligible or invalid applicants).
 
     `prune=False` (tests only) searches every base raise, as a check on `_outdone`."""
     if result.verdict not in ("not_eligible", "needs_review"):
         return []
-    found = all_routes(book, app, as_of, result, ruleset_id, band_months=band_months, prune=prune)
+    found = all_routes(book, app, as_of, result, ruleset_id, band_months=band_months, prune=prune, verify=verify)
     if not found:  # longer routes (a new certificate or title) only when nothing shorter reaches 120
-        found = all_routes(book, app, as_of, result, ruleset_id, band_months=band_months, longer=True, prune=prune)
+        found = all_routes(book, app, as_of, result, ruleset_id, band_months=band_months, longer=True, prune=prune,
+                           verify=verify)
     kept: list[Route] = []
     for r in found:
         if not _dominated(r, kept):

@@ -14,7 +14,7 @@ from builders import AS_OF, base_applicant, degree, si_row, tax_row, tweak
 from conftest import ROOT, run_cli
 
 from jifen_check import plan
-from jifen_check.judge import judge, judge_full
+from jifen_check.judge import judge, judge_full, route_verifier
 from jifen_check.result import Result
 from jifen_check.workdays import add_working_days
 
@@ -152,7 +152,8 @@ def test_lower_raises_are_skipped_only_where_a_higher_one_found_nothing(monkeypa
         real = plan.first_eligible
         monkeypatch.setattr(plan, "first_eligible", lambda *a, **k: calls.append(a[3]) or real(*a, **k))
         j = judge_full(doc)
-        routes = plan.plan_routes(plan.rulebook.load(), j.applicant, TODAY, j.result, prune=prune)
+        routes = plan.plan_routes(plan.rulebook.load(), j.applicant, TODAY, j.result, prune=prune,
+                                  verify=route_verifier())
         monkeypatch.setattr(plan, "first_eligible", real)
         return routes, sum(1 for raise_to in calls if raise_to)
 
@@ -417,9 +418,9 @@ def _longer(doc: dict[str, Any]) -> tuple[list[str], list[Any]]:
     """The longer steps proposed for `doc`, and the routes they give (searched as when nothing shorter works)."""
     j = judge_full(doc)
     book = plan.rulebook.load()
-    ctx = plan.Context(book, plan.plan_data(), j.applicant, TODAY, j.result, book.id)
+    ctx = plan.Context(book, plan.plan_data(), j.applicant, TODAY, j.result, book.id, route_verifier())
     ids = [s.action.id for s in plan.candidate_steps(ctx, longer=True)]
-    return ids, plan.all_routes(book, j.applicant, TODAY, j.result, longer=True)
+    return ids, plan.all_routes(book, j.applicant, TODAY, j.result, longer=True, verify=route_verifier())
 
 
 def test_higher_degree_steps_build_on_the_highest_degree() -> None:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from jifen_check import months as mo
 from jifen_check import plan, rulebook
-from jifen_check.judge import judge, judge_full
+from jifen_check.judge import judge, judge_full, route_verifier, verify
 from jifen_check.workdays import first_usable_date
 
 TODAY = dt.date.fromisoformat(AS_OF)
@@ -64,7 +64,7 @@ def brute_force(doc: dict[str, Any]) -> dt.date | None:
     """Every step combination × the 1st of every month (and each combination's own first dates)."""
     j = judge_full(doc, with_routes=False)
     book = rulebook.load()
-    ctx = plan.Context(book, plan.plan_data(), j.applicant, TODAY, j.result, book.id)
+    ctx = plan.Context(book, plan.plan_data(), j.applicant, TODAY, j.result, book.id, route_verifier())
     steps = plan.candidate_steps(ctx)
     must = [s for s in steps if s.action.always]
     optional = [s for s in steps if not s.action.always]
@@ -83,7 +83,7 @@ def brute_force(doc: dict[str, Any]) -> dt.date | None:
             if issued:
                 days.add(first_usable_date(issued))
             for day in sorted(d for d in days if d0 <= d <= end and (best is None or d < best)):
-                res = plan._judge(plan.projected(app, TODAY, day, raise_to), day, book.id).result
+                res = verify(plan.projected(app, TODAY, day, raise_to), day, book.id).result
                 if res.verdict == "eligible":
                     best = day
                     break
@@ -96,7 +96,7 @@ def test_search_finds_nothing_later_than_brute_force(doc: dict[str, Any]) -> Non
     j = judge_full(doc, with_routes=False)
     if j.result.verdict not in ("not_eligible", "needs_review"):
         return
-    found = plan.all_routes(rulebook.load(), j.applicant, TODAY, j.result, exhaustive=True)
+    found = plan.all_routes(rulebook.load(), j.applicant, TODAY, j.result, exhaustive=True, verify=route_verifier())
     mine = min((dt.date.fromisoformat(r.eligible_on) for r in found), default=None)
     brute = brute_force(doc)
     assert (mine is None) == (brute is None), (mine, brute)
@@ -115,6 +115,6 @@ def test_skipping_lower_base_raises_changes_no_route(doc: dict[str, Any]) -> Non
     same as with every raise searched."""
     j = judge_full(doc, with_routes=False)
     book = rulebook.load()
-    pruned = plan.plan_routes(book, j.applicant, TODAY, j.result)
-    full = plan.plan_routes(book, j.applicant, TODAY, j.result, prune=False)
+    pruned = plan.plan_routes(book, j.applicant, TODAY, j.result, verify=route_verifier())
+    full = plan.plan_routes(book, j.applicant, TODAY, j.result, prune=False, verify=route_verifier())
     assert _shown(pruned) == _shown(full)
