@@ -110,7 +110,7 @@ def _assumptions(as_of: dt.date, fmt: str) -> None:
 
 
 def register(main: click.Group) -> None:
-    from jifen_check.cli import EXIT_CODES, as_of_option, guarded, judge_file, show_id_option
+    from jifen_check.cli_common import EXIT_CODES, as_of_option, guarded, judge_file, show_id_option
 
     @main.command()
     @click.argument("file", required=False)

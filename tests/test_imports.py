@@ -64,14 +64,8 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-# Cycles through a late (in-function) import in modules added by the routes work, found when this
-# test landed; they are listed so that no NEW cycle can appear. Known and to be removed (issue 8): the
-# lead takes them out with the route-planning work on plan.py / cli_plan.py; delete each entry then.
-KNOWN_CYCLES = [["jifen_check.judge", "jifen_check.plan"], ["jifen_check.cli", "jifen_check.cli_plan"]]
-
-
 def test_the_package_has_no_import_cycle():
-    assert [c for c in cycles(import_graph()) if c not in KNOWN_CYCLES] == []
+    assert cycles(import_graph()) == []
 
 
 def test_the_cycle_finder_finds_a_cycle():
