@@ -128,7 +128,7 @@ def register(main: click.Group) -> None:
     @guarded
     def plan(file: str | None, as_of: dt.datetime | None, by: str | None, fmt: str,
              write: tuple[int, Path] | None, assumptions: bool, explain: bool, show_id: bool) -> None:
-        """达标途径：还差多少、怎样最快或最省地达到 120 分、能否赶上某个日期。
+        """达标途径：还差多少、怎样最快或最省地达到标准分值、能否赶上某个日期。
 
         \b
         每条途径都把步骤用于申请人副本、推算到达标日期后由同一套规则重新预审为「符合」。

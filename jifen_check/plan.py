@@ -776,19 +776,11 @@ def _route(ctx: Context, steps: list[Step], day: dt.date, judgement: Any, app: A
     return route
 
 
-def _rank(r: Route) -> tuple[Any, ...]:
+def _rank(r: Route, effort_of: dict[str, int]) -> tuple[Any, ...]:
+    """Date reached, then cost, then effort (the action's `effort` in the ruleset's actions.yaml)."""
     cost = sum(s.cost.employer_monthly + s.cost.employee_monthly for s in r.steps)
-    effort = sum(_effort(s.id) for s in r.steps)
+    effort = sum(effort_of.get(s.id or "", 1) for s in r.steps)
     return (r.eligible_on, cost, effort, len(r.steps))
-
-
-@cache
-def _effort_table(ruleset_id: str) -> dict[str, int]:
-    return {a.id: a.effort for a in plan_data(ruleset_id).actions}
-
-
-def _effort(action_id: str | None) -> int:
-    return _effort_table(rulebook.DEFAULT_RULESET).get(action_id or "", 1)
 
 
 def _dominated(r: Route, kept: list[Route]) -> bool:
@@ -857,7 +849,8 @@ def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: 
             reached.append((mine, hit[0]))
             if not exhaustive and len(found) >= search["show"]:
                 end = min(end, sorted(dt.date.fromisoformat(r.eligible_on) for r in found)[search["show"] - 1])
-    return sorted(found, key=_rank)
+    effort_of = {a.id: a.effort for a in data.actions}
+    return sorted(found, key=lambda r: _rank(r, effort_of))
 
 
 def plan_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: Result,
