@@ -91,9 +91,9 @@ def gain_bound(book: Rulebook, app: Applicant, as_of: dt.date, result: Result,
     """`ahead -> an upper bound on the points time adds by a date `ahead` months on`.
 
     reach(day) is a sum over score lines, so the bound is a sum of per-line bounds, each
-    ≥ (value on the projected date − value in reach today). A part may be negative where the value
-    surely falls (age after 43, a band whose high-base months leave its window): that is still an
-    upper bound on the change, and it keeps a falling score from looking curable.
+    ≥ (value on the projected date − value in reach today). The age part is negative where the
+    age points surely fall (after 43): still an upper bound on the change, and it keeps a falling
+    score from looking curable. (The other parts stay ≥ 0.)
 
     `counted=True` bounds the counted points instead (an eligible date needs counted ≥ the pass
     mark): values are counted points, a line at risk today may become counted later unless its
