@@ -139,14 +139,18 @@ def checklist(file: str, out: Path, html: Path | None, as_of: dt.datetime | None
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @ruleset_option
+@lang_option
 @guarded
-def rules(fmt: str, ruleset: str) -> None:
+def rules(fmt: str, ruleset: str, lang: str) -> None:
     """列出全部规则：编号、名称、可信度、出处。"""
     book = rulebook.load(ruleset)
     if fmt == "json":
         data = [{"id": r.id, "title": r.title, "kind": r.kind, "confidence": r.confidence, "severity": r.severity,
                  "source": r.source, "note": r.note} for r in book.rules.values()]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if lang == "en":
+        _rules_en(book)
         return
     from jifen_check.labels import CONFIDENCE_LEGEND, KIND_LEGEND, KIND_ZH, confidence_zh
 
@@ -156,6 +160,19 @@ def rules(fmt: str, ruleset: str) -> None:
     click.echo("")
     click.echo("可信度：" + "；".join(CONFIDENCE_LEGEND))
     click.echo("类别：" + "；".join(KIND_LEGEND))
+
+
+def _rules_en(book: rulebook.Rulebook) -> None:
+    """`rules --lang en`: the same listing from the English beside the Chinese in the ruleset."""
+    from jifen_check.labels import CONFIDENCE_EN, CONFIDENCE_LEGEND_EN, KIND_EN, KIND_LEGEND_EN
+
+    for r in book.rules.values():
+        conf = CONFIDENCE_EN.get(r.confidence or "", "—")
+        click.echo(f"{r.id:<26} {conf:<10} {KIND_EN.get(r.kind, r.kind):<12} {r.title_en or f'({r.title})'}")
+        click.echo(f"{'':<26} Source: {r.source_en or (f'({r.source})' if r.source else '—')}")
+    click.echo("")
+    click.echo("Confidence: " + "; ".join(CONFIDENCE_LEGEND_EN))
+    click.echo("Kinds: " + "; ".join(KIND_LEGEND_EN))
 
 
 @main.command()

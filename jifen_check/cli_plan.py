@@ -13,8 +13,38 @@ import yaml
 
 EXIT_BY_UNMET = 6
 
+# The command's own words: key → (中文, English). Steps, actors and assumptions come from the ruleset
+# data (routes/actions.yaml, route_parameters.yaml), English beside the Chinese.
+WORDS: dict[str, tuple[str, str]] = {
+    "target": ("目标日期：{date}", "Target date: {date}"),
+    "target_note": ("（{note}）", " ({note})"),
+    "reached": ("  可以在该日期前达到申请条件（见上方途径）", "  Eligibility can be reached by then (see the routes above)"),
+    "unreached": ("  没有途径能在该日期前达到申请条件", "  No route reaches eligibility by then"),
+    "closest_route": ("途径 {k}", "route {k}"),
+    "closest_as_is": ("按现状", "as things are"),
+    "closest": ("  最接近：{which}，{date} 达标，比目标晚 {days} 天",
+                "  Closest: {which}, eligible on {date}, {days} days after the target"),
+    "as_is_then": ("  按现状到 {date}：已计 {total} 分，还差 {short} 分",
+                   "  As things are on {date}: {total} points counted, {short} short"),
+    "check_head": ("途径 {k} 的核验：把各步骤用于申请人副本，推算到 {date} 后重新预审",
+                   "How route {k} was checked: its steps applied to a copy of the applicant, projected to {date} "
+                   "and judged again"),
+    "si_row": ("  社保 {month} 基数 {base}", "  Social insurance {month}: base {base}"),
+    "backpay": ("（补缴）", " (back payment)"),
+    "tax_row": ("  个税 {month} 收入 {income}", "  Income tax {month}: income {income}"),
+    "judged": ("  预审结论：{verdict}，已计 {total} 分，风险分 {at_risk} 分",
+               "  Verdict: {verdict}, {total} points counted, {at_risk} at risk"),
+    "line": ("    {title} {points} 分（{status}）", "    {title}: {points} points ({status})"),
+    "value": ("取值：{value}", "Value: {value}"),
+    "source": ("出处：{source}", "Source: {source}"),
+}
 
-def _resolve_by(text: str | None, as_of: dt.date) -> tuple[dt.date | None, str]:
+
+def _w(lang: str, key: str, **kw: object) -> str:
+    return WORDS[key][1 if lang == "en" else 0].format(**kw)
+
+
+def _resolve_by(text: str | None, as_of: dt.date, lang: str = "zh") -> tuple[dt.date | None, str]:
     """A date or a named milestone (中考2027); returns the date and a note for the output."""
     from jifen_check.plan import milestone
 
@@ -27,9 +57,13 @@ def _resolve_by(text: str | None, as_of: dt.date) -> tuple[dt.date | None, str]:
     ms = milestone(text, as_of)
     if ms is None:
         raise click.UsageError(f"--by {text}：应为日期 YYYY-MM-DD 或已知的时间点（如 中考2027）")
-    last = f"，最后机会 {ms.last_chance}" if ms.last_chance else ""
-    from jifen_check.plan import CONF_ZH
+    from jifen_check.plan import CONF_EN, CONF_ZH
 
+    if lang == "en":
+        last = f", last chance {ms.last_chance}" if ms.last_chance else ""
+        note = ms.note_en or f"({ms.note})"
+        return ms.date, f"{text}: registration from {ms.date}{last} ({note}; {CONF_EN[ms.confidence]})"
+    last = f"，最后机会 {ms.last_chance}" if ms.last_chance else ""
     return ms.date, f"{text}：{ms.date} 报名{last}（{ms.note}；{CONF_ZH[ms.confidence]}）"
 
 
@@ -57,28 +91,35 @@ def _by_target(judgement: Any, by: dt.date, note: str) -> dict[str, Any]:
     return out
 
 
-def _by_lines(t: dict[str, Any]) -> list[str]:
-    head = f"目标日期：{t['date']}" + (f"（{t['note']}）" if t["note"] else "")
+def _by_lines(t: dict[str, Any], lang: str = "zh") -> list[str]:
+    head = _w(lang, "target", date=t["date"]) + (_w(lang, "target_note", note=t["note"]) if t["note"] else "")
     if t["reached"]:
-        return ["", head, "  可以在该日期前达到申请条件（见上方途径）"]
-    out = ["", head, "  没有途径能在该日期前达到申请条件"]
+        return ["", head, _w(lang, "reached")]
+    out = ["", head, _w(lang, "unreached")]
     if c := t.get("closest"):
-        which = f"途径 {c['route']}" if c["route"] else "按现状"
-        out.append(f"  最接近：{which}，{c['eligible_on']} 达标，比目标晚 {c['days_late']} 天")
+        which = _w(lang, "closest_route", k=c["route"]) if c["route"] else _w(lang, "closest_as_is")
+        out.append(_w(lang, "closest", which=which, date=c["eligible_on"], days=c["days_late"]))
     if a := t.get("as_is_then"):
-        out.append(f"  按现状到 {t['date']}：已计 {a['total']} 分，还差 {a['short']} 分")
+        out.append(_w(lang, "as_is_then", date=t["date"], total=a["total"], short=a["short"]))
     return out
 
 
-def _explain_lines(judgement: Any) -> list[str]:
+def _explain_lines(judgement: Any, lang: str = "zh") -> list[str]:
+    from jifen_check.render.i18n import line_texts
+    from jifen_check.render.plain import Words, book_for
+
     out: list[str] = []
     for k, route in enumerate(judgement.result.routes, 1):
         app, res = route._projected, route._judged
-        out += ["", f"途径 {k} 的核验：把各步骤用于申请人副本，推算到 {route.eligible_on} 后重新预审"]
-        out += [f"  社保 {r.month} 基数 {r.base:g}" + ("（补缴）" if r.back_payment else "") for r in app.social_insurance]
-        out += [f"  个税 {r.month} 收入 {r.income:g}" for r in app.income_tax]
-        out.append(f"  预审结论：{res.verdict}，已计 {res.score.total} 分，风险分 {res.score.at_risk} 分")
-        out += [f"    {x.rule} {x.points} 分（{x.status}）" for x in res.score.lines]
+        words, book = Words(lang, res.ruleset.id), book_for(res)  # type: ignore[arg-type]
+        out += ["", _w(lang, "check_head", k=k, date=route.eligible_on)]
+        out += [_w(lang, "si_row", month=r.month, base=f"{r.base:g}") + (_w(lang, "backpay") if r.back_payment else "")
+                for r in app.social_insurance]
+        out += [_w(lang, "tax_row", month=r.month, income=f"{r.income:g}") for r in app.income_tax]
+        out.append(_w(lang, "judged", verdict=words.code("verdict", res.verdict), total=res.score.total,
+                      at_risk=res.score.at_risk))
+        out += [_w(lang, "line", title=line_texts(x, lang, book)[0], points=x.points,  # type: ignore[arg-type]
+                   status=words.code("status", x.status)) for x in res.score.lines]
     return out
 
 
@@ -96,21 +137,44 @@ def _write_applicant(judgement: Any, k: int, out: Path) -> None:
     write_text_atomic(out, text)
 
 
-def _assumptions(as_of: dt.date, fmt: str) -> None:
+def _assumptions_en(as_of: dt.date) -> list[dict[str, str]]:
+    """The listing's rows in English, from the English beside the Chinese in the route data."""
+    from jifen_check.plan import CONF_EN, plan_data
+
+    data = plan_data()
+    rows = [{"name": name, "description": p.description_en or f"({p.description})", "value": str(p.at(as_of).value),
+             "source": p.at(as_of).source_en or f"({p.at(as_of).source})",
+             "confidence": CONF_EN[p.at(as_of).confidence]} for name, p in data.params.items()]
+    rows += [{"name": a.id, "description": a.english("text", a.text), "value": a.lead.en(),
+              "source": a.lead.source_en or f"({a.lead.source})", "confidence": CONF_EN[a.lead.confidence]}
+             for a in data.actions]
+    return rows
+
+
+def _assumptions(as_of: dt.date, fmt: str, lang: str = "zh") -> None:
     from jifen_check.plan import assumptions_listing
 
     rows = assumptions_listing(as_of)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
+    if lang == "en":
+        rows = _assumptions_en(as_of)
     for r in rows:
         click.echo(f"{r['name']:<24} {r['confidence']:<10} {r['description']}")
-        click.echo(f"{'':<24} 取值：{r['value']}")
-        click.echo(f"{'':<24} 出处：{r['source']}")
+        click.echo(f"{'':<24} {_w(lang, 'value', value=r['value'])}")
+        click.echo(f"{'':<24} {_w(lang, 'source', source=r['source'])}")
 
 
 def register(main: click.Group) -> None:
-    from jifen_check.cli_common import EXIT_CODES, as_of_option, guarded, judge_file, show_id_option
+    from jifen_check.cli_common import (
+        EXIT_CODES,
+        as_of_option,
+        guarded,
+        judge_file,
+        lang_option,
+        show_id_option,
+    )
 
     @main.command()
     @click.argument("file", required=False)
@@ -125,9 +189,10 @@ def register(main: click.Group) -> None:
                   help="列出途径所用的全部假设（缴费比例、基数调整月、办理时限等）及出处与可信度。")
     @click.option("--explain", "explain", is_flag=True, help="说明每条途径如何核验：推算的月份与预审结果。")
     @show_id_option
+    @lang_option
     @guarded
     def plan(file: str | None, as_of: dt.datetime | None, by: str | None, fmt: str,
-             write: tuple[int, Path] | None, assumptions: bool, explain: bool, show_id: bool) -> None:
+             write: tuple[int, Path] | None, assumptions: bool, explain: bool, show_id: bool, lang: str) -> None:
         """达标途径：还差多少、怎样最快或最省地达到标准分值、能否赶上某个日期。
 
         \b
@@ -135,13 +200,13 @@ def register(main: click.Group) -> None:
         退出码：0 / 3 / 4 / 5 同 check；6 有 --by 且没有途径能在该日期前达标；1 内部错误；2 用法错误。
         """
         if assumptions:
-            _assumptions(as_of.date() if as_of else dt.date.today(), fmt)
+            _assumptions(as_of.date() if as_of else dt.date.today(), fmt, lang)
             return
         if not file:
             raise click.UsageError("缺少申请人文件 FILE（或用 --assumptions 只列假设）")
         judgement = judge_file(file, as_of, show_id)
         result = judgement.result
-        target_day, note = _resolve_by(by, dt.date.fromisoformat(result.as_of))
+        target_day, note = _resolve_by(by, dt.date.fromisoformat(result.as_of), lang)
         target = _by_target(judgement, target_day, note) if target_day else None
         if fmt == "json":
             doc = result.to_json_dict()
@@ -152,8 +217,9 @@ def register(main: click.Group) -> None:
             from jifen_check.render.routes_text import routes_section
             from jifen_check.render.text import TextReport
 
-            lines = TextReport(result).header() + routes_section(result) + (_by_lines(target) if target else [])
-            lines += _explain_lines(judgement) if explain else []
+            lines = (TextReport(result, lang).header() + routes_section(result, lang)  # type: ignore[arg-type]
+                     + (_by_lines(target, lang) if target else []))
+            lines += _explain_lines(judgement, lang) if explain else []
             click.echo("\n".join(lines))
         if write is not None:
             _write_applicant(judgement, *write)

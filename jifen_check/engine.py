@@ -84,6 +84,7 @@ class LineCandidate:
     detail: str
     facts: dict[str, Any]
     at_risk_points: int = 0  # of a counted line, the part a pitfall threatens
+    detail_en: EnText | None = None  # the detail in English (--lang en), rendered when asked
 
 
 @dataclass
@@ -155,6 +156,50 @@ def render(template: str, ctx: dict[str, Any], params: dict[str, Any]) -> str:
         return str(value)
 
     return _PLACEHOLDER.sub(sub, template)
+
+
+# Generic English for detail values that are Chinese only in these few words (month lists, blanks);
+# the others have their English in facts.py (Observation.details_en).
+_EXACT_EN = {"无": "none", "未填": "not given", "未知": "unknown", "无固定期限": "open-ended"}
+_MONTHS = re.compile(r"^(\d+) 个月$")
+
+
+def auto_en(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    if value in _EXACT_EN:
+        return _EXACT_EN[value]
+    if m := _MONTHS.match(value):
+        return f"{m[1]} months"
+    return value.replace("、", ", ")
+
+
+Piece = tuple[str, dict[str, Any], tuple[dict[str, Any], ...], dict[str, Any]]
+
+
+class EnText:
+    """A text in English, rendered only when asked (--lang en): most results are never read in English,
+    and routes judge each applicant many times. Pieces: (template, Chinese context, English overlays,
+    parameters); an overlay value replaces the context's where the context holds the detail's Chinese."""
+
+    __slots__ = ("pieces",)
+
+    def __init__(self, *pieces: Piece) -> None:
+        self.pieces = list(pieces)
+
+    def add(self, text: str) -> EnText:
+        self.pieces.append((text, {}, (), {}))
+        return self
+
+    def __str__(self) -> str:
+        out = []
+        for template, ctx, overlays, params in self.pieces:
+            en = {k: auto_en(v) for k, v in ctx.items()}
+            for overlay, chinese in zip(overlays[::2], overlays[1::2], strict=True):
+                # Only where the context holds the detail itself (a fact of the same name wins there).
+                en.update({k: v for k, v in overlay.items() if k in ctx and ctx[k] == chinese.get(k)})
+            out.append(render(template, en, params))
+        return "".join(out)
 
 
 # ---------------------------------------------------------------- compiling rules to durable JSON
@@ -324,6 +369,18 @@ class Effects:
         self.ledger, self.rule, self.case, self.fact, self.blk, self.c = ledger, rule, case, fact, blk, closure
         self.ctx = ledger.context(fact)
 
+    def en(self, template: str) -> EnText | None:
+        """The case's English template, to be filled when asked."""
+        if not template:
+            return None
+        obs, kind, idx = self.ledger.obs, self.fact.get("t"), self.fact.get("idx", 0)
+        overlays: tuple[dict[str, Any], ...] = (obs.details_en, obs.details)
+        if kind == "degree" and idx < len(obs.degree_details_en):
+            overlays += (obs.degree_details_en[idx], obs.degree_details[idx])
+        elif kind == "qual" and idx < len(obs.qual_details_en):
+            overlays += (obs.qual_details_en[idx], obs.qual_details[idx])
+        return EnText((template, self.ctx, overlays, self.ledger.params))
+
     def apply(self) -> None:
         then = self.case.then
         if then.block is not None:
@@ -361,6 +418,7 @@ class Effects:
         status, reasons = eff.status, ([] if eff.status == "counted" else [self.rule.id])
         at_risk_points = 0
         detail = self.text(eff.detail)
+        detail_en = self.en(eff.detail_en)
         blk = self.blk
         if blk is not None and STATUS_RANK[blk["status"]] < STATUS_RANK[status]:
             keep = blk.get("keep")
@@ -368,6 +426,8 @@ class Effects:
                 # Only the points that depend on the threatened months are at risk.
                 at_risk_points, points, reasons = points - keep, keep, [blk["reason"]]
                 detail += f"；另有 {at_risk_points} 分因 {blk['reason']} 有风险"
+                if detail_en is not None:
+                    detail_en.add(f"; {at_risk_points} more points at risk because of {blk['reason']}")
             elif keep is None or keep < points:
                 status, reasons = blk["status"], [blk["reason"]]
         facts = {k: self.ctx[k] for k in eff.facts if k in self.ctx}
@@ -378,7 +438,7 @@ class Effects:
         elif self.fact.get("t") == "qual":
             facts["qualification_index"] = self.fact["idx"]
         self.ledger.add_candidate(LineCandidate(self.rule.id, self.fact.get("idx", 0), int(points), status,
-                                                reasons, detail, facts, at_risk_points))
+                                                reasons, detail, facts, at_risk_points, detail_en))
 
     def finding(self) -> None:
         rule, case = self.rule, self.case
@@ -394,6 +454,7 @@ class Effects:
             "remedy": self.text(case.remedy), "source": rule.source,
             "facts": {k: self.ctx[k] for k in rule.facts if k in self.ctx},
             "deadline": self.text(case.deadline) if case.deadline else None,
+            "_en": (self.en(case.message_en), self.en(case.remedy_en)),
         })
 
     def total(self) -> None:
@@ -452,6 +513,11 @@ def _pass_over(line: LineCandidate, winner: LineCandidate, chooser: str, others_
     line.detail = ((line.detail + "；" if line.detail else "") + f"学历与职称不叠加，按 {winner.rule} 计；"
                    f"如改报本项可计 {line.points} 分{'（有风险）' if risky else ''}，"
                    f"已计总分将为 {total} 分（{verdict}标准分值 {mark} 分）")
+    if line.detail_en is not None:
+        line.detail_en.add(f"; education and title points are not added together, {winner.rule} counts instead; "
+                           f"claiming this one would give {line.points} points{' (at risk)' if risky else ''}, "
+                           f"{total} counted in all ({'reaching' if total >= mark else 'below'} the pass mark "
+                           f"of {mark})")
     line.facts = dict(line.facts, alternative_points=line.points, alternative_status=line.status,
                       alternative_total=total)
     line.status, line.reasons = "not_counted", [chooser]
@@ -463,8 +529,15 @@ def _note_passed_over(ledger: Ledger, line: LineCandidate) -> None:
         if cand.rule == line.rule and cand is not line and cand.points > line.points and cand.reasons:
             if cand.reasons == [cand.rule]:  # failed its own condition: its detail says why
                 line.detail += f"；另有 {cand.points} 分的认定未计（{cand.detail}）"
+                if line.detail_en is not None:
+                    line.detail_en.add(f"; a claim for {cand.points} points does not count (")
+                    line.detail_en.pieces += cand.detail_en.pieces if cand.detail_en else [(cand.detail, {}, (), {})]
+                    line.detail_en.add(")")
             else:
                 line.detail += f"；另有 {cand.points} 分的认定因 {'、'.join(cand.reasons)} 未计"
+                if line.detail_en is not None:
+                    line.detail_en.add(f"; a claim for {cand.points} points does not count because of "
+                                       f"{', '.join(cand.reasons)}")
 
 
 def _rank(c: LineCandidate) -> tuple[int, int]:

@@ -141,9 +141,12 @@ class Explainer:
     def t(self, key: str, **kw: object) -> str:
         return PHRASES[key][self.i].format(**kw)
 
-    def original(self, text: str) -> str:
-        """A Chinese-only text (a source, a note, a parameter's description): in brackets in English."""
-        return f"({text})" if self.lang == "en" and text else text
+    def original(self, text: str, english: str = "") -> str:
+        """A source, a note or a parameter's description: its English beside the Chinese in the ruleset
+        (legal names keep their original in brackets); a text without English stays Chinese, in brackets."""
+        if self.lang != "en" or not text:
+            return text
+        return english or f"({text})"
 
     def value(self, value: Any) -> str:
         """A fact's value in words: yes/no for booleans, labels for codes; rule IDs stay (references)."""
@@ -177,9 +180,9 @@ class Explainer:
         conf = self.words.code("confidence", rule.confidence) if rule.confidence else "—"
         out = [f"{rule.id}  {rule_text(rule, 'title', self.lang)}",
                self.t("kind_conf", kind=self.words.code("kind", rule.kind), conf=conf),
-               self.t("source", source=self.original(rule.source) or "—")]
+               self.t("source", source=self.original(rule.source, rule.source_en) or "—")]
         if rule.note:
-            out.append(self.t("note", note=self.original(rule.note)))
+            out.append(self.t("note", note=self.original(rule.note, rule.note_en)))
         if rule.time_cures:
             out.append(self.t("time_cures"))
         return out
@@ -282,9 +285,9 @@ class Explainer:
                 continue
             i = param.index_at(day)
             conf = param.confidences[i]
-            out.append(self.t("param", description=self.original(param.description),
+            out.append(self.t("param", description=self.original(param.description, param.description_en),
                               value=self.value(lookup(ref, j.ledger.params)), since=param.dates[i],
-                              source=self.original(param.sources[i]), ref=ref,
+                              source=self.original(param.sources[i], param.sources_en[i]), ref=ref,
                               conf=self.t("param_conf", conf=self.words.code("confidence", conf))
                               if conf != "official" else ""))
         return out

@@ -30,6 +30,9 @@ EDU_ZH = labels.EDU_LEVEL_ZH
 ARCHIVE_ZH = {**labels.ARCHIVE_ZH, "unstated": labels.UNSTATED_ZH}
 PERMIT_ZH = labels.PERMIT_ZH
 MODE_ZH = labels.EDU_MODE_ZH
+# The same in English (--lang en): what messages quote, beside the Chinese (labels.py).
+EDU_EN, ARCHIVE_EN, PERMIT_EN, MODE_EN = labels.EDU_LEVEL_EN, labels.ARCHIVE_EN, labels.PERMIT_EN, labels.EDU_MODE_EN
+TALENT = labels.TALENT
 
 
 @dataclass
@@ -52,6 +55,10 @@ class Observation:
     details: dict[str, Any] = field(default_factory=dict)
     degree_details: list[dict[str, Any]] = field(default_factory=list)
     qual_details: list[dict[str, Any]] = field(default_factory=list)
+    # English for the details whose text is Chinese (--lang en); the rest read the same in English.
+    details_en: dict[str, Any] = field(default_factory=dict)
+    degree_details_en: list[dict[str, Any]] = field(default_factory=list)
+    qual_details_en: list[dict[str, Any]] = field(default_factory=list)
 
     def engine_facts(self) -> list[dict[str, Any]]:
         return [self.profile, *self.degrees, *self.quals]
@@ -127,6 +134,9 @@ class Measurer:
         c = app.contract
         self.contract_months = (mo.of_date(c.start), mo.of_date(c.end) if c.end else 1 << 30)
         self.details: dict[str, Any] = {"as_of": as_of.isoformat(), "app_month": mo.fmt(self.app_month)}
+        self.en: dict[str, Any] = {}
+        self.degree_en: list[dict[str, Any]] = []
+        self.qual_en: list[dict[str, Any]] = []
         self.profile: dict[str, Any] = {"t": "profile"}
 
     def run(self) -> Observation:
@@ -136,13 +146,18 @@ class Measurer:
         degrees, degree_details = self.education()
         quals, qual_details = self.qualifications()
         profile = {k: v for k, v in self.profile.items() if v is not None}
-        return Observation(self.as_of, profile, degrees, quals, self.details, degree_details, qual_details)
+        return Observation(self.as_of, profile, degrees, quals, self.details, degree_details, qual_details,
+                           self.en, self.degree_en, self.qual_en)
 
     def set(self, **values: Any) -> None:
         self.profile.update(values)
 
     def note(self, **values: Any) -> None:
         self.details.update(values)
+
+    def note_en(self, **values: Any) -> None:
+        """English for details whose Chinese text is more than dates, numbers and user data."""
+        self.en.update(values)
 
     # -- person
     def person(self) -> None:
@@ -153,6 +168,9 @@ class Measurer:
         self.set(age=age, age_points=table_points(self.p["age_points"], age), archive=archive)
         self.note(birth_date=birth.isoformat() if birth else "未知", age=age, archive_zh=ARCHIVE_ZH[archive],
                   hukou_province=reference.normalize_province(person.hukou_province or "") or "未填")
+        self.note_en(archive_zh=ARCHIVE_EN[archive],
+                     hukou_province=reference.province_en(reference.normalize_province(person.hukou_province or ""))
+                     or person.hukou_province or "not given")
 
     # -- permit
     def permit(self) -> None:
@@ -160,15 +178,19 @@ class Measurer:
         valid = rp.status == "valid" and (rp.valid_until is None or rp.valid_until >= self.as_of)
         self.set(permit_status=rp.status, permit_valid=valid)
         self.note(permit_status_zh=PERMIT_ZH[rp.status], permit_valid_until=str(rp.valid_until or "未填"))
+        self.note_en(permit_status_zh=PERMIT_EN[rp.status])
         if rp.valid_until is not None:
             self.set(permit_days_left=(rp.valid_until - self.as_of).days)
         if rp.issued_or_renewed_on is not None:
             n = self.p["permit"]["sync_working_days"]
             ready = workdays.first_usable_date(rp.issued_or_renewed_on, n)
             self.set(sync_known=True, sync_ok=self.as_of >= ready)
+            covered = workdays.calendar_covers(ready)
             self.note(permit_issued=rp.issued_or_renewed_on.isoformat(), sync_date=ready.isoformat(),
-                      sync_calendar=("按法定节假日及调休安排计算" if workdays.calendar_covers(ready)
+                      sync_calendar=("按法定节假日及调休安排计算" if covered
                                      else "该年节假日安排未收录，按周一至周五计算"))
+            self.note_en(sync_calendar=("counted with the public holidays and make-up working days" if covered
+                                        else "that year's holidays are not in the table yet; counted Monday to Friday"))
         else:
             self.set(sync_known=False)
 
@@ -245,13 +267,14 @@ class Measurer:
         self.note(si_6of12_window=f"{mo.fmt(am - win)}–{mo.fmt(am - 1)}", si_6of12_months=mo.spans(six),
                   si_6of12_missing=max(0, self.p["six_of_twelve"]["min_months"] - len(six)),
                   backpay_months=mo.spans(backpay), double_city_months=mo.spans(double),
-                  double_city_cities="、".join(sorted({c for m in double for c in self.others[m]})),
+                  double_city_cities="、".join(cities := sorted({c for m in double for c in self.others[m]})),
                   si_valid_months=len(counted), title_base_months=mo.spans(title_months),
                   title_base_window=f"{mo.fmt(am - title_win['window_months'])}–{mo.fmt(am - 1)}",
                   ev_backpay=[f"social_insurance[{self.si[m].row}]" for m in backpay],
                   ev_app_month=[f"social_insurance[{app_rec.row}]"] if app_rec else ["social_insurance"],
                   ev_double=sorted({f"social_insurance[{self.si[m].row}]" for m in double}) + ["other_social_insurance"])
         self.note(**self._six_cure(counted))
+        self.note_en(double_city_cities=", ".join(reference.place_en(c) for c in cities))
 
     def _six_cure(self, valid: set[int]) -> dict[str, Any]:
         """First month whose preceding 12 months hold 6 paid months, if contributions continue."""
@@ -296,6 +319,8 @@ class Measurer:
                     practice.append(m)
         double = {m for m in usable if m in self.others}
         points, counts, band_months = self._band_points(bands, usable, am)
+        counts_en = [f"≥{b['multiple']:g}× the average wage in the last {b['window_months']} months: {n} months "
+                     f"({b['min_months']} needed)" for b, n in zip(bands, band_months, strict=True)]
         safe = self._band_points(bands, {m: r for m, r in usable.items() if m not in double}, am)[0] if double else points
         inconsistent_app = not self.consistent(am) and am in self.si
         self.set(si_base_points=points, si_base_points_safe=safe, si_base_best_months=max(band_months),
@@ -312,6 +337,8 @@ class Measurer:
                   ev_tax=sorted({f"social_insurance[{self.si[m].row}]" for m in excluded["tax"]}) + ["income_tax"],
                   ev_inconsistent=sorted({f"social_insurance[{self.si[m].row}]" for m in excluded["inconsistent"]})
                   + ["contract.employer_uscc", "income_tax"])
+        self.note_en(band_counts=counts_en, band_summary="; ".join(counts_en),
+                     unverified_wage_source=(self.wages.source_en(unverified[0]) if unverified else "—"))
 
     def _exclusion(self, m: int, rec: SiMonth, lowest: float) -> str | None:
         if rec.back_payment:
@@ -381,6 +408,7 @@ class Measurer:
             years = inv.consecutive_years if inv.consecutive_years is not None else bp["invest_min_years"]
             self.set(invest_claimed=True, invest_points=pts, invest_years=years)
             self.note(invest_route="纳税" if by_tax >= by_hires else "聘用本市户籍人数", invest_points=pts)
+            self.note_en(invest_route="the tax paid" if by_tax >= by_hires else "the Shanghai-hukou staff hired")
         ps = b.public_service_years
         self.set(public_service_years=ps, public_service_points=bp["public_service_per_year"] * ps)
         if b.remote_area is not None:
@@ -395,12 +423,14 @@ class Measurer:
             self.note(remote_area=ra.area, remote_years=ra.full_years,
                       remote_rule_source=rule["source"] if rule else "未在已知重点区域名单内",
                       remote_rule_confidence=rule["confidence"] if rule else "unverified")
+            self.note_en(remote_rule_source=rule["source_en"] if rule else "not on the known list of priority areas")
         self._fresh_graduate(b.fresh_graduate)
         self._awards()
         self._spouse()
         if b.talent:
             self.set(talent_claimed=True)
-            self.note(talent={"startup": "创业人才", "intermediary": "创新创业中介服务人才"}[b.talent])
+            self.note(talent=TALENT[b.talent][0])
+            self.note_en(talent=TALENT[b.talent][1])
 
     def _shortage(self, sm: Any) -> None:
         if sm is None:
@@ -409,6 +439,7 @@ class Measurer:
         self.set(shortage_claimed=True, shortage_on_catalogue=sm.on_catalogue, shortage_job_matches=sm.job_matches,
                  shortage_fulltime_jc=ft_jc)
         self.note(shortage_major=f"{sm.major or ''}（{sm.major_code or '无代码'}）")
+        self.note_en(shortage_major=f"{sm.major or ''} ({sm.major_code or 'no code'})")
 
     def _fresh_graduate(self, claimed: bool) -> None:
         if not claimed:
@@ -490,7 +521,7 @@ class Measurer:
     def _degree(self, i: int, e: Education) -> tuple[dict[str, Any], dict[str, Any]]:
         # A foreign degree is verified by the 留服 certificate; 学信网 holds only domestic ones.
         verifiable = e.cscse_certified if e.foreign else e.chsi_verifiable
-        three, why = self._three_places(e)
+        three, why, why_en = self._three_places(e)
         fact = {"t": "degree", "idx": i, "level": e.level, "mode": e.mode, "full_time": e.mode == "full_time",
                 "tier_points": self._tier(e), "tier_with_diploma": self._tier(e, diploma=True),
                 "diploma": e.diploma, "verifiable": verifiable, "foreign": e.foreign,
@@ -499,29 +530,44 @@ class Measurer:
         detail = {"edu_label": f"{MODE_ZH[e.mode]}{EDU_ZH[e.level]}（{e.school or '学校未填'}，{papers}）",
                   "study_city": e.study_city or "未填", "three_places_why": why,
                   "study_period": f"{_ym(e.start)}–{_ym(e.end)}"}
+        papers_en = " + ".join(x for x, ok in (("diploma", e.diploma), ("degree certificate", e.degree)) if ok)
+        self.degree_en.append({"edu_label": f"{MODE_EN[e.mode]} {EDU_EN[e.level]} ({e.school or 'school not given'}, "
+                                            f"{papers_en or 'no certificate'})",
+                               "study_city": e.study_city or "not given", "three_places_why": why_en})
         return fact, detail
 
-    def _three_places(self, e: Education) -> tuple[str, str]:
-        """三地一致: 'a' Shanghai, 'b' hukou province, 'c' city of work; 'fail', 'unknown', 'na'."""
+    def _three_places(self, e: Education) -> tuple[str, str, str]:
+        """三地一致: 'a' Shanghai, 'b' hukou province, 'c' city of work; 'fail', 'unknown', 'na'.
+        Returns the case and why, in Chinese and in English."""
         if e.mode == "full_time":
-            return "na", "全日制学历不适用三地一致"
+            return "na", "全日制学历不适用三地一致", "the three-places rule does not apply to full-time study"
         if not e.study_city:
-            return "unknown", "未填写学习地（study_city）"
+            return "unknown", "未填写学习地（study_city）", "the place of study is not given"
         study_prov = reference.province_of(e.study_city)
         if study_prov == "上海":
-            return "a", f"在上海学习（{e.study_city}）"
+            return "a", f"在上海学习（{e.study_city}）", f"studied in Shanghai ({e.study_city})"
         if e.start is None or e.end is None:
-            return "unknown", "未填写入学或毕业时间，无法核对学习期间社保"
+            return ("unknown", "未填写入学或毕业时间，无法核对学习期间社保",
+                    "the start or end of study is not given, so social insurance during study cannot be checked")
         first, last = mo.of_date(e.start), mo.of_date(e.end)
         hukou = reference.normalize_province(self.app.person.hukou_province or "")
         if study_prov and hukou == study_prov and not self._si_outside(hukou, first, last):
-            return "b", f"在户籍地{hukou}学习，学习期间无外地社保"
+            return ("b", f"在户籍地{hukou}学习，学习期间无外地社保",
+                    f"studied in the hukou province {reference.province_en(hukou)}, with no social insurance "
+                    "elsewhere during study")
         if self._work_city_covers(e.study_city, first, last):
-            return "c", f"在工作地{e.study_city}学习，学习期间缴纳当地社保"
+            return ("c", f"在工作地{e.study_city}学习，学习期间缴纳当地社保",
+                    f"studied in {e.study_city}, the city of work, paying social insurance there during study")
         where = f"学习地{e.study_city}（{study_prov or '省份未知'}），户籍地{hukou or '未填'}"
+        where_en = (f"studied in {e.study_city} ({reference.province_en(study_prov) or 'province unknown'}), "
+                    f"hukou in {reference.province_en(hukou) or 'not given'}")
         paid = self._si_cities(first, last)
-        partial = "（该地社保未覆盖整个学习期间）" if any(_city_key(c) == _city_key(e.study_city) for c in paid) else ""
-        return "fail", f"{where}，学习期间社保缴纳地：{'、'.join(paid) if paid else '无记录'}{partial}"
+        partial = any(_city_key(c) == _city_key(e.study_city) for c in paid)
+        return ("fail", f"{where}，学习期间社保缴纳地：{'、'.join(paid) if paid else '无记录'}"
+                        f"{'（该地社保未覆盖整个学习期间）' if partial else ''}",
+                f"{where_en}; social insurance during study paid in: "
+                f"{', '.join(reference.place_en(c) for c in paid) if paid else 'no record'}"
+                f"{' (not for the whole study period there)' if partial else ''}")
 
     def _si_cities(self, first: int, last: int) -> list[str]:
         """Where social insurance was paid during a study period: Shanghai and other cities."""
@@ -597,6 +643,12 @@ class Measurer:
                 "only_high_school": 0 < top_edu <= 1}
         detail = {"qual_label": f"{q.name or _qual_zh(q)}（{_qual_zh(q)}）", "obtained_city": q.obtained_city or "未填",
                   "obtained_on": str(q.obtained_on or "未填"), **self._where_detail(q)}
+        si_en = detail["obtained_window_si"]
+        if q.obtained_on is not None:
+            si_en = "; ".join(f"{reference.place_en(p.split(' ', 1)[0])} {p.split(' ', 1)[1].replace('、', ', ')}"
+                              .replace(" 无", " none") for p in si_en.split("；"))
+        self.qual_en.append({"qual_label": f"{q.name or _qual_en(q)} ({_qual_en(q)})" if q.name else _qual_en(q),
+                             "obtained_city": q.obtained_city or "not given", "obtained_window_si": si_en})
         return fact, detail
 
     def _where(self, q: Qualification) -> dict[str, Any]:
@@ -675,6 +727,14 @@ def _remote_group(groups: dict[str, Any], area: str) -> str:
 
 def _city_key(city: str) -> str:
     return city.strip().removesuffix("市")
+
+
+def _qual_en(q: Qualification) -> str:
+    if q.kind == "skill_level":
+        return f"vocational skill level {q.level}"
+    names = {"junior": "junior", "intermediate": "intermediate", "senior": "senior"}
+    kind = "professional title" if q.kind == "professional_title" else "professional qualification"
+    return f"{names.get(str(q.level), q.level)} {kind}"
 
 
 def _qual_zh(q: Qualification) -> str:

@@ -72,7 +72,41 @@ def mask_result(result: Result, ids: set[str]) -> Result:
             finding.facts = {k: v for k, v in finding.facts.items() if k != "birth_date"}
     if not ids or scrub_text(text := result.model_dump_json(), ids) == text:
         return result
-    return Result.model_validate(scrub_ids(result.model_dump(mode="json"), ids))
+    masked = Result.model_validate(scrub_ids(result.model_dump(mode="json"), ids))
+    _carry_english(result, masked, ids)
+    return masked
+
+
+class _Scrubbed:
+    """An English text (engine.EnText or str) masked like the rest when it is read."""
+
+    def __init__(self, text: Any, ids: set[str]) -> None:
+        self.text, self.ids = text, ids
+
+    def add(self, extra: str) -> _Scrubbed:
+        self.text = f"{self.text}{extra}"
+        return self
+
+    def __str__(self) -> str:
+        return scrub_text(str(self.text), self.ids)
+
+
+def _carry_english(old: Result, new: Result, ids: set[str]) -> None:
+    """The English beside the Chinese (private: not in the JSON the mask went through), masked too."""
+    def keep(value: Any) -> Any:
+        return None if value is None else _Scrubbed(value, ids)
+
+    for a, b in zip(old.score.lines, new.score.lines, strict=True):
+        b._detail_en = keep(a._detail_en)
+    for f, g in zip(old.findings, new.findings, strict=True):
+        g._message_en, g._remedy_en = keep(f._message_en), keep(f._remedy_en)
+    for r, q in zip(old.routes, new.routes, strict=True):
+        q._assumptions_en = [scrub_text(x, ids) for x in r._assumptions_en]
+        q._projected, q._judged = r._projected, r._judged
+        for s, t in zip(r.steps, q.steps, strict=True):
+            t._action_en = scrub_text(s._action_en, ids)
+    for s, t in zip(old.urgent, new.urgent, strict=True):
+        t._action_en = scrub_text(s._action_en, ids)
 
 
 def _judge_full(doc: Any, *, as_of: dt.date | None, source: str | None, show_id: bool,
@@ -137,6 +171,8 @@ def _date_time_cured(book: rulebook.Rulebook, result: Result) -> None:
         if rule and rule.time_cures and not f.deadline:
             f.deadline = result.earliest_eligible
             f.remedy += f"；按当前缴费持续，{result.earliest_eligible} 起可达到申请条件"
+            if f._remedy_en is not None:
+                f._remedy_en.add(f"; contributing as now, eligibility is reached from {result.earliest_eligible}")
 
 
 def _applicant_ref(doc: Any, app: Applicant | None, source: str | None, show_id: bool) -> ApplicantRef:
@@ -190,11 +226,8 @@ def _invalid(book: rulebook.Rulebook, day: dt.date, ref: ApplicantRef, problems:
 def _result(book: rulebook.Rulebook, app: Applicant, day: dt.date, ref: ApplicantRef, ledger: Ledger,
             problems: list[Problem], with_checklist: bool = True) -> Result:
     # model_construct: the engine built these from typed rule data; validating again costs ~30 µs each.
-    lines = [ScoreLine.model_construct(rule=c.rule, points=c.points, status=c.status, title=book.rules[c.rule].title,
-                                       detail=c.detail, reason=c.reasons[0] if c.reasons else None, facts=c.facts,
-                                       at_risk_points=c.at_risk_points)
-             for c in ledger.lines.values()]
-    findings = [Finding.model_construct(**f) for f in ledger.findings] + [_problem_finding(book, p) for p in problems]
+    lines = [_line(book, c) for c in ledger.lines.values()]
+    findings = [_finding(f) for f in ledger.findings] + [_problem_finding(book, p) for p in problems]
     order = {rid: i for i, rid in enumerate(book.rules)}
     findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], order.get(f.rule, 999)))
     total = ledger.total or {}
@@ -204,6 +237,21 @@ def _result(book: rulebook.Rulebook, app: Applicant, day: dt.date, ref: Applican
                   employer=_employer_ref(None, app), verdict=ledger.verdicts[0], score=score,
                   findings=findings,
                   checklist=_checklist(book, app, lines, findings, day) if with_checklist else [])
+
+
+def _line(book: rulebook.Rulebook, c: Any) -> ScoreLine:
+    line = ScoreLine.model_construct(rule=c.rule, points=c.points, status=c.status, title=book.rules[c.rule].title,
+                                     detail=c.detail, reason=c.reasons[0] if c.reasons else None, facts=c.facts,
+                                     at_risk_points=c.at_risk_points)
+    line._detail_en = c.detail_en
+    return line
+
+
+def _finding(f: dict[str, Any]) -> Finding:
+    message_en, remedy_en = f.get("_en", (None, None))
+    out = Finding.model_construct(**{k: v for k, v in f.items() if k != "_en"})
+    out._message_en, out._remedy_en = message_en, remedy_en
+    return out
 
 
 def _checklist(book: rulebook.Rulebook, app: Applicant, lines: list[ScoreLine], findings: list[Finding],

@@ -23,6 +23,25 @@ KIND_LEGEND = [
     "数据检查 = 输入数据本身的问题",
 ]
 
+# The same in English (rules --lang en).
+CONFIDENCE_EN: dict[str, str] = {"official": "official", "practice": "practice", "unverified": "unverified"}
+KIND_EN: dict[str, str] = {
+    "gate": "precondition", "veto": "veto", "points": "points", "bonus": "bonus", "deduction": "deduction",
+    "pitfall": "rejection", "data": "data check", "aggregate": "total", "verdict": "verdict",
+}
+CONFIDENCE_LEGEND_EN = [
+    "official = stated in the points rules, their implementing rules or the official service guide",
+    "practice = how the acceptance points work, not written in public documents",
+    "unverified = public information is unclear; judged cautiously, please confirm with the acceptance point",
+]
+KIND_LEGEND_EN = [
+    "precondition = without it you cannot apply (a blocker)",
+    "veto = with it you cannot apply",
+    "points/bonus/deduction = items that score",
+    "rejection = a common reason why the acceptance point leaves out points or returns an application",
+    "data check = a problem of the input itself",
+]
+
 
 # The applicant's enum values in Chinese, one table per field: messages quote them (facts.py,
 # validate.py) and the workbook, the CSV guide and the web form offer them as the choices
@@ -44,8 +63,22 @@ UNSTATED_ZH = "未填"  # a field left empty (facts quote it; it is not a choice
 DATA_REMEDY: dict[str, tuple[str, str]] = {
     "error": ("更正该字段后重新检查", "Correct this field, then check again"),
     "warning": ("核对该字段", "Check this field"),
+    "cell": ("按「填写说明」修改该单元格后重新运行", "Correct the cell as the guide sheet (填写说明) says, then run again"),
 }
 
 
 def confidence_zh(code: str | None) -> str:
     return CONFIDENCE_ZH.get(code or "", "—")
+
+
+# The enum words in English (--lang en): what messages quote, beside the Chinese tables above.
+EDU_LEVEL_EN = {"high_school": "high school", "secondary_vocational": "secondary vocational school",
+          "junior_college": "junior college", "bachelor": "bachelor's", "master": "master's",
+          "doctor": "doctorate"}
+ARCHIVE_EN = {"ok": "in order", "lost": "lost", "none": "never set up", "unknown": "whereabouts unknown",
+              "unstated": "not given"}
+PERMIT_EN = {"valid": "valid", "expired": "expired", "temporary": "a temporary permit", "none": "none"}
+EDU_MODE_EN = {"full_time": "full-time", "self_study": "self-study exam", "adult": "adult higher education",
+           "online": "online", "open_university": "open university", "part_time_postgraduate": "part-time postgraduate"}
+# The talent bonus kinds: (中文, English).
+TALENT = {"startup": ("创业人才", "start-up talent"), "intermediary": ("创新创业中介服务人才", "innovation service talent")}

@@ -73,6 +73,7 @@ class Lead(Strict):
     working_days: int | None = Field(None, ge=0)
     months: int | None = Field(None, ge=0)
     source: str = Field(min_length=1)
+    source_en: str = ""  # English (--lang en); tests/test_english.py requires it
     confidence: Confidence
 
     @model_validator(mode="after")
@@ -148,12 +149,14 @@ class ActionFile(Strict):
 class DatedValue(Strict):
     value: Any
     source: str = Field(min_length=1)
+    source_en: str = ""  # English (--lang en); tests/test_english.py requires it
     confidence: Confidence
     note: str | None = None
 
 
 class RouteParameter(Strict):
     description: str
+    description_en: str = ""
     values: dict[dt.date, DatedValue] = Field(min_length=1)
 
     def at(self, day: dt.date) -> DatedValue:
@@ -172,6 +175,7 @@ class Milestone(Strict):
     date: dt.date
     last_chance: dt.date | None = None
     note: str = ""
+    note_en: str = ""
     confidence: Confidence
 
 
@@ -336,7 +340,7 @@ def _step(ctx: Context, a: Action, fill: dict[str, Any] | None = None, fill_en: 
     if a.lead.days != 0:
         extra = [f"{a.label}{a.lead.zh()}生效（{CONF_ZH[a.lead.confidence]}：{a.lead.source}）"]
         extra_en = [f"{a.english('label', a.label)}: takes effect after {a.lead.en()} "
-                    f"({CONF_EN[a.lead.confidence]}: ({a.lead.source}))"]
+                    f"({CONF_EN[a.lead.confidence]}: {a.lead.source_en or f'({a.lead.source})'})"]
     text, text_en = _fill(a, fill, fill_en)
     return Step(action=a, effective=eff, text=text, text_en=text_en, assumptions=list(a.assumptions) + extra,
                 assumptions_en=_assumptions_en(a) + extra_en, confidence=_weakest(a.confidence, a.lead.confidence),
@@ -433,7 +437,7 @@ def _confirm_title(ctx: Context, a: Action) -> list[Step]:
             if q.matches_position is not False and q.appointed is not False:
                 q = q.model_copy(update={"matches_position": True, "appointed": True})
                 names.append(q.name or "该职称（技能）")
-                names_en.append(f"({q.name})" if q.name else "the title (skill level)")
+                names_en.append(q.name or "the title (skill level)")
         quals.append(q)
     if not names:
         return []
@@ -498,7 +502,7 @@ def _raise_base(ctx: Context, a: Action) -> list[Step]:
                     f"The base needed is reckoned on an average wage of {wage} yuan; it rises when the next year's "
                     "average wage is published (unverified)",
                     f"Contribution rates: employer {emp:g}% + work injury {rates.injury_min:g}–{rates.injury_max:g}%, "
-                    f"employee {employee}% ({CONF_EN[rates_d.confidence]}, ({rates_d.source}))"]
+                    f"employee {employee}% ({CONF_EN[rates_d.confidence]}; {rates_d.source_en or f'({rates_d.source})'})"]
         steps.append(_step(ctx, a, fill, effective=mo.first_day(start), raise_to=(start, float(base), float(income)),
                            cost=cost))
         steps[-1].assumptions[:0] = notes

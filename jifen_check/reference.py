@@ -46,6 +46,7 @@ Name = Annotated[str, Field(min_length=1, pattern=r"^\S+$")]
 
 class Province(_Strict):
     full_name: Name
+    name_en: str = ""  # English (--lang en); tests/test_english.py requires it for every province
     code: str = Field(pattern=r"^\d{2}$")
     other_names: list[Name] = []
     cities: list[Name] = Field(min_length=1)
@@ -314,3 +315,17 @@ def province_code_valid(two_digits: str) -> bool:
 @cache
 def province_codes() -> frozenset[str]:
     return frozenset(prov.code for prov in load_cities().provinces.values())
+
+
+def province_en(short: str | None) -> str | None:
+    """The province in English (河南 -> Henan); None when it is not a known province."""
+    prov = load_cities().provinces.get(short or "")
+    return (prov.name_en or None) if prov else None
+
+
+def place_en(place: str) -> str:
+    """A place as the user wrote it, in English where it is a province or Shanghai (上海 -> Shanghai),
+    else as written (a city name is the user's own text)."""
+    short = normalize_province(place)
+    return (province_en(short) or place) if short else place
+

@@ -68,6 +68,8 @@ class ScoreLine(BaseModel):
     reason: str | None = Field(None, description="rule ID that made it at_risk / not_counted")
     at_risk_points: int = Field(0, description="of a counted line, further points a pitfall puts at risk")
     facts: dict[str, Any] = Field(default_factory=dict, description="the values the line came from")
+    # Not serialised: the detail in English (--lang en), filled from the case's detail_en when read.
+    _detail_en: Any = PrivateAttr(None)
 
 
 class Score(BaseModel):
@@ -88,6 +90,9 @@ class Finding(BaseModel):
     source: str = ""
     facts: dict[str, Any] = Field(default_factory=dict, description="the values the finding came from")
     deadline: str | None = None
+    # Not serialised: message and remedy in English (--lang en), filled from the case's templates when read.
+    _message_en: Any = PrivateAttr(None)
+    _remedy_en: Any = PrivateAttr(None)
 
 
 class ChecklistItem(BaseModel):

@@ -144,6 +144,7 @@ class RemoteAreaGroup(Strict):
     status: Literal["counted", "review"]
     confidence: Confidence
     source: str
+    source_en: str = ""  # English beside the Chinese (--lang en); a test requires one
 
 
 class Deduction(Strict):
@@ -192,6 +193,7 @@ class DatedValue(Strict):
 
     value: Any
     source: str = Field(min_length=1)
+    source_en: str = ""  # English beside the Chinese (--lang en); a test requires one
     note: str | None = None
     confidence: Confidence = "official"
     published_on: dt.date | None = None
@@ -199,6 +201,7 @@ class DatedValue(Strict):
 
 class ParameterFile(Strict):
     description: str
+    description_en: str = ""  # English beside the Chinese (--lang en); a test requires one
     unit: str
     values: dict[dt.date, DatedValue] = Field(min_length=1)
 
@@ -209,11 +212,13 @@ class Parameter:
     def __init__(self, name: str, spec: ParameterFile, value_type: Any) -> None:
         self.name = name
         self.description = spec.description
+        self.description_en = spec.description_en
         self.unit = spec.unit
         self.dates = sorted(spec.values)
         adapter = TypeAdapter(value_type)
         self.values = [adapter.validate_python(spec.values[d].value) for d in self.dates]
         self.sources = [spec.values[d].source for d in self.dates]
+        self.sources_en = [spec.values[d].source_en for d in self.dates]
         self.confidences = [spec.values[d].confidence for d in self.dates]
         self.published = [spec.values[d].published_on for d in self.dates]
 
@@ -231,6 +236,9 @@ class Parameter:
 
     def source_at(self, day: dt.date) -> str:
         return self.sources[self.index_at(day)]
+
+    def source_en_at(self, day: dt.date) -> str:
+        return self.sources_en[self.index_at(day)]
 
 
 # ---------------------------------------------------------------- rules
@@ -308,6 +316,7 @@ class Rule(Strict):
     kind: Literal["gate", "veto", "points", "bonus", "deduction", "pitfall", "data", "aggregate", "verdict"]
     confidence: Confidence | None = None
     source: str = ""
+    source_en: str = ""  # the source in English (--lang en); legal names keep their original in brackets
     stage: str
     priority: int = Field(0, ge=0, description="order within a stage: lower fires first (durable `pri`)")
     severity: Severity | None = None
@@ -315,6 +324,7 @@ class Rule(Strict):
     evidence: list[str] = []
     facts: list[str] = []
     note: str = ""
+    note_en: str = ""
     cases: list[Case] = []
 
     @model_validator(mode="after")
@@ -330,6 +340,7 @@ class Rule(Strict):
 class RulesetHeader(Strict):
     id: str
     title: str
+    title_en: str = ""  # English (--lang en); the document number stays the original
     in_force: dict[Literal["from", "to"], dt.date]
     stages: list[str] = Field(min_length=1)
     sources: dict[str, str] = {}
@@ -632,6 +643,9 @@ def version_line(ref: RulesetRef, lang: str = "zh") -> str:
     version = ref.tool_version or __version__
     if lang == "en":
         period = f", in force {in_force['from']} to {in_force['to']}" if in_force else ""
+        header = load(ref.id).header if ref.id in available() else None
+        if header is not None and header.title_en and header.title == title:
+            return f"jifen-check {version} · Rules: {header.title_en} (parameters as of {ref.parameters_as_of}{period})"
         return (f"jifen-check {version} · Rules: ({title or 'unknown'}) "
                 f"(parameters as of {ref.parameters_as_of}{period})")
     period = f"，施行期 {in_force['from']} 至 {in_force['to']}" if in_force else ""

@@ -36,6 +36,7 @@ class Wages:
         self.values = [param.values[i] for i in known]
         self.confidence = [param.confidences[i] for i in known]
         self.sources = [param.sources[i] for i in known]
+        self.sources_en = [param.sources_en[i] for i in known]
         self.published_until = mo.of_date(self.dates[-1]) + 11
         self.first_month = mo.of_date(max(self.dates[0], self.floor.dates[0]))
         self._wage: dict[int, int] = {}
@@ -88,6 +89,9 @@ class Wages:
 
     def source(self, mi: int) -> str:
         return self.sources[self._index(mi)]
+
+    def source_en(self, mi: int) -> str:
+        return self.sources_en[self._index(mi)]
 
     def bounds(self, mi: int) -> tuple[int, Decimal]:
         b = self._bounds.get(mi)

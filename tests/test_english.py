@@ -1,6 +1,12 @@
 """--lang en: every rule, document and label has English beside the Chinese in the ruleset data, and the
-English outputs carry no untranslated Chinese except original names in brackets (legal names such as
-Residence Permit (《上海市居住证》), school and company names, citations)."""
+English outputs carry no untranslated Chinese. Chinese may appear only as
+- the original of an official name in brackets after its translation: a title in 《》 (Residence Permit
+  (《上海市居住证》)), a document number (沪府规〔2022〕21号), or a name listed in labels.yaml `originals`
+  (CHSI (学信网)); or
+- what the user typed: names, schools, cities, employers, a title's name, a value quoted in an error,
+  and the cell references of their own workbook (社保!D368).
+The check runs on the real CLI outputs of every sample: text, PDF text, plan, rules, explain, and the
+batch's summary.xlsx cells, summary.pdf and checklists."""
 
 from __future__ import annotations
 
@@ -21,32 +27,49 @@ from tests.conftest import ROOT, run_cli
 
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-BRACKETS = re.compile(r"\([^()]*\)|（[^（）]*）|《[^《》]*》|「[^「」]*」|〔[^〔〕]*〕")
+TITLE = re.compile(r"《[^《》]*》")
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号")
+# A PDF line break inside a Chinese name: 个人所得 / 税 is one name.
+SPLIT = re.compile(r"(?<=[\u3400-\u9fff（）《》〔〕])[ \t]*\n[ \t]*(?=[\u3400-\u9fff（）《》〔〕])")
+SHEETS = "人员|社保|个税|外地社保|学历|职称技能|家庭"
+CELL = re.compile(rf"(?:{SHEETS})!(?:[A-Z]{{1,3}})?\d+")
 
 
-def outside_brackets(text: str) -> str:
-    """The text with every bracketed part removed, innermost first."""
-    while True:
-        stripped = BRACKETS.sub("", text)
-        if stripped == text:
-            return text
-        text = stripped
+def _originals_pattern() -> re.Pattern[str]:
+    names = sorted(labels()["originals"], key=len, reverse=True)
+    return re.compile(r"\((?:" + "|".join(re.escape(n) for n in names) + r")\)")
 
 
-def untranslated(text: str, names: tuple[str, ...] = ()) -> list[str]:
-    for name in names:
-        text = text.replace(name, "")
-    return [line for line in outside_brackets(text).splitlines() if CJK.search(line)]
+ORIGINALS = _originals_pattern()
+
+
+def untranslated(text: str, typed: tuple[str, ...] = (), quoted: frozenset[str] = frozenset()) -> list[str]:
+    """The lines of an English text that still hold Chinese other than an official name's original in
+    brackets or what the user typed (`typed`: free text shown as typed; `quoted`: any value of the
+    input, allowed only inside the quotes of an error message)."""
+    text = SPLIT.sub("", text)
+    text = re.sub(r"'([^'\n]*)'", lambda m: "" if m[1] in quoted else m[0], text)
+    text = ORIGINALS.sub("", DOC_NUMBER.sub("", CELL.sub("", TITLE.sub("", text))))
+    for value in sorted(typed, key=len, reverse=True):  # after the names: a typed 上海 is not 上海市居住证积分
+        text = text.replace(value, "")
+    return [line for line in text.splitlines() if CJK.search(line)]
 
 
 def test_the_check_itself() -> None:
-    assert untranslated("Residence Permit (《上海市居住证》) (全日制本科（示例大学）)") == []
+    assert untranslated("Residence Permit (《上海市居住证》); Article 7 (沪府规〔2022〕21号); CHSI (学信网)") == []
+    # Chinese in brackets is not enough: only an official name's original, or what the user typed.
+    assert untranslated("Education (全日制本科（示例大学）)") != []
+    assert untranslated("full-time bachelor's (示例大学, diploma)", ("示例大学",)) == []
     assert untranslated("The degree 本科 counts") == ["The degree 本科 counts"]
+    assert untranslated("Basis: (本工具数据检查)") != []
+    assert untranslated("社保!D368: must be a number, got '一万二'", (), frozenset({"一万二"})) == []
+    assert untranslated("must be a number, got '一万二'") != []
+    assert untranslated("Income Tax App (个人所得\n税)") == []
 
 
 def test_every_rule_text_has_english() -> None:
     for rule in rulebook.load().rules.values():
-        assert rule.title_en and not CJK.search(outside_brackets(rule.title_en)), rule.id
+        assert rule.title_en and not untranslated(rule.title_en), rule.id
         for i, case in enumerate(rule.cases):
             where = f"{rule.id} cases[{i}]"
             assert bool(case.message_en) == bool(case.message), where
@@ -55,7 +78,7 @@ def test_every_rule_text_has_english() -> None:
             if line is not None:
                 assert bool(line.detail_en) == bool(line.detail), where
             for text in (case.message_en, case.remedy_en, line.detail_en if line else ""):
-                assert not CJK.search(outside_brackets(re.sub(r"\{[^}]*\}", "", text))), (where, text)
+                assert not untranslated(re.sub(r"\{[^}]*\}", "", text)), (where, text)
 
 
 def test_english_placeholders_are_the_chinese_ones() -> None:
@@ -76,7 +99,7 @@ def test_every_document_has_english() -> None:
         assert bool(doc.note_en) == bool(doc.note), doc.id
         assert bool(doc.reason_en) == bool(doc.reason), doc.id
         for text in (doc.title_en, doc.note_en, doc.reason_en):
-            assert not CJK.search(outside_brackets(text)), (doc.id, text)
+            assert not untranslated(text), (doc.id, text)
 
 
 def test_every_label_and_phrase_has_english() -> None:
@@ -85,16 +108,17 @@ def test_every_label_and_phrase_has_english() -> None:
         if table in ("lists",):
             for key, entry in entries.items():
                 for pair in entry.values():
-                    assert len(pair) == 2 and not CJK.search(outside_brackets(pair[1])), (table, key)
+                    assert len(pair) == 2 and not untranslated(pair[1]), (table, key)
         elif isinstance(entries, dict):
             for key, pair in entries.items():
-                assert len(pair) == 2 and pair[1] and not CJK.search(outside_brackets(pair[1])), (table, key)
+                assert len(pair) == 2 and pair[1] and not untranslated(pair[1]), (table, key)
     for table in (PHRASES, PDF_PHRASES, ROUTE_PHRASES, SUMMARY_PHRASES):
         for key, (_, en) in table.items():
-            assert en and not CJK.search(outside_brackets(en)), key
+            assert en and not untranslated(re.sub(r"\{[^}]*\}", "", en)), key
     sub = submission()
     for item in (sub.where, sub.how, sub.order, sub.review, *sub.copies, *sub.next_steps):
-        assert item.en and not CJK.search(outside_brackets(item.en)), item.zh
+        assert item.en and not untranslated(item.en), item.zh
+        assert item.source_en and not untranslated(item.source_en), item.source
 
 
 def test_every_route_step_has_english() -> None:
@@ -106,7 +130,7 @@ def test_every_route_step_has_english() -> None:
         assert a.label_en and a.text_en, a.id
         assert len(a.assumptions_en) == len(a.assumptions), a.id
         for text in (a.label_en, a.text_en, *a.assumptions_en):
-            assert not CJK.search(outside_brackets(text)), (a.id, text)
+            assert not untranslated(text), (a.id, text)
         assert set(ph.findall(a.text_en)) == set(ph.findall(a.text)), a.id
         for who in (a.actor, a.decision_by):
             assert who is None or who in actors, (a.id, who)
@@ -134,9 +158,32 @@ def test_a_missing_english_text_fails_the_check(tmp_path: Path) -> None:
     assert not rulebook.Rule.model_validate(rules[0]).title_en
 
 
+# The applicant file's free-text fields: what the user typed and the outputs show as typed. Enum
+# fields are codes and provinces are translated, so neither may pass as typed text.
+FREE_TEXT = {"name", "school", "major", "study_city", "obtained_city", "city", "position", "area"}
+
+
+def _typed(node: object, key: str = "") -> list[str]:
+    if isinstance(node, dict):
+        return [x for k, v in node.items() for x in _typed(v, str(k))]
+    if isinstance(node, list):
+        return [x for v in node for x in _typed(v, key)]
+    return [node] if key in FREE_TEXT and isinstance(node, str) and CJK.search(node) else []
+
+
+# The batch workbook's free-text columns (the rest are choices, dates and numbers).
+FREE_COLUMNS = {"姓名", "单位名称", "岗位", "学校", "专业", "就读城市", "名称", "取得城市", "城市", "紧缺专业名称",
+                "重点区域"}
+
+
+def _typed_cells(sheets: dict[str, list[dict[str, object]]]) -> tuple[str, ...]:
+    return tuple({str(v) for rows in sheets.values() for row in rows for k, v in row.items()
+                  if k in FREE_COLUMNS and v and CJK.search(str(v))})
+
+
 def _names(sample: Path) -> tuple[str, ...]:
-    doc = yaml.safe_load(sample.read_text(encoding="utf-8"))
-    return tuple(x for x in (doc.get("person", {}).get("name"), doc.get("employer", {}).get("name")) if x)
+    """What the user typed in the sample's free-text fields (names, schools, cities, employers, titles)."""
+    return tuple(_typed(yaml.safe_load(sample.read_text(encoding="utf-8"))))
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
@@ -172,6 +219,8 @@ def test_english_checklist_pdf(sample: Path, tmp_path: Path) -> None:
     result = judge_file(str(sample), None, False).result
     render_checklist_pdf(result, tmp_path / "en.pdf", "en")
     text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "en.pdf").pages)
+    run_cli("checklist", str(sample), "--lang", "en", "-o", str(tmp_path / "cli.pdf"))  # the CLI's own PDF too
+    assert "\n".join(page.extract_text() for page in PdfReader(tmp_path / "cli.pdf").pages) == text
     assert "Documents to bring" in text and "Residence Permit (《上海市居住证》)" in text
     assert untranslated(text, _names(sample)) == [], untranslated(text, _names(sample))
 
@@ -195,8 +244,7 @@ def test_english_batch_outputs(tmp_path: Path) -> None:
     out = tmp_path / "out"
     prepare_out_dir(out, overwrite=False)
     run_batch(read_input(inp), Options(out, AS_OF, pdf=True, lang="en"), label=inp.name, jobs=1)
-    names = tuple(row["姓名"] for row in sheets["人员"]) + ("上海示例科技有限公司",)
-    cell_refs = re.compile(r"\S+![A-Z]*\d+")
+    names = _typed_cells(sheets)
     wb = load_workbook(out / "summary.xlsx")
     assert wb.sheetnames == ["Summary", "Problems", "Counts", "Unmatched rows", "Actions"]
     assert wb["Actions"].max_row > 1  # E002's route steps, in English
@@ -204,11 +252,152 @@ def test_english_batch_outputs(tmp_path: Path) -> None:
         for row in ws.iter_rows(values_only=True):
             for value in row:
                 if isinstance(value, str):
-                    assert untranslated(cell_refs.sub("", value), names) == [], (ws.title, value)
+                    assert untranslated(value, names) == [], (ws.title, value)
     summary = "\n".join(page.extract_text() for page in PdfReader(out / "summary.pdf").pages)
     assert "When people can apply" in summary
-    assert untranslated(cell_refs.sub("", summary), names) == [], untranslated(summary, names)
+    assert untranslated(summary, names) == [], untranslated(summary, names)
     pdfs = sorted((out / "checklists").glob("*.pdf"))
     for path in pdfs:
         text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
-        assert untranslated(cell_refs.sub("", text), names) == [], (path.name, untranslated(text, names))
+        assert untranslated(text, names) == [], (path.name, untranslated(text, names))
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_english_plan(sample: Path) -> None:
+    """`plan --lang en` (issue 11): the header, routes, steps, actors, assumptions, the target date and
+    the check of each route in English; the milestone name is what the user typed after --by."""
+    p = run_cli("plan", str(sample), "--lang", "en", "--explain", "--by", "中考2027")
+    text = p.stdout.decode()
+    assert p.returncode in (0, 3, 4, 6), p.stderr.decode()
+    assert text.startswith("Verdict: ") and "Target date: 2027-01-19 (中考2027: registration from" in text
+    assert untranslated(text, _names(sample) + ("中考2027",)) == [], untranslated(text, _names(sample))
+
+
+def test_english_plan_routes_and_json() -> None:
+    sample = ROOT / "samples" / "10-backpay-and-mismatch.yaml"
+    text = run_cli("plan", str(sample), "--lang", "en", "--explain").stdout.decode()
+    assert "Route 1: can apply from" in text and "[Employer finance]" in text
+    assert "How route 1 was checked" in text and "Verdict: Eligible to apply" in text
+    assert "达标途径" not in text and "途径" not in text
+    # JSON is for programs: the same with or without --lang en (as for check).
+    en = run_cli("plan", str(sample), "--lang", "en", "--format", "json").stdout
+    assert en == run_cli("plan", str(sample), "--format", "json").stdout
+
+
+def test_english_plan_assumptions_and_rules() -> None:
+    text = run_cli("plan", "--assumptions", "--lang", "en", "--as-of", "2026-11-18").stdout.decode()
+    assert "Source: " in text and "出处" not in text
+    assert untranslated(re.sub(r"^ +Value: .*$", "", text, flags=re.M)) == []  # values are data (milestone keys)
+    text = run_cli("rules", "--lang", "en").stdout.decode()
+    assert "PRE-PERMIT-VALID" in text and "Source: Article 5 of the points rules (沪府规〔2022〕21号)" in text
+    assert untranslated(text) == [], untranslated(text)
+
+
+def test_every_source_note_and_parameter_has_english() -> None:
+    """Sources, notes and parameter descriptions (shown by rules, explain, the reports' Basis and plan's
+    assumptions) have English beside the Chinese in the ruleset data."""
+    book = rulebook.load()
+    for rule in book.rules.values():
+        assert bool(rule.source_en) == bool(rule.source) and not untranslated(rule.source_en), rule.id
+        assert bool(rule.note_en) == bool(rule.note) and not untranslated(rule.note_en), rule.id
+    for name, param in book.parameters.items():
+        assert param.description_en and not untranslated(param.description_en), name
+        for day, source in zip(param.dates, param.sources_en, strict=True):
+            assert source and not untranslated(source), (name, day)
+    for day in book.parameters["remote_areas"].dates:
+        for group, spec in book.parameters["remote_areas"].at(day).items():
+            source_en = spec["source_en"] if isinstance(spec, dict) else spec.source_en
+            assert source_en and not untranslated(source_en), (day, group)
+    data = plan_data()
+    for a in data.actions:
+        assert a.lead.source_en and not untranslated(a.lead.source_en), a.id
+    for name, p in data.params.items():
+        assert p.description_en and not untranslated(p.description_en), name
+        for day, v in p.values.items():
+            assert v.source_en and not untranslated(v.source_en), (name, day)
+    for day in data.params["milestones"].values:
+        for key, ms in data.value("milestones", day).items():
+            assert bool(ms.note_en) == bool(ms.note) and not untranslated(ms.note_en), key
+    header = book.header
+    assert header.title_en and not untranslated(header.title_en)
+
+
+def test_a_missing_source_english_is_seen() -> None:
+    raw = yaml.safe_load((rulebook.RULESETS_DIR / "shanghai-2023" / "rules" / "veto.yaml").read_text(encoding="utf-8"))
+    raw[0].pop("source_en")
+    rule = rulebook.Rule.model_validate(raw[0])
+    assert rule.source and not rule.source_en  # what the test above fails on
+
+
+def test_data_error_messages_in_english() -> None:
+    """The readers' and validate.py's Chinese sentences have English forms (render/messages_en.py);
+    the typed value and the numbers are carried over, the column header is labelled in English."""
+    from jifen_check.render.messages_en import FORMS, english
+
+    assert english("缴费基数必须是数字，实际为 '一万二'") == "Contribution base must be a number, got '一万二'"
+    assert english("身份证号码校验位应为 4，实际为 0") == "The check character of the ID number should be 4, not 0"
+    assert english("月份无法识别为月份：'2023年13月'，应为 YYYY-MM 或区间 YYYY-MM..YYYY-MM") is not None
+    assert english("工号 E999 在「人员」表中找不到，该行未使用") == (
+        "Employee no. E999 is not in the persons sheet (人员); the row is not used")
+    assert english("一句没有英文的话") is None
+    for _, en in FORMS:
+        assert not untranslated(re.sub(r"\{[^}]*\}", "", en)), en
+
+
+def test_english_batch_cli_on_the_sample_workbook(tmp_path: Path) -> None:
+    """`batch --lang en` on samples/staff.xlsx through the CLI: every cell of summary.xlsx, summary.pdf
+    and every checklist PDF; the two invalid rows' reader errors read in English."""
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    src = ROOT / "samples" / "staff.xlsx"
+    out = tmp_path / "out"
+    p = run_cli("batch", str(src), "--out", str(out), "--lang", "en", "--jobs", "2")
+    assert p.returncode == 5, p.stderr.decode()  # two rows are invalid on purpose
+    given = load_workbook(src, read_only=True)
+    typed, quoted = set(), set()
+    for ws in given.worksheets:
+        rows = ws.iter_rows(values_only=True)
+        header = [str(h) for h in next(rows)]
+        for row in rows:
+            for head, value in zip(header, row, strict=False):
+                if isinstance(value, str) and CJK.search(value):
+                    quoted.add(value)
+                    if head in FREE_COLUMNS:
+                        typed.add(value)
+    names = tuple(typed)
+    wb = load_workbook(out / "summary.xlsx")
+    seen = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            for value in row:
+                if isinstance(value, str):
+                    seen.append(value)
+                    assert untranslated(value, names, frozenset(quoted)) == [], (ws.title, value)
+    assert "Contribution base must be a number, got '一万二'" in seen
+    assert "The check character of the ID number should be 4, not 0" in seen
+    for path in [out / "summary.pdf", *sorted((out / "checklists").glob("*.pdf"))]:
+        text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+        assert untranslated(text, names, frozenset(quoted)) == [], (path.name, untranslated(text, names))
+
+
+def test_every_province_has_english() -> None:
+    """Provinces in English messages (studied in 杭州 (Zhejiang), hukou in Henan): from cities.yaml."""
+    from jifen_check.reference import load_cities, place_en
+
+    for short, prov in load_cities().provinces.items():
+        assert prov.name_en and not CJK.search(prov.name_en), short
+    assert place_en("河南省") == "Henan" and place_en("上海") == "Shanghai" and place_en("杭州") == "杭州"
+
+
+def test_english_survives_the_id_mask(tmp_path: Path) -> None:
+    """A result whose texts quote an ID number is masked through its JSON; its English (kept beside the
+    Chinese, not in the JSON) is carried over and masked the same way."""
+    doc = yaml.safe_load((ROOT / "samples" / "01-bachelor-degree.yaml").read_text(encoding="utf-8"))
+    idn = doc["person"]["id_number"]
+    doc["education"][-1]["school"] = f"大学{idn}"
+    f = tmp_path / "a.yaml"
+    f.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    text = run_cli("check", str(f), "--lang", "en").stdout.decode()
+    assert idn not in text and "full-time bachelor's (大学" in text
+    assert untranslated(text, _names(f) + ("大学",)) == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from jifen_check.batch.readers import CellMap, Problem
+from jifen_check.labels import DATA_REMEDY
 from jifen_check.result import Finding, Result
 from jifen_check.validate import rule_for_path
 
@@ -104,5 +105,5 @@ def _problem_finding(problem: Problem) -> Finding:
     return Finding(
         rule=rule_for_path(problem.path) if problem.path else "DATA-FORMAT", severity="error", title="单元格内容无法识别",
         message=f"{problem.cell}: {problem.message}", evidence=evidence,
-        remedy="按「填写说明」修改该单元格后重新运行", facts={"cell": problem.cell, "path": problem.path},
+        remedy=DATA_REMEDY["cell"][0], facts={"cell": problem.cell, "path": problem.path},
     )

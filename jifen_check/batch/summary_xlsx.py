@@ -265,8 +265,12 @@ class SummaryWorkbook:
         ws = self.unmatched
         self._header(ws, (("位置", "Cell", 14), ("类型", "Kind", 14), ("工号", "Employee no.", 12),
                           ("说明", "Note", 70)))
-        # The readers' notices are Chinese; in English they stay the original, in brackets.
-        shown = (lambda text: f"({text})") if self.lang == "en" else (lambda text: text)
+        # The readers' notices are Chinese; in English from render/messages_en.py, else the original in brackets.
+        from jifen_check.render.messages_en import NOTICE_KINDS, english
+
         for n in notices:
-            ws.append([text_cell(ws, n.where), text_cell(ws, shown(n.kind)), text_cell(ws, n.employee_no),
-                       text_cell(ws, shown(n.message), wrap=True)])
+            kind, message = n.kind, n.message
+            if self.lang == "en":
+                kind, message = NOTICE_KINDS.get(kind) or f"({kind})", english(message) or f"({message})"
+            ws.append([text_cell(ws, n.where), text_cell(ws, kind), text_cell(ws, n.employee_no),
+                       text_cell(ws, message, wrap=True)])

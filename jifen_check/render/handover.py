@@ -15,7 +15,7 @@ from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 
 from jifen_check import rulebook, yamlio
-from jifen_check.render.i18n import document_texts, finding_texts, line_texts, pdf_phrases
+from jifen_check.render.i18n import document_texts, finding_texts, line_texts, pdf_phrases, source_text
 from jifen_check.render.plain import Lang, Words, book_for, ruleset_phrase
 from jifen_check.render.routes_text import pdf_routes_box
 from jifen_check.result import SEVERITY_RANK, Finding, Result
@@ -29,10 +29,17 @@ class Sourced(_Strict):
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
     source: str = Field(min_length=1)
+    source_en: str = Field(min_length=1)  # legal names keep their original in brackets
     confidence: Literal["official", "practice", "unverified"]
 
     def text(self, lang: Lang) -> str:
         return self.en if lang == "en" else self.zh
+
+    def cited(self, lang: Lang, confidence: str) -> str:
+        """（source · confidence） after the text, in the language's brackets."""
+        if lang == "en":
+            return f" ({self.source_en} · {confidence})"
+        return f"（{self.source} · {confidence}）"
 
 
 class Submission(_Strict):
@@ -70,16 +77,16 @@ class Handover:
             "severity": f.severity, "kind": self.words.code("severity_short", f.severity),
             "message": self.words.prose(message, self.book), "remedy": self.words.prose(remedy, self.book),
             "deadline": f.deadline, "evidence": self.words.evidence(f),
-            "source": self.basis(f.source),
+            "source": self.basis(f),
             "confidence": self.words.code("confidence", f.confidence) if f.confidence else "",
             "ref": self.ref(f.rule),
         }
 
-    def basis(self, source: str) -> str:
-        """The policy source; a Chinese legal citation stays the original, in brackets in English."""
-        if not source:
+    def basis(self, f: Finding) -> str:
+        """The policy source (in English: the rule's source_en; legal names keep their original)."""
+        if not f.source:
             return "—"
-        return f"({source})" if self.lang == "en" else self.words.prose(source, self.book)
+        return source_text(f, "en", self.book) if self.lang == "en" else self.words.prose(f.source, self.book)
 
     def of(self, *severities: str) -> list[Finding]:
         return sorted((f for f in self.r.findings if f.severity in severities),
@@ -105,7 +112,8 @@ class Handover:
                     if line.rule in d.because or (line.reason or "") in d.because]
             bring = self.t["list_sep"].join(docs) if docs else (self.finding(because[0])["remedy"] if because else "—")
             reason = self.finding(because[0])["message"] if because else ""
-            risk = self.t["risk_points"].format(title=title, points=line.points) + (f"：{reason}" if reason else "")
+            sep = ": " if self.lang == "en" else "："
+            risk = self.t["risk_points"].format(title=title, points=line.points) + (f"{sep}{reason}" if reason else "")
             items.append({"risk": risk, "who": who, "bring": bring, "ref": self.ref(line.rule)})
         for f in self.of("review"):
             shown = self.finding(f)
@@ -139,11 +147,14 @@ class Handover:
     def submission_rows(self) -> list[dict[str, Any]]:
         def row(label: str, items: list[Sourced]) -> dict[str, Any]:
             return {"label": label, "items": [
-                {"text": i.text(self.lang), "source": i.source,
-                 "confidence": self.words.code("confidence", i.confidence)} for i in items]}
+                {"text": i.text(self.lang), "source": i.source, "cited": i.cited(self.lang, self.conf(i)),
+                 "confidence": self.conf(i)} for i in items]}
         s, t = self.sub, self.t
         return [row(t["where"], [s.where]), row(t["how"], [s.how]), row(t["copy_rules"], list(s.copies)),
                 row(t["order"], [s.order])]
+
+    def conf(self, item: Sourced) -> str:
+        return self.words.code("confidence", item.confidence)
 
     def where(self, evidence: str) -> str:
         """A field's label; in a batch the evidence is the cell first, 社保!D368 (social_insurance[3].base):
@@ -186,8 +197,8 @@ class Handover:
             "actions": actions, "groups": self.groups(), "submission": self.submission_rows(),
             "lines": self.lines(), "total_note": total_note,
             "notes": [self.finding(f) for f in self.of("blocker", "review", "warning")],
-            "next_steps": [{"text": i.text(self.lang), "source": i.source,
-                            "confidence": self.words.code("confidence", i.confidence)} for i in self.sub.next_steps],
+            "next_steps": [{"text": i.text(self.lang), "source": i.source, "cited": i.cited(self.lang, self.conf(i)),
+                            "confidence": self.conf(i)} for i in self.sub.next_steps],
             "corrections": self.corrections() if r.verdict == "invalid_input" else [],
             "consultant": self.consultant, "ruleset_phrase": ruleset_phrase(r, self.lang),
             "routes_box": pdf_routes_box(r, self.lang),

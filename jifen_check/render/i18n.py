@@ -72,6 +72,15 @@ def document_texts(item: ChecklistItem, lang: Lang, ruleset_id: str) -> tuple[st
     return doc.title_en or f"({item.title})", note, doc.reason_en
 
 
+def source_text(f: Finding, lang: Lang, book: rulebook.Rulebook | None) -> str:
+    """The finding's policy source in the language: the rule's `source_en` beside the Chinese (legal
+    names keep their original in brackets); a source with no English stays Chinese, in brackets."""
+    if lang != "en" or not f.source:
+        return f.source
+    rule = book.rules.get(f.rule) if book is not None else None
+    return rule.source_en if rule is not None and rule.source_en and rule.source == f.source else f"({f.source})"
+
+
 def _case_for(rule: rulebook.Rule, f: Finding, params: dict[str, Any]) -> rulebook.Case | None:
     """The case that produced the finding: the one whose Chinese template renders to its message."""
     from jifen_check.engine import render
@@ -89,11 +98,21 @@ def _case_for(rule: rulebook.Rule, f: Finding, params: dict[str, Any]) -> rulebo
 _LEADING_PATH = re.compile(r"^(\((?:file|root)\)|[a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*): (.+)$", re.S)
 
 
+_LEADING_CELL = re.compile(r"^([^\s:：]+![A-Z]*\d+): (.+)$", re.S)
+
+
 def _original(message: str) -> str:
-    """A Chinese message with no English template, in brackets; a leading field path stays outside,
-    so the renderer labels it in English (Applicant file: (…))."""
-    m = _LEADING_PATH.match(message)
-    return f"{m.group(1)}: ({m.group(2)})" if m else f"({message})"
+    """A data-error message in English (render/messages_en.py), its leading field path or cell kept so
+    the renderer labels it; a message with no English form stays Chinese, in brackets."""
+    from jifen_check.render.messages_en import english
+
+    m = _LEADING_PATH.match(message) or _LEADING_CELL.match(message)
+    where, rest = (m.group(1), m.group(2)) if m else (None, message)
+    inner = _LEADING_CELL.match(rest)  # a batch cell's message quotes the cell again: 社保!D368: …
+    if inner and where:
+        rest = inner.group(2)
+    text = english(rest) or f"({rest})"
+    return f"{where}: {text}" if where else text
 
 
 def _remedy_only(rule: rulebook.Rule, f: Finding, params: dict[str, Any]) -> str:
@@ -116,6 +135,10 @@ def finding_texts(f: Finding, lang: Lang, book: rulebook.Rulebook | None) -> tup
     naming the cell, an internal error) stays Chinese in brackets."""
     if lang != "en":
         return f.message, f.remedy
+    if f._message_en is not None:  # judged here: the case's English filled with English facts
+        return str(f._message_en), (str(f._remedy_en) if f._remedy_en is not None
+                                    else _remedy_only(book.rules[f.rule], f, book.snapshot(_day_of(book)))
+                                    if book is not None and f.rule in book.rules else "")
     if book is None or f.rule not in book.rules:
         english = {zh: en for zh, en in DATA_REMEDY.values()}.get(f.remedy)
         return _original(f.message), english or (f"({f.remedy})" if f.remedy else "")
@@ -127,8 +150,8 @@ def finding_texts(f: Finding, lang: Lang, book: rulebook.Rulebook | None) -> tup
     if case is None or not case.message_en:
         return _original(f.message), _remedy_only(rule, f, params)
     try:
-        message = render(case.message_en, f.facts, params)
-        remedy = render(case.remedy_en, f.facts, params) if case.remedy_en else ""
+        message = render(case.message_en, _bracketed(f.facts), params)
+        remedy = render(case.remedy_en, _bracketed(f.facts), params) if case.remedy_en else ""
     except (KeyError, IndexError, TypeError, ValueError):
         return f"({f.message})", f"({f.remedy})" if f.remedy else ""
     return message, remedy
@@ -146,6 +169,8 @@ def line_texts(line: ScoreLine, lang: Lang, book: rulebook.Rulebook | None) -> t
     from jifen_check.engine import render
 
     rule = book.rules[line.rule]
+    if line._detail_en is not None:
+        return rule_text(rule, "title", lang), str(line._detail_en)
     params = book.snapshot(_day_of(book))
     for case in rule.cases:
         eff = case.then.line
@@ -155,12 +180,20 @@ def line_texts(line: ScoreLine, lang: Lang, book: rulebook.Rulebook | None) -> t
             zh = render(eff.detail, line.facts, params)
             if not line.detail.startswith(zh):
                 continue
-            english = render(eff.detail_en, line.facts, params)
+            english = render(eff.detail_en, _bracketed(line.facts), params)
         except (KeyError, IndexError, TypeError, ValueError):
             continue
         rest = line.detail[len(zh):].lstrip("；; ")
         return rule_text(rule, "title", lang), english + (f" ({rest})" if rest else "")
     return rule_text(rule, "title", lang), f"({line.detail})" if line.detail else ""
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _bracketed(facts: dict[str, Any]) -> dict[str, Any]:
+    """Facts read back from JSON (no English beside them): a Chinese text value in brackets."""
+    return {k: f"({v})" if isinstance(v, str) and _CJK.search(v) else v for k, v in facts.items()}
 
 
 def _day_of(book: rulebook.Rulebook) -> dt.date:

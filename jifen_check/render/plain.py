@@ -108,8 +108,9 @@ class Words:
         for path in f.evidence:
             cell = path.split(" (", 1)[0]
             # In a batch the evidence names the sheet cell or sheet first: 社保!D14 (social_insurance[3].base).
-            if " (" in path:  # the user's own sheet name: kept as written (in brackets in English)
-                label = f"({cell})" if self.lang == "en" else cell
+            if " (" in path:  # the user's own sheet name: kept as written (in English after the label)
+                inner = path.split(" (", 1)[1].rstrip(")")
+                label = cell if self.lang != "en" or "!" in cell else f"{self.field(inner)} ({cell})"
             else:
                 label = self.field(path)
             if label not in seen:

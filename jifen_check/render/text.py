@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from jifen_check.render.i18n import finding_texts, line_texts, phrase
+from jifen_check.render.i18n import finding_texts, line_texts, phrase, source_text
 from jifen_check.render.plain import Lang, Words, book_for, ruleset_phrase
 from jifen_check.result import SEVERITY_ORDER, Finding, Result
 
@@ -86,7 +86,7 @@ class TextReport:
             out.append(f"    {self.t('evidence')}{evidence}")
         if f.source or f.confidence:
             conf = self.words.code("confidence", f.confidence) if f.confidence else ""
-            basis = (f"({f.source})" if self.lang == "en" else self.words.prose(f.source, self.book)) \
+            basis = (source_text(f, "en", self.book) if self.lang == "en" else self.words.prose(f.source, self.book)) \
                 if f.source else ""
             out.append(f"    {self.t('basis')}{basis}" + (f"（{conf}）" if self.lang == "zh" else f" ({conf})")
                        if conf else f"    {self.t('basis')}{basis}")
