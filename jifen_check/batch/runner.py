@@ -319,9 +319,13 @@ class _Pool:
             while pending:
                 yield from self._collect(*pending.popleft())
         finally:
-            self.executor.shutdown(wait=not pending, cancel_futures=True)
-            if self.solo is not None:
-                self.solo.shutdown(wait=not pending, cancel_futures=True)
+            if pending:  # interrupted: stop at once, as before
+                self.executor.shutdown(wait=False, cancel_futures=True)
+                if self.solo is not None:
+                    self.solo.shutdown(wait=False, cancel_futures=True)
+            else:  # every result is in
+                _close(self.executor)
+                _close(self.solo)
 
     def _submit(self, chunk: Work) -> Future[list[Outcome]] | None:
         for item, _ in chunk:
@@ -366,6 +370,30 @@ class _Pool:
     def _restart(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
         self.executor = self._new_executor(self.jobs)
+
+
+def _close(executor: ProcessPoolExecutor | None, grace_s: float = 5.0) -> None:
+    """Shuts a pool down once every result is in, without hanging.
+
+    An idle worker waits for work inside the call queue's lock. If a worker is killed while it
+    holds that lock, and the pool is shutting down before it notices the death, the other workers
+    block on the lock forever and `shutdown(wait=True)` waits for them (CPython 3.11; seen in
+    tests/faults when a kill came after the last result). Workers still alive after `grace_s` are
+    terminated: nothing of theirs is awaited any more.
+    """
+    if executor is None:
+        return
+    workers = list((getattr(executor, "_processes", None) or {}).values())  # gone after shutdown
+    executor.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + grace_s
+    for p in workers:
+        p.join(max(0.0, deadline - time.monotonic()))
+        if p.is_alive():
+            p.terminate()
+            p.join(1.0)
+            if p.is_alive():
+                p.kill()
+                p.join()
 
 
 def dead_worker_outcome(item: Item, options: Options, name: str | None) -> Outcome:

@@ -124,3 +124,23 @@ def test_sigterm_stops_workers_and_removes_scratch_files(book: Path, tmp_path: P
     assert wait_for(lambda: not any(running(p) for p in family), 6)
     assert not (out / ".tmp").exists() and not (out / "results.jsonl").exists()
     assert not list(out.rglob(".tmp-*")) and not list(out.rglob("*.part"))
+
+
+
+def test_closing_the_pool_never_waits_on_a_worker_that_cannot_exit() -> None:
+    """Once every result is in, the pool is closed without waiting forever. A worker killed while it
+    held the call queue's lock leaves the other blocked on that lock (seen once in CI: the kill raced
+    the shutdown, and shutdown(wait=True) joined the blocked worker for ever). Here a worker that
+    cannot exit is one still sleeping in a task: it is terminated after the grace period."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"))
+    pool.submit(time.sleep, 3600)
+    assert wait_for(lambda: bool(pool._processes), 60)  # noqa: SLF001 - the worker exists
+    worker = next(iter(pool._processes.values()))  # noqa: SLF001
+    assert wait_for(worker.is_alive, 60)
+    began = time.monotonic()
+    runner._close(pool, grace_s=1.0)  # noqa: SLF001
+    assert time.monotonic() - began < 30
+    assert not worker.is_alive()
