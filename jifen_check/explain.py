@@ -283,11 +283,11 @@ class Explainer:
             param = self.book.parameters.get(ref.split(".", 1)[0])
             if param is None:
                 continue
-            i = param.index_at(day)
-            conf = param.confidences[i]
+            since, entry = param.entry(ref, day)  # a composite's key has its own date and source
+            conf = entry.confidence
             out.append(self.t("param", description=self.original(param.description, param.description_en),
-                              value=self.value(lookup(ref, j.ledger.params)), since=param.dates[i],
-                              source=self.original(param.sources[i], param.sources_en[i]), ref=ref,
+                              value=self.value(lookup(ref, j.ledger.params)), since=since,
+                              source=self.original(entry.source, entry.source_en), ref=ref,
                               conf=self.t("param_conf", conf=self.words.code("confidence", conf))
                               if conf != "official" else ""))
         return out

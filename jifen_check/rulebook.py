@@ -2,7 +2,8 @@
 
 Layout of `rulesets/<id>/`:
 - `ruleset.yaml`: id, title, stages, cited sources.
-- `parameters/<name>.yaml`: one concept per file, `values: {YYYY-MM-DD: {value, source}}`.
+- `parameters/<name>.yaml`: one concept per file, `values: {YYYY-MM-DD: {value, source}}`; a composite
+  one (bonuses, title_points, si_base_bands) gives each part its own history, `keys: {part: {YYYY-MM-DD: …}}`.
 - `rules/*.yaml`: lists of rules (ID, title, confidence, source, stage, cases with condition and effect).
 
 Anything misplaced fails at load time with the file and the key path, so a typo never silently
@@ -199,28 +200,134 @@ class DatedValue(Strict):
     published_on: dt.date | None = None
 
 
+History = dict[dt.date, DatedValue]
+# The parameters whose values are announced after they take effect and apply backwards: `published_on`
+# is allowed there only. The average wage's is honoured (wages.py: before it, months are compared
+# provisionally with the previous value); the floor's records when its line became known, beside the wage.
+PUBLISHED_LATE = frozenset({"average_wage", "contribution_floor"})
+# A value announced later than this after it takes effect is taken for a typo in `published_on`.
+MAX_PUBLICATION_DELAY = dt.timedelta(days=366)
+
+
+def _check_publication(where: str, history: History) -> None:
+    for day, v in history.items():
+        if v.published_on is None:
+            continue
+        if v.published_on < day:
+            raise ValueError(f"{where}.{day}.published_on: {v.published_on} 早于该数值的生效日 {day}"
+                             f"（published_on 只用于生效后才公布的数值）")
+        if v.published_on - day > MAX_PUBLICATION_DELAY:
+            raise ValueError(f"{where}.{day}.published_on: {v.published_on} 比生效日 {day} 晚一年以上，"
+                             f"疑为笔误")
+
+
 class ParameterFile(Strict):
+    """One parameter. Either `values:` (one dated history of the whole value) or `keys:` (a dated
+    history per part of a composite value, `award.municipal_special` for a nested one, so that
+    changing one amount is one line); `note` says what else changes with it."""
+
     description: str
     description_en: str = ""  # English beside the Chinese (--lang en); a test requires one
+    note: str = ""
+    note_en: str = ""
     unit: str
-    values: dict[dt.date, DatedValue] = Field(min_length=1)
+    values: History | None = None
+    keys: dict[str, History] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> ParameterFile:
+        if (self.values is None) == (self.keys is None):
+            raise ValueError("应有 values（整体的日期序列）或 keys（每项各自的日期序列）之一，且只有一个")
+        if self.values is not None:
+            if not self.values:
+                raise ValueError("values: 至少需要一个日期")
+            _check_publication("values", self.values)
+            return self
+        assert self.keys is not None
+        if not self.keys:
+            raise ValueError("keys: 至少需要一项")
+        empty = [k for k, h in self.keys.items() if not h]
+        if empty:
+            raise ValueError(f"keys.{empty[0]}: 至少需要一个日期")
+        first = min(min(h) for h in self.keys.values())
+        for key, history in self.keys.items():
+            if min(history) != first:
+                raise ValueError(f"keys.{key}: 最早日期 {min(history)} 应与其他各项相同（{first}），"
+                                 f"否则在此之前该参数不完整")
+            _check_publication(f"keys.{key}", history)
+        return self
+
+    def histories(self) -> dict[str, History]:
+        """Per key its dated values; a `values:` file is one history under the key ''."""
+        return self.keys if self.keys is not None else {"": self.values or {}}
+
+
+_WEAKEST = {"official": 0, "practice": 1, "unverified": 2}
+
+
+def _nest(flat: dict[str, Any], as_list: bool) -> Any:
+    """{'award.municipal_special': 30, 'talent': 120} → {'award': {'municipal_special': 30}, 'talent': 120};
+    for a list-typed parameter, the values in file order."""
+    if as_list:
+        return list(flat.values())
+    out: dict[str, Any] = {}
+    for dotted, value in flat.items():
+        node = out
+        *parents, last = dotted.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = value
+    return out
 
 
 class Parameter:
-    """A parameter's dated values; `at(date)` gives the value in force on that date."""
+    """A parameter's dated values; `at(date)` gives the value in force on that date.
+
+    A composite parameter (`keys:`) keeps one history per key; `dates` are the days any key changes,
+    and `entry(ref, day)` gives the date, source and confidence of the one value a reference names."""
 
     def __init__(self, name: str, spec: ParameterFile, value_type: Any) -> None:
         self.name = name
         self.description = spec.description
         self.description_en = spec.description_en
+        self.note, self.note_en = spec.note, spec.note_en
         self.unit = spec.unit
-        self.dates = sorted(spec.values)
+        self.histories = {k: (sorted(h), h) for k, h in spec.histories().items()}
+        self.dates = sorted({d for days, _ in self.histories.values() for d in days})
         adapter = TypeAdapter(value_type)
-        self.values = [adapter.validate_python(spec.values[d].value) for d in self.dates]
-        self.sources = [spec.values[d].source for d in self.dates]
-        self.sources_en = [spec.values[d].source_en for d in self.dates]
-        self.confidences = [spec.values[d].confidence for d in self.dates]
-        self.published = [spec.values[d].published_on for d in self.dates]
+        as_list = getattr(value_type, "__origin__", None) is list
+        self.values = [self._validated(adapter, d, as_list) for d in self.dates]
+        changed = [[h[d] for _, h in self.histories.values() if d in h] for d in self.dates]
+        self.sources = [_joined(v.source for v in vs) for vs in changed]
+        self.sources_en = [_joined(v.source_en for v in vs) for vs in changed]
+        self.confidences = [max((self._in_force(k, d).confidence for k in self.histories), key=_WEAKEST.__getitem__)
+                            for d in self.dates]
+        self.published = [max((v.published_on for v in vs if v.published_on), default=None) for vs in changed]
+
+    def _in_force(self, key: str, day: dt.date) -> DatedValue:
+        days, history = self.histories[key]
+        return history[days[bisect.bisect_right(days, day) - 1]]
+
+    def _validated(self, adapter: TypeAdapter[Any], day: dt.date, as_list: bool) -> Any:
+        """The whole value in force on `day`, checked against the parameter's type. A wrong part is
+        named by its key (for a list, the key of the item), not by its position."""
+        try:
+            return adapter.validate_python(self._raw(day, as_list))
+        except ValidationError as e:
+            keys = [k for k in self.histories if k]
+            if not keys:
+                raise RulesetError(f"values: {_describe(e)}") from e
+            parts = []
+            for err in e.errors():
+                loc = [keys[x] if as_list and i == 0 and isinstance(x, int) and x < len(keys) else x
+                       for i, x in enumerate(err["loc"])]
+                parts.append(f"{'.'.join(str(x) for x in loc)}: {err['msg']}")
+            raise RulesetError(f"keys（{day} 起的数值）: {'; '.join(parts)}") from e
+
+    def _raw(self, day: dt.date, as_list: bool) -> Any:
+        if set(self.histories) == {""}:
+            return self._in_force("", day).value
+        return _nest({k: self._in_force(k, day).value for k in self.histories}, as_list)
 
     def index_at(self, day: dt.date) -> int:
         i = bisect.bisect_right(self.dates, day) - 1
@@ -239,6 +346,28 @@ class Parameter:
 
     def source_en_at(self, day: dt.date) -> str:
         return self.sources_en[self.index_at(day)]
+
+    def entry(self, ref: str, day: dt.date) -> tuple[dt.date, DatedValue]:
+        """The date from which, and the dated value by which, the value `ref` names (`bonuses.award.
+        municipal_special`, or the parameter's name) is in force on `day`: for a composite parameter
+        the key's own history, else the whole value's."""
+        self.index_at(day)  # the same KeyError before the first date
+        tail = ref.split(".", 1)[1] if "." in ref else ""
+        key = next((k for k in self.histories if k and (tail == k or tail.startswith(k + "."))), None)
+        if key is None:
+            key = "" if "" in self.histories else None
+        if key is None:  # a reference to a whole composite: the newest change of any key
+            i = self.index_at(day)
+            return self.dates[i], DatedValue(value=self.values[i], source=self.sources[i],
+                                             source_en=self.sources_en[i], confidence=self.confidences[i])
+        days, history = self.histories[key]
+        since = days[bisect.bisect_right(days, day) - 1]
+        return since, history[since]
+
+
+def _joined(texts: Any) -> str:
+    """The distinct sources of values that change on one day, in file order."""
+    return "；".join(dict.fromkeys(t for t in texts if t))
 
 
 # ---------------------------------------------------------------- rules
@@ -425,10 +554,13 @@ def _load_parameters(folder: Path) -> dict[str, Parameter]:
         if name not in PARAMETER_TYPES:
             raise RulesetError(f"{path}: unknown parameter {name!r} (known: {', '.join(PARAMETER_TYPES)})")
         spec = _load_model(path, ParameterFile)
+        if name not in PUBLISHED_LATE and any(v.published_on for h in spec.histories().values() for v in h.values()):
+            raise RulesetError(f"{path}: published_on: 只有 {', '.join(sorted(PUBLISHED_LATE))} 的数值会晚于生效日公布"
+                               f"（在公布前不使用）；其他参数的 published_on 不起作用，请删除")
         try:
             params[name] = Parameter(name, spec, PARAMETER_TYPES[name])
-        except ValidationError as e:
-            raise RulesetError(f"{path}: values: {_describe(e)}") from e
+        except RulesetError as e:
+            raise RulesetError(f"{path}: {e}") from e
     missing = set(PARAMETER_TYPES) - set(params)
     if missing:
         raise RulesetError(f"{folder}: missing parameter files: {', '.join(sorted(missing))}")
