@@ -108,6 +108,8 @@ class Ledger:
     verdicts: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     block_seq: itertools.count = field(default_factory=itertools.count)
+    # Values rules decided about an item, by (fact type, index): its score lines carry them.
+    recorded: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
     rule_order: list[str] = field(default_factory=list)  # lines are listed in ruleset order
 
     def context(self, fact: dict[str, Any]) -> dict[str, Any]:
@@ -383,6 +385,9 @@ class Effects:
 
     def apply(self) -> None:
         then = self.case.then
+        if then.record:
+            key = (str(self.fact.get("t")), self.fact.get("idx", 0))
+            self.ledger.recorded.setdefault(key, {}).update(then.record)
         if then.block is not None:
             self.block()
         if then.line is not None:
@@ -431,12 +436,12 @@ class Effects:
             elif keep is None or keep < points:
                 status, reasons = blk["status"], [blk["reason"]]
         facts = {k: self.ctx[k] for k in eff.facts if k in self.ctx}
-        if self.fact.get("t") == "degree":
-            facts["education_index"] = self.fact["idx"]
-            if self.fact.get("three_places") in ("a", "b", "c"):
-                facts["three_places_case"] = self.fact["three_places"]
-        elif self.fact.get("t") == "qual":
-            facts["qualification_index"] = self.fact["idx"]
+        kind, idx = self.fact.get("t"), self.fact.get("idx", 0)
+        if kind == "degree":
+            facts["education_index"] = idx
+        elif kind == "qual":
+            facts["qualification_index"] = idx
+        facts.update(self.ledger.recorded.get((str(kind), idx), ()))
         self.ledger.add_candidate(LineCandidate(self.rule.id, self.fact.get("idx", 0), int(points), status,
                                                 reasons, detail, facts, at_risk_points, detail_en))
 

@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from jifen_check import conditions as condition_language
-from jifen_check import vocabulary, yamlio
+from jifen_check import reference, vocabulary, yamlio
 from jifen_check.engine import lookup
 from jifen_check.facts import Measurer
 from jifen_check.judge import Judgement
@@ -163,8 +163,8 @@ class Explainer:
             return status
         if value in VALUE_WORDS:
             return VALUE_WORDS[value][self.i]
-        if self.lang == "en":
-            return value.replace("_", " ")
+        if self.lang == "en":  # a province (学习地省份, 户籍省份) by its English name
+            return reference.province_en(value) or value.replace("_", " ")
         words = _code_words().get(value)
         return str(words[0]) if words else value
 

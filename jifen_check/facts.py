@@ -12,6 +12,7 @@ one `qual` fact per qualification, with scalar fields only. Details for messages
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -128,6 +129,7 @@ class Measurer:
         self.wages = wages_for(book, as_of)
         self.app_month = mo.of_date(as_of)
         self.si = expand_si(app)
+        self.si_months = sorted(self.si)  # for counting the Shanghai months of a period quickly
         self.tax = expand_tax(app)
         self.others = other_city_months(app)
         self.contract_uscc = app.contract.employer_uscc or app.employer.uscc
@@ -521,11 +523,12 @@ class Measurer:
     def _degree(self, i: int, e: Education) -> tuple[dict[str, Any], dict[str, Any]]:
         # A foreign degree is verified by the 留服 certificate; 学信网 holds only domestic ones.
         verifiable = e.cscse_certified if e.foreign else e.chsi_verifiable
-        three, why, why_en = self._three_places(e)
+        places = self._study_places(e)
+        why, why_en = self._three_places_why(e, places)
         fact = {"t": "degree", "idx": i, "level": e.level, "mode": e.mode, "full_time": e.mode == "full_time",
                 "tier_points": self._tier(e), "tier_with_diploma": self._tier(e, diploma=True),
                 "diploma": e.diploma, "verifiable": verifiable, "foreign": e.foreign,
-                "three_places": three, "no_hs_record": self._no_hs_record(e), **self._prior(e)}
+                **places, "no_hs_record": self._no_hs_record(e), **self._prior(e)}
         papers = "＋".join(x for x, ok in (("学历证书", e.diploma), ("学位证书", e.degree)) if ok) or "无证书"
         detail = {"edu_label": f"{MODE_ZH[e.mode]}{EDU_ZH[e.level]}（{e.school or '学校未填'}，{papers}）",
                   "study_city": e.study_city or "未填", "three_places_why": why,
@@ -536,55 +539,72 @@ class Measurer:
                                "study_city": e.study_city or "not given", "three_places_why": why_en})
         return fact, detail
 
-    def _three_places(self, e: Education) -> tuple[str, str, str]:
-        """三地一致: 'a' Shanghai, 'b' hukou province, 'c' city of work; 'fail', 'unknown', 'na'.
-        Returns the case and why, in Chinese and in English."""
-        if e.mode == "full_time":
-            return "na", "全日制学历不适用三地一致", "the three-places rule does not apply to full-time study"
+    def _study_places(self, e: Education) -> dict[str, Any]:
+        """PIT-THREE-PLACES measurements: where the degree was studied, the applicant's hukou province,
+        and where social insurance was paid during the study period. The rule decides the case.
+
+        `si_outside_study_province_months`: months of the study period with social insurance paid in
+        another province than the one of study (Shanghai's counts as another unless studied there);
+        `study_city_si_missing_months`: months of the study period without social insurance in the
+        study city. Both -1 when the place or the period of study is not given."""
+        hukou = reference.normalize_province(self.app.person.hukou_province or "") or ""
+        study_prov = (reference.province_of(e.study_city) or "") if e.study_city else ""
+        dates = e.start is not None and e.end is not None
+        outside = missing = -1
+        if e.study_city and e.start is not None and e.end is not None:
+            first, last = mo.of_date(e.start), mo.of_date(e.end)
+            outside = self._si_outside_months(study_prov, first, last)
+            missing = self._city_si_missing_months(e.study_city, first, last)
+        return {"study_city_given": bool(e.study_city), "study_dates_given": dates, "study_province": study_prov,
+                "applicant_hukou_province": hukou, "si_outside_study_province_months": outside,
+                "study_city_si_missing_months": missing}
+
+    def _three_places_why(self, e: Education, places: dict[str, Any]) -> tuple[str, str]:
+        """What PIT-THREE-PLACES quotes, in Chinese and English: the input missing to check the three
+        places, else where the degree was studied, the hukou and where social insurance was paid."""
         if not e.study_city:
-            return "unknown", "未填写学习地（study_city）", "the place of study is not given"
-        study_prov = reference.province_of(e.study_city)
-        if study_prov == "上海":
-            return "a", f"在上海学习（{e.study_city}）", f"studied in Shanghai ({e.study_city})"
+            return "未填写学习地（study_city）", "the place of study is not given"
         if e.start is None or e.end is None:
-            return ("unknown", "未填写入学或毕业时间，无法核对学习期间社保",
+            return ("未填写入学或毕业时间，无法核对学习期间社保",
                     "the start or end of study is not given, so social insurance during study cannot be checked")
         first, last = mo.of_date(e.start), mo.of_date(e.end)
-        hukou = reference.normalize_province(self.app.person.hukou_province or "")
-        if study_prov and hukou == study_prov and not self._si_outside(hukou, first, last):
-            return ("b", f"在户籍地{hukou}学习，学习期间无外地社保",
-                    f"studied in the hukou province {reference.province_en(hukou)}, with no social insurance "
-                    "elsewhere during study")
-        if self._work_city_covers(e.study_city, first, last):
-            return ("c", f"在工作地{e.study_city}学习，学习期间缴纳当地社保",
-                    f"studied in {e.study_city}, the city of work, paying social insurance there during study")
+        study_prov, hukou = places["study_province"], places["applicant_hukou_province"]
         where = f"学习地{e.study_city}（{study_prov or '省份未知'}），户籍地{hukou or '未填'}"
         where_en = (f"studied in {e.study_city} ({reference.province_en(study_prov) or 'province unknown'}), "
                     f"hukou in {reference.province_en(hukou) or 'not given'}")
         paid = self._si_cities(first, last)
         partial = any(_city_key(c) == _city_key(e.study_city) for c in paid)
-        return ("fail", f"{where}，学习期间社保缴纳地：{'、'.join(paid) if paid else '无记录'}"
-                        f"{'（该地社保未覆盖整个学习期间）' if partial else ''}",
+        return (f"{where}，学习期间社保缴纳地：{'、'.join(paid) if paid else '无记录'}"
+                f"{'（该地社保未覆盖整个学习期间）' if partial else ''}",
                 f"{where_en}; social insurance during study paid in: "
                 f"{', '.join(reference.place_en(c) for c in paid) if paid else 'no record'}"
                 f"{' (not for the whole study period there)' if partial else ''}")
 
     def _si_cities(self, first: int, last: int) -> list[str]:
         """Where social insurance was paid during a study period: Shanghai and other cities."""
-        cities = ["上海"] if any(first <= m <= last for m in self.si) else []
-        for m in range(first, last + 1):
-            cities += [c for c in self.others.get(m, []) if c not in cities]
+        cities = ["上海"] if self._sh_months_in(first, last) else []
+        for m in sorted(m for m in self.others if first <= m <= last):
+            cities += [c for c in self.others[m] if c not in cities]
         return cities
 
-    def _si_outside(self, province: str, first: int, last: int) -> bool:
-        if any(first <= m <= last for m in self.si):
-            return province != "上海"
-        return any(first <= m <= last and any(reference.province_of(c) != province for c in cities)
-                   for m, cities in self.others.items())
+    def _sh_months_in(self, first: int, last: int) -> int:
+        """How many months from `first` to `last` have a Shanghai social insurance record."""
+        return max(0, bisect.bisect_right(self.si_months, last) - bisect.bisect_left(self.si_months, first))
 
-    def _work_city_covers(self, city: str, first: int, last: int) -> bool:
+    def _si_outside_months(self, province: str, first: int, last: int) -> int:
+        """Months from `first` to `last` with social insurance paid outside `province`."""
+        months = {m for m, cities in self.others.items()
+                  if first <= m <= last and any(reference.province_of(c) != province for c in cities)}
+        if province == "上海":
+            return len(months)
+        return self._sh_months_in(first, last) + sum(1 for m in months if m not in self.si)
+
+    def _city_si_missing_months(self, city: str, first: int, last: int) -> int:
+        """Months from `first` to `last` without social insurance paid in `city`."""
         key = _city_key(city)
-        return all(any(_city_key(c) == key for c in self.others.get(m, [])) for m in range(first, last + 1))
+        paid = sum(1 for m, cities in self.others.items()
+                   if first <= m <= last and any(_city_key(c) == key for c in cities))
+        return max(0, last - first + 1) - paid
 
     def _prior(self, e: Education) -> dict[str, Any]:
         """The 大专 a non-full-time 本科 builds on, measured (PIT-PRIOR-DEGREE decides in the rules).

@@ -419,7 +419,12 @@ class LineEffect(Strict):
 
 
 class Then(Strict):
+    """What a case does. `record`: decided values of the item (a case of PIT-THREE-PLACES records
+    which of (a)–(c) holds); the score lines of the same item carry them in their facts, so a rule
+    that records must run in a stage before the points rules (checked at load)."""
+
     finding: bool = False
+    record: dict[str, str | int | bool] | None = None
     block: BlockEffect | None = None
     line: LineEffect | None = None
     choose_best: list[str] | None = None
@@ -588,8 +593,19 @@ def _load_rules(folder: Path, stages: list[str], params: dict[str, Parameter]) -
     # Every name a rule uses must exist: a typo fails here, naming the file, the rule and the key.
     for rule_id, rule in rules.items():
         _RefChecker(files[rule_id], params).rule(rule, set(rules))
+    _records_before_lines(rules, files, stages)
     # One canonical order, whatever the file names: results list lines and findings in it.
     return dict(sorted(rules.items(), key=lambda kv: KIND_ORDER.index(kv[1].kind)))
+
+
+def _records_before_lines(rules: dict[str, Rule], files: dict[str, Path], stages: list[str]) -> None:
+    """A value a rule records reaches a score line only if the line is made in a later stage."""
+    line_stages = [stages.index(r.stage) for r in rules.values() if any(c.then.line for c in r.cases)]
+    first_line = min(line_stages, default=len(stages))
+    for rule_id, rule in rules.items():
+        if any(c.then.record for c in rule.cases) and stages.index(rule.stage) >= first_line:
+            raise RulesetError(f"{files[rule_id]}: {rule_id}.stage: a rule that records values must run in a "
+                               f"stage before the points rules ({stages[first_line]!r})")
 
 
 # ---------------------------------------------------------------- references checked at load
@@ -718,6 +734,9 @@ class _RefChecker:
             for k, target in enumerate(then.block.targets):
                 if target not in rule_ids:
                     self.fail(rule, f"cases[{i}].then.block.targets[{k}]", f"unknown rule {target!r}", rule_ids)
+        for name in then.record or {}:
+            if name not in vocabulary.LINE_EXTRA:
+                self.fail(rule, f"cases[{i}].then.record.{name}", f"unknown line fact {name!r}", vocabulary.LINE_EXTRA)
         for k, target in enumerate(then.choose_best or []):
             if target not in rule_ids:
                 self.fail(rule, f"cases[{i}].then.choose_best[{k}]", f"unknown rule {target!r}", rule_ids)

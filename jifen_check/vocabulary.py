@@ -135,7 +135,12 @@ tier_with_diploma | int | 有学历证书时的学历分 | Education points with
 diploma | bool | 有学历证书 | Has the diploma | 持有学历证书 | PTS-EDU
 verifiable | bool | 可查验 | Verifiable | 国内学历学信网可查；国外学历有留服认证 | PIT-DEGREE-UNVERIFIABLE
 foreign | bool | 国（境）外学历 | Foreign degree | 国（境）外学历 | PIT-DEGREE-UNVERIFIABLE
-three_places | str | 三地一致情形 | Three-places case | a（上海）、b（户籍地）、c（工作地）、fail、unknown 或 na（全日制） | PIT-THREE-PLACES
+study_city_given | bool | 已填学习地 | Place of study given | 填写了学习地（study_city） | PIT-THREE-PLACES
+study_dates_given | bool | 已填学习期间 | Study period given | 填写了入学与毕业时间 | PIT-THREE-PLACES
+study_province | str | 学习地省份 | Province of study | 学习地所在省份（上海即“上海”；未填或无法识别为空） | PIT-THREE-PLACES
+applicant_hukou_province | str | 户籍省份 | Hukou province | 申请人户籍所在省份（未填或无法识别为空） | PIT-THREE-PLACES
+si_outside_study_province_months | int | 学习期间外省社保月数 | Months insured outside the province of study | 学习期间在学习地省份以外缴纳社保的月数（上海社保也算，除非在上海学习；学习地或期间未填为 -1） | PIT-THREE-PLACES
+study_city_si_missing_months | int | 学习期间学习地无社保月数 | Study months without insurance in the city of study | 学习期间没有在学习地城市缴纳社保的月数（学习地或期间未填为 -1） | PIT-THREE-PLACES
 no_hs_record | bool | 无高中记录 | No high-school record | 非全日制、非自考大专，且没有高中或中专学历记录 | PIT-PRIOR-DEGREE
 needs_prior | bool | 须有前置大专 | Needs a prior junior college degree | 非全日制本科 | PIT-PRIOR-DEGREE
 prior_found | bool | 有前置大专 | Prior junior college degree found | 找到了本科所依托的大专（本科入学前最近毕业的一个，或最早毕业的一个） | PIT-PRIOR-DEGREE
@@ -267,7 +272,7 @@ obtained_window_si | str | 窗口内社保 | 该期间各地社保缴纳月份 |
 # Facts the engine adds to a score line beside the rule's own `facts:` list.
 LINE_EXTRA = _table("line", """
 education_index | int | 学历序号 | 计分学历在 education 中的位置 | PTS-EDU
-three_places_case | str | 三地一致情形 | a、b 或 c | PIT-THREE-PLACES
+three_places_case | str | 三地一致情形 | a、b 或 c：PIT-THREE-PLACES 判定并记录的情形 | PIT-THREE-PLACES
 qualification_index | int | 职称序号 | 计分职称在 qualifications 中的位置 | PTS-TITLE
 alternative_points | int | 另一项可得分 | 学历与职称取其一时，未申报一项的分数 | PTS-EDU-OR-TITLE
 alternative_status | str | 另一项状态 | 未申报一项本来的状态 | PTS-EDU-OR-TITLE

@@ -1,0 +1,100 @@
+"""Decisions the rules make from Python's measurements (issue 8: measurements in Python, decisions
+in rules). Each decision is tested where it holds and where it does not; the load-time checks of
+the `record` effect are tested on a planted copy of the ruleset."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from builders import assert_line, base_applicant, degree, findings, run
+
+from jifen_check import rulebook
+from jifen_check.judge import judge_full
+
+SOURCE = rulebook.RULESETS_DIR / rulebook.DEFAULT_RULESET
+
+
+def part_time(city: str | None, hukou: str = "江苏", other_si: list | None = None, **fields) -> dict:
+    dates = {"start": "2015-03", "end": "2017-12", **fields}
+    college = degree("junior_college", start="2011-09", end="2014-07", study_city="南京")
+    doc = base_applicant(education=[college, degree("bachelor", mode="self_study", study_city=city, **dates)])
+    doc["person"]["hukou_province"] = hukou
+    doc["other_social_insurance"] = other_si or []
+    return doc
+
+
+HZ_ALL = [{"from": "2015-03", "to": "2017-12", "city": "杭州"}]
+HZ_PART = [{"from": "2016-01", "to": "2017-12", "city": "杭州"}]
+
+# ---------------------------------------------------------------- PIT-THREE-PLACES: which case holds
+
+THREE_PLACES = [
+    ("a: studied in Shanghai", part_time("上海"), "a"),
+    ("a: Shanghai without a study period", part_time("上海", start=None, end=None), "a"),
+    ("b: hukou province, no insurance elsewhere", part_time("南京"), "b"),
+    ("b, not c: hukou province and insured in the study city", part_time("杭州", hukou="浙江", other_si=HZ_ALL), "b"),
+    ("c: city of work insured the whole period", part_time("杭州", other_si=HZ_ALL), "c"),
+    ("c: province unknown, insured there the whole period",
+     part_time("杭州", hukou="", other_si=HZ_ALL), "c"),
+    ("none: insured in the study city for part of the period", part_time("杭州", other_si=HZ_PART), None),
+    ("none: hukou province but insured in another", part_time("南京", other_si=HZ_ALL), None),
+    ("none: place of study not given", part_time(None), None),
+    ("none: full-time study is not subject to it", base_applicant(education=[degree("bachelor", study_city="杭州")]),
+     None),
+]
+
+
+@pytest.mark.parametrize(("name", "doc", "case"), THREE_PLACES, ids=[t[0] for t in THREE_PLACES])
+def test_three_places_case_is_decided_by_the_rule(name: str, doc: dict, case: str | None) -> None:
+    ledger = judge_full(doc).ledger
+    assert ledger is not None
+    decided = ledger.recorded.get(("degree", len(doc["education"]) - 1), {})
+    assert decided.get("three_places_case") == case, name
+    r = run(doc)
+    if case is not None:  # the score line of the degree carries the case
+        assert assert_line(r, "PTS-EDU", 90).facts["three_places_case"] == case
+        assert_line(r, "PTS-EDU", 90)
+        assert findings(r, "PIT-THREE-PLACES") == []
+
+
+def test_three_places_fails_and_cannot_be_checked_by_the_rule() -> None:
+    failed = run(part_time("杭州", other_si=HZ_PART))
+    assert "该地社保未覆盖整个学习期间" in findings(failed, "PIT-THREE-PLACES")[0].message
+    assert findings(run(part_time("杭州", start=None)), "PIT-THREE-PLACES")[0].message.endswith(
+        "未填写入学或毕业时间，无法核对学习期间社保")
+    assert findings(run(part_time(None)), "PIT-THREE-PLACES")[0].message.endswith("未填写学习地（study_city）")
+
+
+# ---------------------------------------------------------------- the `record` effect, checked at load
+
+def planted(tmp_path: Path, old: str, new: str, file: str = "pitfalls.yaml") -> Path:
+    root = tmp_path / "ruleset"
+    shutil.copytree(SOURCE, root)
+    path = root / "rules" / file
+    body = path.read_text(encoding="utf-8")
+    assert body.count(old) == 1, old
+    path.write_text(body.replace(old, new), encoding="utf-8")
+    return root
+
+
+def test_a_recorded_name_must_be_declared(tmp_path: Path) -> None:
+    root = planted(tmp_path, "record: {three_places_case: b}", "record: {three_place_case: b}")
+    with pytest.raises(rulebook.RulesetError, match="PIT-THREE-PLACES.*three_place_case"):
+        rulebook.Rulebook(root)
+
+
+def test_a_rule_that_records_must_run_before_the_points_rules(tmp_path: Path) -> None:
+    body = (SOURCE / "rules" / "pitfalls.yaml").read_text(encoding="utf-8")
+    head = body[body.index("- id: PIT-THREE-PLACES"):]
+    stage_line = head[head.index("  stage: checks"):].split("\n", 1)[0]
+    root = tmp_path / "ruleset"
+    shutil.copytree(SOURCE, root)
+    path = root / "rules" / "pitfalls.yaml"
+    start = body.index("- id: PIT-THREE-PLACES")
+    at = body.index(stage_line, start)
+    path.write_text(body[:at] + "  stage: points" + body[at + len(stage_line):], encoding="utf-8")
+    with pytest.raises(rulebook.RulesetError, match="PIT-THREE-PLACES.*before the points rules"):
+        rulebook.Rulebook(root)
+    assert rulebook.Rulebook(SOURCE).rules["PIT-THREE-PLACES"].stage == "checks"
