@@ -672,18 +672,16 @@ class Measurer:
         return fact, detail
 
     def _where(self, q: Qualification) -> dict[str, Any]:
-        """PIT-TITLE-WHERE measurements: is the item restricted (a review title or a skill
-        certificate), was it obtained in Shanghai, verified in Shanghai, and how many months of
-        Shanghai social insurance surround the date it was obtained (-1: date unknown)."""
-        restricted = q.kind == "skill_level" or (q.kind == "professional_title" and q.obtained_by == "review")
+        """PIT-TITLE-WHERE measurements: how it was obtained (by review), the skill level (0 for a
+        title), whether the city where it was obtained is in Shanghai, whether it was re-verified in
+        Shanghai, and how many months of Shanghai social insurance surround the date it was obtained
+        (-1: date unknown). The rule decides which items are restricted and which are verified."""
         city = q.obtained_city
         in_sh = "unknown" if not city else ("yes" if reference.province_of(city) == "上海" else "no")
-        verified = q.kind == "skill_level" and isinstance(q.level, int) and q.level <= 3 and q.shanghai_verified
-        around = -1
-        if restricted and in_sh == "yes" and q.obtained_on is not None:
-            around = len(self._sh_months_around(q.obtained_on))
-        return {"where_restricted": restricted, "obtained_in_sh": in_sh, "sh_verified": verified,
-                "sh_si_around_obtained": around}
+        around = -1 if q.obtained_on is None else len(self._sh_months_around(q.obtained_on))
+        return {"by_review": q.obtained_by == "review",
+                "skill_level": q.level if q.kind == "skill_level" and isinstance(q.level, int) else 0,
+                "obtained_in_sh": in_sh, "shanghai_verified": q.shanghai_verified, "sh_si_around_obtained": around}
 
     def _sh_months_around(self, day: dt.date) -> list[int]:
         """Months of paid (not back-paid) Shanghai social insurance around the date obtained."""

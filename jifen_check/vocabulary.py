@@ -158,9 +158,10 @@ tier_points | int | 职称技能分 | Title or skill points | 按参数 title_po
 high_tier | bool | 中级以上或二级以上 | Intermediate or level 2 and above | 中级及以上职称（职业资格）或二级及以上技能 | PIT-TITLE-SI-BASE
 matches | str | 与岗位相符 | Matches the job | yes、no 或 unknown | PIT-TITLE-MATCH
 appointed | str | 已聘任 | Appointed | yes、no 或 unknown | PIT-TITLE-MATCH
-where_restricted | bool | 取得地受限 | Where obtained matters | 评审取得的职称或技能等级证书 | PIT-TITLE-WHERE
+by_review | bool | 评审取得 | Obtained by review | 取得方式为评审（obtained_by 为 review） | PIT-TITLE-WHERE
+skill_level | int | 技能等级 | Skill level | 职业技能等级的级别 1–5（一级最高）；职称、职业资格为 0 | PIT-TITLE-WHERE
 obtained_in_sh | str | 在上海取得 | Obtained in Shanghai | yes、no 或 unknown（取得城市未填） | PIT-TITLE-WHERE
-sh_verified | bool | 本市复评核验 | Verified in Shanghai | 外省市三级及以上技能已经本市复评/核验 | PIT-TITLE-WHERE
+shanghai_verified | bool | 本市复评核验 | Verified in Shanghai | 申请人写明已经本市复评/核验 | PIT-TITLE-WHERE
 sh_si_around_obtained | int | 取得前后本市社保月数 | Shanghai social insurance months around obtaining it | 取得当月前后若干个月（参数 title_where）内本市正常缴纳的月数（日期未知为 -1） | PIT-TITLE-WHERE
 registration | str | 注册状态 | Registration | 须注册而未注册为 unregistered，否则 ok | PIT-TITLE-REGISTERED
 catalogue | str | 在本市目录内 | On the Shanghai catalogue | yes、no、unknown；非职业资格为 na | PIT-TITLE-REGISTERED

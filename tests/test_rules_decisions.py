@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from builders import assert_line, base_applicant, degree, findings, run
+from builders import assert_line, base_applicant, degree, findings, qualification, run
 
 from jifen_check import rulebook
 from jifen_check.judge import judge_full
@@ -98,3 +98,30 @@ def test_a_rule_that_records_must_run_before_the_points_rules(tmp_path: Path) ->
     with pytest.raises(rulebook.RulesetError, match="PIT-THREE-PLACES.*before the points rules"):
         rulebook.Rulebook(root)
     assert rulebook.Rulebook(SOURCE).rules["PIT-THREE-PLACES"].stage == "checks"
+
+
+# ---------------------------------------------------------------- PIT-TITLE-WHERE: restricted, verified
+
+WHERE = [
+    # (name, qualification, finding expected)
+    ("a title reviewed outside Shanghai is refused", qualification("professional_title", "senior",
+                                                                    obtained_by="review", obtained_city="杭州"), True),
+    ("a title by exam outside Shanghai is not restricted", qualification("professional_title", "senior",
+                                                                          obtained_by="exam", obtained_city="杭州"), False),
+    ("a qualification by review is not restricted", qualification("vocational_qualification", "senior",
+                                                                    obtained_by="review", obtained_city="杭州"), False),
+    ("a level-3 skill verified in Shanghai counts", qualification("skill_level", 3, obtained_city="杭州",
+                                                                   shanghai_verified=True), False),
+    ("a level-3 skill not verified is refused", qualification("skill_level", 3, obtained_city="杭州"), True),
+    ("a level-4 skill cannot be verified", qualification("skill_level", 4, obtained_city="杭州",
+                                                          shanghai_verified=True), True),
+    ("a skill obtained in Shanghai is not refused", qualification("skill_level", 4, obtained_city="上海"), False),
+]
+
+
+@pytest.mark.parametrize(("name", "qual", "refused"), WHERE, ids=[t[0] for t in WHERE])
+def test_title_where_restriction_and_verification_are_decided_by_the_rule(name: str, qual: dict,
+                                                                        refused: bool) -> None:
+    r = run(base_applicant(qualifications=[qual]))
+    got = [f for f in findings(r, "PIT-TITLE-WHERE") if "不是在沪工作期间取得" in f.message]
+    assert bool(got) == refused, name
