@@ -528,7 +528,7 @@ class Measurer:
         fact = {"t": "degree", "idx": i, "level": e.level, "mode": e.mode, "full_time": e.mode == "full_time",
                 "tier_points": self._tier(e), "tier_with_diploma": self._tier(e, diploma=True),
                 "diploma": e.diploma, "verifiable": verifiable, "foreign": e.foreign,
-                **places, "no_hs_record": self._no_hs_record(e), **self._prior(e)}
+                **places, "high_school_on_record": self._high_school_on_record(), **self._prior(e)}
         papers = "＋".join(x for x, ok in (("学历证书", e.diploma), ("学位证书", e.degree)) if ok) or "无证书"
         detail = {"edu_label": f"{MODE_ZH[e.mode]}{EDU_ZH[e.level]}（{e.school or '学校未填'}，{papers}）",
                   "study_city": e.study_city or "未填", "three_places_why": why,
@@ -607,32 +607,28 @@ class Measurer:
         return max(0, last - first + 1) - paid
 
     def _prior(self, e: Education) -> dict[str, Any]:
-        """The 大专 a non-full-time 本科 builds on, measured (PIT-PRIOR-DEGREE decides in the rules).
+        """The 大专 a 本科 builds on, measured (PIT-PRIOR-DEGREE decides which 本科 need one, and
+        whether the gap or an overlap disqualifies it).
 
-        A full-time 本科 entered through the 高考 rests on the high-school record: a 大专 studied
-        alongside it is irrelevant (`needs_prior` false). For a non-full-time 本科 the prior 大专 is
-        the latest one completed before the 本科 started; if none was, the earliest-ending one (a
-        套读 candidate). The choice depends only on the degrees, never on the order they are listed.
+        The prior 大专 is the latest one completed before the 本科 started; if none was, the
+        earliest-ending one (a 套读 candidate). The choice depends only on the degrees, never on the
+        order they are listed.
         """
-        none = {"needs_prior": False, "prior_found": False, "prior_verifiable": False,
-                "prior_gap_months": OPEN_ENDED, "prior_overlaps": False}
-        if e.level != "bachelor" or e.mode == "full_time":
+        none = {"prior_found": False, "prior_verifiable": False, "prior_gap_months": OPEN_ENDED,
+                "prior_overlaps": False}
+        if e.level != "bachelor":
             return none
         jc = _prior_college(e, [x for x in self.app.education if x.level == "junior_college"])
         if jc is None:
-            return dict(none, needs_prior=True)
+            return none
         gap = mo.full_months_between(jc.end, e.end) if jc.end and e.end else OPEN_ENDED
-        return {"needs_prior": True, "prior_found": True, "prior_verifiable": jc.chsi_verifiable,
-                "prior_gap_months": gap,
+        return {"prior_found": True, "prior_verifiable": jc.chsi_verifiable, "prior_gap_months": gap,
                 # Study for the 本科 began before the 大专 was completed (专本套读).
                 "prior_overlaps": bool(jc.end and e.start and e.start < jc.end)}
 
-    def _no_hs_record(self, e: Education) -> bool:
-        # Full-time study rests on the 高考/中考 record; a 自考 大专 is the accepted exception
-        # (research: self-study exams admit without a high-school record).
-        if e.mode in ("full_time", "self_study") or e.level != "junior_college":
-            return False
-        return not any(x.level in ("high_school", "secondary_vocational") for x in self.app.education)
+    def _high_school_on_record(self) -> bool:
+        """The education list holds a high-school or secondary-vocational record."""
+        return any(x.level in ("high_school", "secondary_vocational") for x in self.app.education)
 
     # -- qualifications
     def qualifications(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

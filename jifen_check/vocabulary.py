@@ -141,9 +141,8 @@ study_province | str | 学习地省份 | Province of study | 学习地所在省�
 applicant_hukou_province | str | 户籍省份 | Hukou province | 申请人户籍所在省份（未填或无法识别为空） | PIT-THREE-PLACES
 si_outside_study_province_months | int | 学习期间外省社保月数 | Months insured outside the province of study | 学习期间在学习地省份以外缴纳社保的月数（上海社保也算，除非在上海学习；学习地或期间未填为 -1） | PIT-THREE-PLACES
 study_city_si_missing_months | int | 学习期间学习地无社保月数 | Study months without insurance in the city of study | 学习期间没有在学习地城市缴纳社保的月数（学习地或期间未填为 -1） | PIT-THREE-PLACES
-no_hs_record | bool | 无高中记录 | No high-school record | 非全日制、非自考大专，且没有高中或中专学历记录 | PIT-PRIOR-DEGREE
-needs_prior | bool | 须有前置大专 | Needs a prior junior college degree | 非全日制本科 | PIT-PRIOR-DEGREE
-prior_found | bool | 有前置大专 | Prior junior college degree found | 找到了本科所依托的大专（本科入学前最近毕业的一个，或最早毕业的一个） | PIT-PRIOR-DEGREE
+high_school_on_record | bool | 有高中记录 | High-school record given | 学历中有高中或中专记录 | PIT-PRIOR-DEGREE
+prior_found | bool | 有前置大专 | Prior junior college degree found | 本科：找到了所依托的大专（本科入学前最近毕业的一个，或最早毕业的一个）；其他层次为否 | PIT-PRIOR-DEGREE
 prior_verifiable | bool | 前置大专可查 | Prior degree verifiable | 该大专学信网可查 | PIT-PRIOR-DEGREE
 prior_gap_months | int | 毕业间隔（月） | Months between graduations | 大专毕业至本科毕业的整月数（日期不全为 9999） | PIT-PRIOR-DEGREE
 prior_overlaps | bool | 大专毕业前入学 | Enrolled before the prior degree ended | 本科入学早于大专毕业 | PIT-PRIOR-DEGREE

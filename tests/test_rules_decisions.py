@@ -125,3 +125,36 @@ def test_title_where_restriction_and_verification_are_decided_by_the_rule(name: 
     r = run(base_applicant(qualifications=[qual]))
     got = [f for f in findings(r, "PIT-TITLE-WHERE") if "不是在沪工作期间取得" in f.message]
     assert bool(got) == refused, name
+
+
+# ---------------------------------------------------------------- PIT-PRIOR-DEGREE: who needs a prior 大专
+
+def with_college(bachelor_mode: str, college_end: str, college_mode: str = "full_time", hs: bool = True,
+                 bachelor_end: str = "2016-01") -> dict:
+    college = degree("junior_college", mode=college_mode, start="2010-09", end=college_end, study_city="上海")
+    bachelor = degree("bachelor", mode=bachelor_mode, start="2014-09", end=bachelor_end, study_city="上海")
+    school = [degree("high_school", start="2007-09", end="2010-07", diploma=True)] if hs else []
+    return base_applicant(education=[*school, college, bachelor])
+
+
+PRIOR = [
+    # (name, applicant, what PIT-PRIOR-DEGREE must say, or None); the 大专 ends 2014-07
+    ("part-time 本科 17 months after the 大专", with_college("self_study", "2014-07", bachelor_end="2015-12"),
+     "专本套读"),
+    ("part-time 本科 18 months after the 大专", with_college("self_study", "2014-07", bachelor_end="2016-01"), None),
+    ("part-time 本科 begun before the 大专 ended", with_college("self_study", "2014-10"), "专本套读"),
+    ("full-time 本科 needs no prior 大专", with_college("full_time", "2014-07", bachelor_end="2015-12"), None),
+    ("adult 大专 without a high-school record", with_college("full_time", "2013-07", "adult", hs=False), "高中"),
+    ("self-study 大专 needs no high-school record", with_college("full_time", "2013-07", "self_study", hs=False),
+     None),
+    ("adult 大专 with a high-school record", with_college("full_time", "2013-07", "adult"), None),
+]
+
+
+@pytest.mark.parametrize(("name", "doc", "says"), PRIOR, ids=[t[0] for t in PRIOR])
+def test_prior_degree_decisions_are_the_rule_s(name: str, doc: dict, says: str | None) -> None:
+    messages = [f.message for f in findings(run(doc), "PIT-PRIOR-DEGREE")]
+    if says is None:
+        assert messages == [], name
+    else:
+        assert any(says in m for m in messages), (name, messages)
