@@ -161,7 +161,7 @@ def render(template: str, ctx: dict[str, Any], params: dict[str, Any]) -> str:
 
 
 # Generic English for detail values that are Chinese only in these few words (month lists, blanks);
-# the others have their English in facts.py (Observation.details_en).
+# the others have their English in facts/ (Observation.details_en).
 _EXACT_EN = {"无": "none", "未填": "not given", "未知": "unknown", "无固定期限": "open-ended"}
 _MONTHS = re.compile(r"^(\d+) 个月$")
 

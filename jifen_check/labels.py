@@ -43,7 +43,7 @@ KIND_LEGEND_EN = [
 ]
 
 
-# The applicant's enum values in Chinese, one table per field: messages quote them (facts.py,
+# The applicant's enum values in Chinese, one table per field: messages quote them (facts/,
 # validate.py) and the workbook, the CSV guide and the web form offer them as the choices
 # (batch/columns.py), so what a person picks is what a finding later says. A reader also accepts the
 # other spellings in rulesets/reference/synonyms.yaml (未建立, 下落不明, 无 …).

@@ -1,6 +1,6 @@
 """The fact vocabulary: every quantity a rule can test or a message can quote, declared once.
 
-`facts.py` measures these; the rules in `rulesets/` read them. The rulebook checks every `test:`
+`facts/` (one module per topic) measures these; the rules in `rulesets/` read them. The rulebook checks every `test:`
 key, `$field`, `facts:` entry and `{placeholder}` against this table when it loads, so a typo fails
 at once, naming the file, the rule and the key. A test checks that `facts.measure` produces exactly
 the declared keys.

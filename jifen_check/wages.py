@@ -1,7 +1,7 @@
 """The average wage each contribution month is compared with, as known on an as-of date.
 
 A measurement shared by the data checks (floor and ceiling, validate.py) and the facts (bands,
-title base, facts.py): it reads the dated parameters average_wage, average_wage_points_reference,
+title base, facts/social_insurance.py): it reads the dated parameters average_wage, average_wage_points_reference,
 contribution_floor and contribution_ceiling_multiple.
 """
 
