@@ -23,6 +23,7 @@ from jifen_check.cli_common import (  # noqa: F401 - judge_file, read_input: use
     show_id_option,
 )
 from jifen_check.cli_zh import ZhGroup
+from jifen_check.render.i18n import console
 from jifen_check.result import Result
 
 
@@ -106,7 +107,7 @@ def check(file: str, as_of: dt.datetime | None, fmt: str, show_id: bool, pdf_out
         click.echo(render_text(result, lang, rule_ids), nl=False)  # type: ignore[arg-type]
     if pdf_out is not None:
         write_pdf(result, pdf_out, lang=lang, rule_ids=rule_ids, consultant=consultant)
-        click.echo(f"材料清单已写入 {pdf_out}", err=True)
+        click.echo(console("pdf_written", lang, path=pdf_out), err=True)  # type: ignore[arg-type]
     sys.exit(EXIT_CODES[result.verdict])
 
 
@@ -132,7 +133,8 @@ def checklist(file: str, out: Path, html: Path | None, as_of: dt.datetime | None
     """
     result = judge_file(file, as_of, show_id, ruleset).result
     write_pdf(result, out, html, lang=lang, rule_ids=rule_ids, consultant=consultant)
-    click.echo(f"材料清单已写入 {out}" + (f" 和 {html}" if html else ""))
+    key = "pdf_and_html_written" if html else "pdf_written"
+    click.echo(console(key, lang, path=out, html=html))  # type: ignore[arg-type]
     sys.exit(EXIT_CODES[result.verdict])
 
 

@@ -20,7 +20,8 @@ from jifen_check import rulebook
 from jifen_check.batch.limits import Limits
 from jifen_check.cli_common import ruleset_option
 from jifen_check.cli_zh import ZhCommand
-from jifen_check.result import VERDICT_ZH
+from jifen_check.render.i18n import console as say
+from jifen_check.render.plain import Words
 
 if TYPE_CHECKING:  # rich is imported when a batch runs: `check` starts faster without it
     from rich.console import Console
@@ -158,14 +159,14 @@ def batch_command(input_path: Path, out_dir: Path, as_of: dt.datetime | None, jo
     previous = _exit_on_sigterm()
     try:
         with scratch_tempdir(held.scratch):
-            with console.status("正在读取输入…"):
+            with console.status(say("reading", lang)):
                 batch = read_input(input_path, Limits(max_unzipped_mb=max_unzipped_mb, max_cells=max_cells))
-            report = _run(console, batch, options, input_path.name, jobs, held)
+            report = _run(console, batch, options, input_path.name, jobs, held, lang)
     except InputError as exc:
         held.release(drop_if_new=True)
-        raise InputRefused(str(exc)) from None
+        raise InputRefused(_in_lang(str(exc), lang)) from None
     except KeyboardInterrupt:
-        console.print("[red]已中断[/red]：未完成的结果文件已删除，没有留下写了一半的文件。")
+        console.print(say("interrupted", lang))
         raise SystemExit(130) from None
     except OSError as exc:
         from jifen_check.batch.outdir import os_reason
@@ -180,7 +181,7 @@ def batch_command(input_path: Path, out_dir: Path, as_of: dt.datetime | None, jo
     finally:
         signal.signal(signal.SIGTERM, previous)  # type: ignore[arg-type]
         held.release()
-    code = _report(console, report)
+    code = _report(console, report, lang)
     if code:
         raise SystemExit(code)
 
@@ -194,7 +195,17 @@ def _exit_on_sigterm() -> object:
     return signal.signal(signal.SIGTERM, stop)
 
 
-def _run(console: Console, batch: object, options: object, label: str, jobs: int | None, held: object) -> object:
+def _in_lang(message: str, lang: str) -> str:
+    """A reader's Chinese sentence in English under --lang en (render/messages_en.py), else as it is."""
+    if lang != "en":
+        return message
+    from jifen_check.render.messages_en import english
+
+    return english(message) or message
+
+
+def _run(console: Console, batch: object, options: object, label: str, jobs: int | None, held: object,
+         lang: str) -> object:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -206,15 +217,15 @@ def _run(console: Console, batch: object, options: object, label: str, jobs: int
 
     from jifen_check.batch.pipeline import run_batch
 
-    columns = (TextColumn("判断中"), BarColumn(), MofNCompleteColumn(), _rate_column(), TimeElapsedColumn(),
-               TextColumn("剩余"), TimeRemainingColumn())
+    columns = (TextColumn(say("judging", lang)), BarColumn(), MofNCompleteColumn(), _rate_column(lang),
+               TimeElapsedColumn(), TextColumn(say("remaining", lang)), TimeRemainingColumn())
     with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
         task = progress.add_task("batch", total=len(batch.items))  # type: ignore[attr-defined]
         return run_batch(batch, options, label=label, jobs=jobs,  # type: ignore[arg-type]
                          on_result=lambda _: progress.advance(task), outdir=held)  # type: ignore[arg-type]
 
 
-def _rate_column() -> object:
+def _rate_column(lang: str) -> object:
     """A progress column showing applicants per second."""
     from rich.progress import ProgressColumn, Task
     from rich.text import Text
@@ -222,45 +233,47 @@ def _rate_column() -> object:
     class RateColumn(ProgressColumn):
         def render(self, task: Task) -> Text:
             speed = task.finished_speed or task.speed
-            return Text(f"{speed:,.0f} 人/秒" if speed else "– 人/秒")
+            return Text(say("per_second", lang, n=f"{speed:,.0f}" if speed else "–"))
 
     return RateColumn()
 
 
-def _report(console: Console, report: object) -> int:
+def _report(console: Console, report: object, lang: str) -> int:
     """Prints the outcome; returns the exit code."""
     tally, notices = report.tally, report.notices  # type: ignore[attr-defined]
     shown = notices[:MAX_NOTICES_SHOWN]
     for n in shown:
-        console.print(f"[yellow]警告[/yellow] {n.where}: {n.message}", highlight=False)
+        console.print(say("warning", lang, where=n.where, message=_in_lang(n.message, lang)), highlight=False)
     if len(notices) > len(shown):
-        console.print(f"…… 共 {len(notices)} 条警告，见 summary.xlsx 的「未匹配行」表", highlight=False)
-    counts = "，".join(f"{VERDICT_ZH[v]} {tally.counts.get(v, 0)}"
-                      for v in ("eligible", "needs_review", "not_eligible", "invalid_input"))
-    click.echo(f"共 {tally.total} 人：{counts}。")
-    _list_people(console, "输入有误，须更正后重新运行", tally.invalid, where=True)
-    _list_people(console, "符合条件，但递交前须先处理", tally.urgent, where=False)
-    click.echo(f"结果已写入 {report.out_dir}：{'、'.join(report.files)}")  # type: ignore[attr-defined]
+        console.print(say("more_warnings", lang, n=len(notices)), highlight=False)
+    words = Words(lang)  # type: ignore[arg-type]
+    counts = say("count_sep", lang).join(say("count", lang, verdict=words.code("verdict", v), n=tally.counts.get(v, 0))
+                                         for v in ("eligible", "needs_review", "not_eligible", "invalid_input"))
+    click.echo(say("counts", lang, total=tally.total, counts=counts))
+    _list_people(console, say("invalid_people", lang), tally.invalid, lang, where=True)
+    _list_people(console, say("urgent_people", lang), tally.urgent, lang, where=False)
+    files = say("file_sep", lang).join(report.files)  # type: ignore[attr-defined]
+    click.echo(say("written", lang, out=report.out_dir, files=files))  # type: ignore[attr-defined]
     if report.logged:  # type: ignore[attr-defined]
-        click.echo(f"有 {report.logged} 人判断时出现内部错误，详情见 batch.log")  # type: ignore[attr-defined]
+        click.echo(say("logged", lang, n=report.logged))  # type: ignore[attr-defined]
     failed = report.pdf_failed  # type: ignore[attr-defined]
     if failed:
-        shown = "、".join(failed[:MAX_NOTICES_SHOWN]) + (f" 等 {len(failed)} 人" if len(failed) > MAX_NOTICES_SHOWN else "")
-        click.echo(f"有 {len(failed)} 人的材料清单 PDF 未能写出：{shown}（原因见 summary.xlsx 与 batch.log）", err=True)
+        more = say("and_more", lang, n=len(failed)) if len(failed) > MAX_NOTICES_SHOWN else ""
+        who = say("file_sep", lang).join(failed[:MAX_NOTICES_SHOWN]) + more
+        click.echo(say("pdfs_failed", lang, n=len(failed), who=who), err=True)
         return EXIT_PDFS_MISSING
     return EXIT_SOME_INVALID if tally.counts.get("invalid_input", 0) else 0
 
 
-def _list_people(console: Console, title: str, rows: list, *, where: bool) -> None:
+def _list_people(console: Console, title: str, rows: list, lang: str, *, where: bool) -> None:
     """The people HR must act on, each with the most urgent problem (the rest is in 问题清单)."""
     if not rows:
         return
-    console.print(f"{title}（{len(rows)} 人）：", highlight=False)
+    console.print(say("people_heading", lang, title=title, n=len(rows)), highlight=False)
     for row in rows[:MAX_NOTICES_SHOWN]:
         first = row.problems[0] if row.problems else None
-        place = f"{first.where}：" if where and first and first.where else ""
+        place = say("place", lang, where=first.where) if where and first and first.where else ""
         who = " ".join(x for x in (row.employee_no, row.name) if x) or row.source
         console.print(f"  {who}  {place}{row.main_problem}", highlight=False)
     if len(rows) > MAX_NOTICES_SHOWN:
-        console.print(f"  …… 其余 {len(rows) - MAX_NOTICES_SHOWN} 人见 summary.xlsx 的「问题清单」表", highlight=False)
-
+        console.print(say("more_people", lang, n=len(rows) - MAX_NOTICES_SHOWN), highlight=False)

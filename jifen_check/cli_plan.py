@@ -35,8 +35,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "judged": ("  预审结论：{verdict}，已计 {total} 分，风险分 {at_risk} 分",
                "  Verdict: {verdict}, {total} points counted, {at_risk} at risk"),
     "line": ("    {title} {points} 分（{status}）", "    {title}: {points} points ({status})"),
-    "value": ("取值：{value}", "Value: {value}"),
-    "source": ("出处：{source}", "Source: {source}"),
 }
 
 
@@ -137,33 +135,14 @@ def _write_applicant(judgement: Any, k: int, out: Path) -> None:
     write_text_atomic(out, text)
 
 
-def _assumptions_en(as_of: dt.date) -> list[dict[str, str]]:
-    """The listing's rows in English, from the English beside the Chinese in the route data."""
-    from jifen_check.plan import CONF_EN, plan_data
-
-    data = plan_data()
-    rows = [{"name": name, "description": p.description_en or f"({p.description})", "value": str(p.at(as_of).value),
-             "source": p.at(as_of).source_en or f"({p.at(as_of).source})",
-             "confidence": CONF_EN[p.at(as_of).confidence]} for name, p in data.params.items()]
-    rows += [{"name": a.id, "description": a.english("text", a.text), "value": a.lead.en(),
-              "source": a.lead.source_en or f"({a.lead.source})", "confidence": CONF_EN[a.lead.confidence]}
-             for a in data.actions]
-    return rows
-
-
 def _assumptions(as_of: dt.date, fmt: str, lang: str = "zh") -> None:
     from jifen_check.plan import assumptions_listing
+    from jifen_check.render.assumptions import render_assumptions
 
-    rows = assumptions_listing(as_of)
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(assumptions_listing(as_of), ensure_ascii=False, indent=2))
         return
-    if lang == "en":
-        rows = _assumptions_en(as_of)
-    for r in rows:
-        click.echo(f"{r['name']:<24} {r['confidence']:<10} {r['description']}")
-        click.echo(f"{'':<24} {_w(lang, 'value', value=r['value'])}")
-        click.echo(f"{'':<24} {_w(lang, 'source', source=r['source'])}")
+    click.echo(render_assumptions(as_of, lang), nl=False)  # type: ignore[arg-type]
 
 
 def register(main: click.Group) -> None:

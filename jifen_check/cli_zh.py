@@ -118,6 +118,27 @@ def show(exc: click.ClickException) -> None:
     click.echo(f"错误：{zh_message(exc)}", err=True)
 
 
+def wants_english(args: Sequence[str]) -> bool:
+    """`--lang en` anywhere on the command line: errors are then shown in English too."""
+    args = list(args)
+    return "--lang=en" in args or any(a == "--lang" and b == "en" for a, b in zip(args, args[1:], strict=False))
+
+
+def show_en(exc: click.ClickException) -> None:
+    """The error in English (--lang en): click's own message as click writes it; ours, which are
+    Chinese, through render/messages_en.py when a form exists."""
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None and ctx.help_option_names:
+        click.echo(f"Try '{ctx.command_path} {ctx.help_option_names[0]}' for help.\n", err=True)
+    message = re.sub(r"(?P<v>'[^']*') does not match the formats? .*\.$",
+                     r"\g<v> is not a date: write YYYY-MM-DD (for example 2026-11-18).", exc.format_message())
+    if re.search(r"[\u3400-\u9fff]", message):
+        from jifen_check.render.messages_en import english
+
+        message = english(message) or message
+    click.echo(f"Error: {message}", err=True)
+
+
 class ZhHelpMixin:
     """Chinese help: headings, usage prefix, help option, option extras (默认值/必填)."""
 
@@ -195,9 +216,10 @@ class ZhGroup(ZhHelpMixin, click.Group):
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as exc:
-            show(exc)
+            english = wants_english(sys.argv[1:] if args is None else args)
+            show_en(exc) if english else show(exc)
             sys.exit(exc.exit_code)
         except click.Abort:
-            click.echo("已取消。", err=True)
+            click.echo("Cancelled." if wants_english(sys.argv[1:] if args is None else args) else "已取消。", err=True)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)

@@ -303,13 +303,18 @@ def describe(err: dict[str, Any]) -> str:
     got = err.get("input")
     shown = repr(got)[:60] if kind != "missing" and not isinstance(got, dict | list) else ""
     if kind == "literal_error":
-        text = f"取值无效，应为 {err.get('ctx', {}).get('expected', '')}"
+        text = f"取值无效，应为以下之一：{_choices(str(err.get('ctx', {}).get('expected', '')))}"
     elif kind == "value_error":
         text = str(err.get("ctx", {}).get("error", err["msg"]))
         text = _PYTHON_ERRORS.get(text, text)
     else:
         text = _MESSAGES.get(kind, err["msg"])
     return f"{text}（实际为 {shown}）" if shown else text
+
+
+def _choices(expected: str) -> str:
+    """pydantic's "'a', 'b' or 'c'" as a Chinese list: 'a'、'b'、'c'."""
+    return "、".join(re.findall(r"'[^']*'|\S+(?=,| or |$)", expected)) or expected
 
 
 def schema_problems(e: ValidationError) -> list[Problem]:

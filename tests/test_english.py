@@ -51,7 +51,8 @@ def untranslated(text: str, typed: tuple[str, ...] = (), quoted: frozenset[str] 
     text = re.sub(r"'([^'\n]*)'", lambda m: "" if m[1] in quoted else m[0], text)
     text = ORIGINALS.sub("", DOC_NUMBER.sub("", CELL.sub("", TITLE.sub("", text))))
     for value in sorted(typed, key=len, reverse=True):  # after the names: a typed 上海 is not 上海市居住证积分
-        text = text.replace(value, "")
+        # Only where it stands alone: a typed 上海 must not excuse the 上海 of an untranslated 上海市居住证.
+        text = re.sub(rf"(?<![\u3400-\u9fff]){re.escape(value)}(?![\u3400-\u9fff])", "", text)
     return [line for line in text.splitlines() if CJK.search(line)]
 
 
@@ -65,6 +66,9 @@ def test_the_check_itself() -> None:
     assert untranslated("社保!D368: must be a number, got '一万二'", (), frozenset({"一万二"})) == []
     assert untranslated("must be a number, got '一万二'") != []
     assert untranslated("Income Tax App (个人所得\n税)") == []
+    # What the user typed is excused only where it stands alone, not inside a longer Chinese text.
+    assert untranslated("studied in 上海 (Shanghai)", ("上海",)) == []
+    assert untranslated("the 上海市居住证 is valid", ("上海",)) != []
 
 
 def test_every_rule_text_has_english() -> None:
@@ -286,8 +290,10 @@ def test_english_plan_routes_and_json() -> None:
 
 def test_english_plan_assumptions_and_rules() -> None:
     text = run_cli("plan", "--assumptions", "--lang", "en", "--as-of", "2026-11-18").stdout.decode()
-    assert "Source: " in text and "出处" not in text
-    assert untranslated(re.sub(r"^ +Value: .*$", "", text, flags=re.M)) == []  # values are data (milestone keys)
+    assert "Source: " in text and "出处" not in text and "{'" not in text and "datetime" not in text
+    assert "Value: employer: pension 16%, medical 9%" in text and "Value: every year in July" in text
+    # A milestone's name is what the user types after --by (plan --by 中考2027).
+    assert untranslated(text, ("中考2027", "中考2026")) == [], untranslated(text, ("中考2027", "中考2026"))
     text = run_cli("rules", "--lang", "en").stdout.decode()
     assert "PRE-PERMIT-VALID" in text and "Source: Article 5 of the points rules (沪府规〔2022〕21号)" in text
     assert untranslated(text) == [], untranslated(text)
@@ -401,3 +407,170 @@ def test_english_survives_the_id_mask(tmp_path: Path) -> None:
     text = run_cli("check", str(f), "--lang", "en").stdout.decode()
     assert idn not in text and "full-time bachelor's (大学" in text
     assert untranslated(text, _names(f) + ("大学",)) == []
+
+
+# ---- inputs no sample has: data errors, reader notices, console lines, usage errors (issue 11)
+
+
+def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    """Broken applicant files, each with a piece of the English its report must show."""
+    doc = yaml.safe_load((ROOT / "samples" / "01-bachelor-degree.yaml").read_text(encoding="utf-8"))
+
+    def dump(name: str, change: dict[str, object], expect: str) -> None:
+        d = yaml.safe_load(yaml.safe_dump(doc, allow_unicode=True))
+        for path, value in change.items():
+            *parents, last = path.split(".")
+            node = d
+            for p in parents:
+                node = node[int(p)] if p.isdigit() else node[p]
+            if value is None:
+                del node[last]
+            else:
+                node[int(last) if last.isdigit() else last] = value
+        files[name] = (tmp_path / f"{name}.yaml", expect)
+        files[name][0].write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
+
+    files: dict[str, tuple[Path, str]] = {}
+    raw = {
+        "yaml-syntax": (b"format: jifen-check/applicant@1\nperson: {name: [\n", "YAML syntax error at line 3"),
+        "json-syntax": (b'{"format": "jifen-check/applicant@1", "person": }', "JSON syntax error at line 1"),
+        "empty": (b"", "the file is empty"),
+        "a-list": (b"- 1\n- 2\n", "must hold one applicant (a mapping), not a list"),
+        "repeated-key": (b"format: jifen-check/applicant@1\nas_of: 2026-11-18\nas_of: 2026-11-19\n",
+                         "the key 'as_of' appears twice"),
+        "not-utf8": ("format: 申请人".encode("gbk"), "is not valid UTF-8"),
+        "no-such-day": (b"format: jifen-check/applicant@1\nas_of: 2026-02-30\n", "does not exist; write a real date"),
+    }
+    for name, (data, expect) in raw.items():
+        suffix = ".json" if "json" in name else ".yaml"
+        files[name] = (tmp_path / f"{name}{suffix}", expect)
+        files[name][0].write_bytes(data)
+    dump("choice", {"employer.kind": "大公司", "person.foo": 1},
+         "Employer type: Not an allowed value; it must be one of 'enterprise'")
+    dump("schema", {"person.name": None, "education.0.diploma": "也许", "social_insurance.0.base": "abc"},
+         "Social insurance row 1 · Contribution base: Must be a number (got 'abc')")
+    dump("bad-date", {"as_of": "2026-13-01"}, "Application date: The month must be 1–12")
+    dump("not-a-mapping", {"contract": []}, "Employment contract: Must be a mapping (key: value)")
+    dump("dates", {"contract.end": "2020-01-01", "social_insurance.0.month": "2030-01"},
+         "before it starts")
+    dump("level", {"qualifications": [{"kind": "skill_level", "level": "senior", "name": "电工",
+                                       "obtained_on": "2020-01-01"}]}, "A skill level must be 1–5")
+    return files
+
+
+def _values(path: Path) -> frozenset[str]:
+    """Every text the file holds: an error may quote any of them."""
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError):  # ValueError: a YAML date that does not exist
+        return frozenset()
+
+    def walk(node: object) -> list[str]:
+        if isinstance(node, dict):
+            return [str(k) for k in node] + [v for x in node.values() for v in walk(x)]
+        if isinstance(node, list):
+            return [v for x in node for v in walk(x)]
+        return [str(node)]
+
+    return frozenset(walk(doc))
+
+
+def test_english_data_errors_in_the_text_report(tmp_path: Path) -> None:
+    """Syntax, schema and cross-field errors of an applicant file read in English under --lang en,
+    with the field labelled and the typed value carried over in quotes."""
+    names = _names(ROOT / "samples" / "01-bachelor-degree.yaml")
+    for name, (path, expect) in _bad_files(tmp_path).items():
+        p = run_cli("check", str(path), "--lang", "en")
+        text = p.stdout.decode()
+        assert p.returncode == 5, (name, p.stderr.decode())
+        assert expect in text, (name, text)
+        assert untranslated(text, names, _values(path)) == [], (name, untranslated(text, names, _values(path)))
+
+
+def test_choice_errors_in_chinese_list_the_values_plainly(tmp_path: Path) -> None:
+    """The Chinese report lists a field's allowed values with 、, not pydantic's English "or"."""
+    path, _ = _bad_files(tmp_path)["choice"]
+    text = run_cli("check", str(path)).stdout.decode()
+    assert "单位类型：取值无效，应为以下之一：'enterprise'、'public_institution'" in text
+    assert " or " not in text
+
+
+def _messy_workbook(path: Path) -> Path:
+    """A workbook with what a clerk gets wrong: an unknown sheet, a repeated column, a repeated
+    employee no., a row nobody matches, a bad choice and a family row without its relation."""
+    import sys
+
+    from openpyxl import load_workbook
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_batch_helpers import person_row, si_row, staff, write_workbook
+
+    sheets = staff(5)
+    sheets["人员"][1]["单位类型"] = "大公司"
+    sheets["人员"].append(person_row("E001", "重号员工", 9))
+    sheets["社保"].append(si_row("E404"))
+    sheets["家庭"] = [{"工号": "E003", "关系": None, "姓名": "配偶甲"}]
+    write_workbook(path, sheets)
+    wb = load_workbook(path)
+    wb.create_sheet("备注")
+    ws = wb["人员"]
+    ws.cell(1, ws.max_column + 1, "姓名")
+    wb.save(path)
+    return path
+
+
+def test_english_batch_notices_and_console(tmp_path: Path) -> None:
+    """`batch --lang en`: the console's counts, warnings and people to act on, and the reader's notices
+    and errors in summary.xlsx, all in English."""
+    from openpyxl import load_workbook
+
+    src = _messy_workbook(tmp_path / "in.xlsx")
+    p = run_cli("batch", str(src), "--out", str(tmp_path / "out"), "--lang", "en", "--no-pdf",
+                "--as-of", "2026-11-18")
+    assert p.returncode == 5, p.stderr.decode()
+    console = p.stdout.decode() + p.stderr.decode()
+    typed = ("员工1", "员工2", "员工3", "员工4", "员工5", "重号员工", "配偶甲", "备注")
+    for line in ("6 people: Eligible to apply: 2; Needs review: 0; Not yet eligible: 0;",
+                 "Results written to", "Warning 备注: Sheet '备注' is not a sheet of the batch input; ignored",
+                 "Input errors: correct them and run again (4 people):"):
+        assert line in console, (line, console)
+    quoted = frozenset({"大公司", "姓名"})  # the value typed, the column header repeated
+    assert untranslated(console, typed, quoted) == [], untranslated(console, typed, quoted)
+    cells = [v for ws in load_workbook(tmp_path / "out" / "summary.xlsx").worksheets
+             for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    for text in ("Column '姓名' appears twice; only the first is used",
+                 "Employee no. E404 is not in the persons sheet (人员); the row is not used",
+                 "Employer type must be one of: enterprise, public_institution",
+                 "The relation must be given: spouse (配偶) or child (子女)"):
+        assert any(text in c for c in cells), text
+    for value in cells:
+        assert untranslated(value, typed, quoted) == [], value
+
+
+def test_english_refusals_and_usage_errors(tmp_path: Path) -> None:
+    """Under --lang en the errors that stop a command read in English too; without it, in Chinese."""
+    bad = tmp_path / "notes.txt"
+    bad.write_text("x", encoding="utf-8")
+    p = run_cli("batch", str(bad), "--out", str(tmp_path / "o"), "--lang", "en")
+    assert p.returncode == 7 and "Error: Unsupported input notes.txt" in p.stderr.decode()
+    p = run_cli("check", str(tmp_path / "missing.yaml"), "--lang", "en")
+    assert p.returncode == 2 and "Error: File" in p.stderr.decode() and "not found" in p.stderr.decode()
+    p = run_cli("check", str(ROOT / "samples" / "01-bachelor-degree.yaml"), "--lang", "en", "--as-of", "2026-13-01")
+    assert "'2026-13-01' is not a date: write YYYY-MM-DD" in p.stderr.decode()
+    p = run_cli("explain", str(ROOT / "samples" / "01-bachelor-degree.yaml"), "NO-SUCH", "--lang=en")
+    assert "There is no rule NO-SUCH" in p.stderr.decode()
+    for args in (("batch", str(bad), "--out", str(tmp_path / "o"), "--lang", "en"),
+                 ("check", str(tmp_path / "missing.yaml"), "--lang", "en")):
+        assert untranslated(run_cli(*args).stderr.decode(), (str(tmp_path),)) == []
+    p = run_cli("check", str(tmp_path / "missing.yaml"))
+    assert "错误：找不到文件" in p.stderr.decode()
+
+
+def test_english_console_line_of_check_and_checklist(tmp_path: Path) -> None:
+    sample = str(ROOT / "samples" / "01-bachelor-degree.yaml")
+    p = run_cli("check", sample, "--lang", "en", "--pdf", str(tmp_path / "a.pdf"))
+    assert f"Checklist written to {tmp_path / 'a.pdf'}" in p.stderr.decode()
+    p = run_cli("checklist", sample, "--lang", "en", "-o", str(tmp_path / "b.pdf"), "--html", str(tmp_path / "b.html"))
+    assert p.stdout.decode().strip() == f"Checklist written to {tmp_path / 'b.pdf'} and {tmp_path / 'b.html'}"
+    p = run_cli("checklist", sample, "-o", str(tmp_path / "c.pdf"))
+    assert p.stdout.decode().strip() == f"材料清单已写入 {tmp_path / 'c.pdf'}"

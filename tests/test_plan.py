@@ -312,8 +312,12 @@ def test_plan_text_explain_and_assumptions() -> None:
     text = p.stdout.decode()
     assert p.returncode == 3 and "达标途径" in text and "途径 1 的核验" in text and "136" in text
     a = run_cli("plan", "--assumptions").stdout.decode()
-    for key in ("contribution_rates", "base_reset", "policy_end", "ACT-TAX-CORRECT", "unverified"):
+    for key in ("contribution_rates", "base_reset", "policy_end", "ACT-TAX-CORRECT", "未经核实"):
         assert key in a
+    # Plain Chinese (issue 11): confidence in words, values not as Python dicts, no bare {placeholders}.
+    for raw in ("unverified", "official ", "{'", "datetime", "{until}", "{months}"):
+        assert raw not in a, raw
+    assert "取值：单位：养老 16%" in a and "至 达标日" in a
 
 
 def test_check_text_has_routes_section_after_verdict() -> None:

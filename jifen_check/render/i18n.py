@@ -49,6 +49,45 @@ PHRASES: dict[str, tuple[str, str]] = {
 }
 
 
+# The CLI's own console lines (check, checklist, batch), beside the reports' phrases above.
+CONSOLE_PHRASES: dict[str, tuple[str, str]] = {
+    "pdf_written": ("材料清单已写入 {path}", "Checklist written to {path}"),
+    "pdf_and_html_written": ("材料清单已写入 {path} 和 {html}", "Checklist written to {path} and {html}"),
+    "reading": ("正在读取输入…", "Reading the input…"),
+    "judging": ("判断中", "Judging"),
+    "remaining": ("剩余", "left"),
+    "per_second": ("{n} 人/秒", "{n} people/s"),
+    "interrupted": ("[red]已中断[/red]：未完成的结果文件已删除，没有留下写了一半的文件。",
+                    "[red]Interrupted[/red]: the unfinished result files were deleted; no half-written file is left."),
+    "warning": ("[yellow]警告[/yellow] {where}: {message}", "[yellow]Warning[/yellow] {where}: {message}"),
+    "more_warnings": ("…… 共 {n} 条警告，见 summary.xlsx 的「未匹配行」表",
+                      "… {n} warnings in all: see the Unmatched rows sheet of summary.xlsx"),
+    "counts": ("共 {total} 人：{counts}。", "{total} people: {counts}."),
+    "count": ("{verdict} {n}", "{verdict}: {n}"),
+    "count_sep": ("，", "; "),
+    "invalid_people": ("输入有误，须更正后重新运行", "Input errors: correct them and run again"),
+    "urgent_people": ("符合条件，但递交前须先处理", "Eligible, but act before submitting"),
+    "people_heading": ("{title}（{n} 人）：", "{title} ({n} people):"),
+    "more_people": ("  …… 其余 {n} 人见 summary.xlsx 的「问题清单」表",
+                    "  … {n} more people: see the Problems sheet of summary.xlsx"),
+    "place": ("{where}：", "{where}: "),
+    "written": ("结果已写入 {out}：{files}", "Results written to {out}: {files}"),
+    "file_sep": ("、", ", "),
+    "logged": ("有 {n} 人判断时出现内部错误，详情见 batch.log",
+               "{n} people hit an internal error while being judged; see batch.log"),
+    "pdfs_failed": ("有 {n} 人的材料清单 PDF 未能写出：{who}（原因见 summary.xlsx 与 batch.log）",
+                    "The checklist PDFs of {n} people could not be written: {who} (see summary.xlsx and batch.log "
+                    "for why)"),
+    "and_more": (" 等 {n} 人", " and others, {n} in all"),
+}
+
+
+def console(key: str, lang: Lang = "zh", **kw: object) -> str:
+    """One of the CLI's console lines in the language."""
+    zh, en = CONSOLE_PHRASES[key]
+    return (en if lang == "en" else zh).format(**kw)
+
+
 def phrase(key: str, lang: Lang = "zh", **kw: object) -> str:
     zh, en = PHRASES[key]
     return (en if lang == "en" else zh).format(**kw)

@@ -27,6 +27,7 @@ PATH_RE = re.compile(rf"(?<![\w.\[/-])(?:(?:{_SECTIONS})\[\d+\]{_TAIL}*|(?:{_SEC
                      rf"|social_insurance|income_tax|other_social_insurance|residence_permit)(?![\w\[])")
 RULE_ID_RE = re.compile(r"(?<![\w-])[A-Z]{2,}(?:-[A-Z0-9]+)+(?![\w-])")
 MONTH_SPAN_RE = re.compile(r"^(\d{4})-(\d{2})–(\d{4})-(\d{2})$")
+_LEADING_PATH = re.compile(r"^([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*): ")
 _SEGMENT_RE = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
 
 
@@ -88,12 +89,21 @@ class Words:
         """A sentence with field paths as labels and rule IDs as the rule's title."""
         colon = "：" if self.lang == "zh" else ": "
         text = re.sub(r"^\((?:file|root)\): ", lambda m: self.field(m.group(0)[:-2]) + colon, text)  # the whole file
+        text = _LEADING_PATH.sub(lambda m: self._leading(m.group(1), colon), text)  # as_of: …, contract: …
         text = re.sub(rf"({PATH_RE.pattern}): ", lambda m: self.field(m.group(1)) + colon, text)
         text = PATH_RE.sub(lambda m: self.field(m.group(0)), text)
         if book is not None:
             spaced = re.compile(rf" ?({RULE_ID_RE.pattern}) ?") if self.lang == "zh" else RULE_ID_RE
             text = spaced.sub(lambda m: self._rule_title(book, m.group(m.lastindex or 0)) or m.group(0), text)
         return text
+
+    def _leading(self, path: str, colon: str) -> str:
+        """A message's leading field path (`as_of: ` from a schema error) as its label, when the
+        path starts at a section the labels know; any other leading word stays as written."""
+        top = path.split(".", 1)[0].split("[", 1)[0]
+        data = labels(self.ruleset_id)
+        known = top in data.get("fields", {}) or top in data.get("lists", {})
+        return (self.field(path) if known else path) + colon
 
     def _rule_title(self, book: rulebook.Rulebook, rule_id: str) -> str:
         rule = book.rules.get(rule_id)
