@@ -564,6 +564,22 @@ def test_english_refusals_and_usage_errors(tmp_path: Path) -> None:
         assert untranslated(run_cli(*args).stderr.decode(), (str(tmp_path),)) == []
     p = run_cli("check", str(tmp_path / "missing.yaml"))
     assert "错误：找不到文件" in p.stderr.decode()
+    sample = str(ROOT / "samples" / "staff.xlsx")
+    run_cli("batch", sample, "--out", str(tmp_path / "used"), "--no-pdf")
+    p = run_cli("batch", sample, "--out", str(tmp_path / "used"), "--no-pdf", "--lang", "en")
+    assert p.returncode == 2 and "is not empty; add --overwrite" in p.stderr.decode()
+
+
+def test_every_io_reason_has_english() -> None:
+    import errno
+
+    from jifen_check.batch.outdir import os_reason
+    from jifen_check.render.messages_en import english
+
+    for code in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.ENOENT,
+                 errno.ELOOP, errno.ENAMETOOLONG, errno.EEXIST):
+        text = english(f"无法使用输出文件夹 /x：{os_reason(OSError(code, 'x'))}")
+        assert text and not CJK.search(text), (code, text)
 
 
 def test_english_console_line_of_check_and_checklist(tmp_path: Path) -> None:

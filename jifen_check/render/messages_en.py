@@ -178,6 +178,26 @@ FORMS: tuple[tuple[str, str], ...] = (
      "File {f} not found (it should be an applicant file in YAML or JSON)"),
     (r"没有规则 (?P<r>\S+)；用 jifen-check rules 查看全部编号",
      "There is no rule {r}; `jifen-check rules` lists every rule ID"),
+    # batch: an output folder that cannot be used (stderr, exit 2 or 9), or results that cannot be written
+    (r"--out (?P<p>.+?) 已存在且不是文件夹", "--out {p} exists and is not a folder"),
+    (r"无法创建输出文件夹 (?P<p>.+?)：(?P<why>[^：]+)", "The output folder {p} cannot be created: {why}"),
+    (r"无法在输出文件夹 (?P<p>.+?) 中写入：(?P<why>[^：]+)", "Cannot write in the output folder {p}: {why}"),
+    (r"无法使用输出文件夹 (?P<p>.+?)：(?P<why>[^：]+)", "The output folder {p} cannot be used: {why}"),
+    (r"输出文件夹中有符号链接 (?P<p>.+?)：为安全起见不会跟随或写入它；请删除该链接，或换一个 --out",
+     "The output folder holds a symbolic link {p}: for safety it is neither followed nor written; delete the "
+     "link or choose another --out"),
+    (r"输出文件夹 (?P<p>.+?) 中的 (?P<rows>.+?) 不是本工具生成的（不在运行清单 (?P<m>\S+) 中），"
+     r"--overwrite 不会删除或覆盖它们；请移走后重试，或换一个 --out",
+     "In the output folder {p}, {rows} were not made by this tool (they are not in the run manifest {m}); "
+     "--overwrite does not delete or replace them: move them away and try again, or choose another --out"),
+    (r"输出文件夹 (?P<p>.+?) 不是空的；如要覆盖上次的结果，请加 --overwrite",
+     "The output folder {p} is not empty; add --overwrite to replace the last run's results"),
+    (r"输出文件夹 (?P<p>.+?) 正被另一次批量运行使用（进程 (?P<pid>[^）]+)）；(?P<rest>.*)",
+     "The output folder {p} is in use by another batch run (process {pid}); wait for it to finish or choose "
+     "another --out"),
+    (r"无法写出结果（(?P<why>[^）]+)）：(?P<p>.+?)；未留下看似完整的 results.jsonl，请腾出空间或换一个 --out 后重新运行",
+     "The results cannot be written ({why}): {p}; no complete-looking results.jsonl was left behind: free "
+     "some space or choose another --out, then run again"),
     # batch: the input refused as a whole (stderr, exit 7)
     (r"不支持的输入 (?P<f>.+?)：应为 .xlsx 工作簿、CSV 文件夹或申请人 YAML/JSON 文件夹",
      "Unsupported input {f}: use an .xlsx workbook, a folder of CSV files or a folder of applicant YAML/JSON files"),
@@ -209,6 +229,14 @@ FORMS: tuple[tuple[str, str], ...] = (
      "Sheet '{s}' of {f} spans {n} rows × {c} columns, over the limit of {m} cells (--max-cells changes it); "
      "delete stray far-away cells and try again"),
 )
+
+# batch/outdir.py os_reason: the usual I/O errors.
+IO_REASONS: dict[str, str] = {
+    "磁盘空间已满": "the disk is full", "磁盘配额已满": "the disk quota is used up", "所在磁盘是只读的": "the disk is read-only",
+    "没有写入权限": "no permission to write", "路径中有一段是文件而不是文件夹": "a part of the path is a file, not a folder",
+    "路径不存在": "the path does not exist", "路径是符号链接": "the path is a symbolic link",
+    "文件名太长": "the file name is too long", "已存在同名文件": "a file of that name exists",
+}
 
 # The kinds of reader notices (batch/readers.py Notice.kind).
 NOTICE_KINDS: dict[str, str] = {
@@ -280,6 +308,8 @@ def _match(message: str) -> str | None:
         m = pattern.match(message)
         if m:
             groups = m.groupdict()
+            if "why" in groups:  # an I/O reason (batch/outdir.py os_reason)
+                groups["why"] = IO_REASONS.get(groups["why"], groups["why"])
             for key in ("rows", "others"):  # lists of cells: 社保!2、个税!2
                 if key in groups:
                     groups[key] = groups[key].replace("、", ", ")
