@@ -280,6 +280,15 @@ def run_items(
 
 Work = list[tuple[Item, str | None]]
 SOLO_DEATHS = 2  # a person whose worker dies this often when judged alone gets ERR-INTERNAL
+# A pool that finishes nothing for this long has lost work (see _Pool._result); a chunk of 50 people
+# takes about a second, or a few seconds on a loaded machine. Judging alone after a false alarm
+# would give the same results, only later.
+STALL_SECONDS = 300.0
+POLL_SECONDS = 2.0
+
+
+class PoolStalled(BrokenProcessPool):
+    """A pool with live, idle workers that will never finish a submitted chunk."""
 
 
 class _Pool:
@@ -302,6 +311,7 @@ class _Pool:
             self.context.set_forkserver_preload(["jifen_check.batch.runner", "jifen_check.judge"])
         self.executor = self._new_executor(jobs)
         self.solo: ProcessPoolExecutor | None = None
+        self.progress = time.monotonic()  # when a chunk last finished
 
     def _new_executor(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(workers, mp_context=self.context, initializer=_init_worker,
@@ -343,11 +353,11 @@ class _Pool:
         try:
             if future is None:
                 raise BrokenProcessPool("not submitted")
-            outcomes = future.result()
-        except (BrokenProcessPool, CancelledError):
+            outcomes = self._result(future, self.executor)
+        except (BrokenProcessPool, CancelledError) as exc:
             # A worker died (exceptions are caught inside it). Judge this chunk alone, person by person.
-            if self._broken():
-                self._restart()
+            if isinstance(exc, PoolStalled) or self._broken():
+                self._restart(kill=isinstance(exc, PoolStalled))
             outcomes = [self._alone(item, name) for item, name in chunk]
         for item, _ in chunk:
             _release(item)
@@ -358,18 +368,54 @@ class _Pool:
             if self.solo is None:
                 self.solo = self._new_executor(1)
             try:
-                return self.solo.submit(_work, [(item, name)]).result()[0]
-            except (BrokenProcessPool, CancelledError):
-                self.solo.shutdown(wait=False, cancel_futures=True)
+                return self._result(self.solo.submit(_work, [(item, name)]), self.solo)[0]
+            except (BrokenProcessPool, CancelledError) as exc:
+                _stop(self.solo, kill=isinstance(exc, PoolStalled))
                 self.solo = None
         return dead_worker_outcome(item, self.options, name)
+
+    def _result(self, future: Future[list[Outcome]], executor: ProcessPoolExecutor) -> list[Outcome]:
+        """The chunk's outcomes, or PoolStalled when the pool has finished nothing for STALL_SECONDS.
+
+        CPython 3.11's ProcessPoolExecutor can lose a work item after a worker is killed: its
+        workers sit idle on an empty call queue, its manager thread waits for a wake-up that never
+        comes, and the future stays pending for ever (seen once in tests/faults, after the pool had
+        been replaced). Waiting in short polls with a deadline turns that hang into a restart.
+        """
+        while True:
+            try:
+                outcomes = future.result(timeout=POLL_SECONDS)
+            except TimeoutError:
+                if _dead_worker(executor):
+                    raise BrokenProcessPool("a worker died unnoticed") from None
+                if time.monotonic() - self.progress > STALL_SECONDS:
+                    raise PoolStalled(f"no chunk finished in {STALL_SECONDS:.0f} s") from None
+                continue
+            self.progress = time.monotonic()
+            return outcomes
 
     def _broken(self) -> bool:
         return bool(getattr(self.executor, "_broken", False))
 
-    def _restart(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
+    def _restart(self, *, kill: bool = False) -> None:
+        _stop(self.executor, kill=kill)
         self.executor = self._new_executor(self.jobs)
+        self.progress = time.monotonic()
+
+
+def _dead_worker(executor: ProcessPoolExecutor) -> bool:
+    """A worker of the pool has exited while the pool still counts on it."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    return any(p.exitcode is not None for p in processes)
+
+
+def _stop(executor: ProcessPoolExecutor, *, kill: bool) -> None:
+    """Stops a broken pool at once; a stalled one's workers are killed (they would wait for ever)."""
+    workers = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    if kill:
+        for p in workers:
+            p.kill()
 
 
 def _close(executor: ProcessPoolExecutor | None, grace_s: float = 5.0) -> None:
