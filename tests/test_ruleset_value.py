@@ -108,3 +108,41 @@ def test_a_ruleset_loaded_by_path_is_found_again_by_its_id() -> None:
     # Presentation files the tiny ruleset does not have come from the shipped default.
     assert rulebook.ruleset_file("tiny-test", "labels.yaml") == rulebook.RULESETS_DIR / "shanghai-2023" / "labels.yaml"
     assert rulebook.ruleset_file("tiny-test", "ruleset.yaml") == TINY.resolve() / "ruleset.yaml"
+
+
+def test_serve_takes_the_ruleset(tmp_path: Path) -> None:
+    """`serve --ruleset`: the API, the checklist and a batch upload are judged by the server's ruleset."""
+    import io
+    import time
+    import zipfile
+
+    from tests.web.serverproc import start_server, stop_server
+
+    server = start_server("--ruleset", str(TINY), "--workers", "1")
+    try:
+        with server.client() as c:
+            r = c.post("/api/check", json=base_applicant())
+            assert r.status_code == 200, r.text
+            assert r.json()["ruleset"]["id"] == "tiny-test" and r.json()["score"]["pass_mark"] == 25
+            r = c.post("/api/checklist", json=base_applicant())
+            assert r.status_code == 200 and r.headers["X-Verdict"] == "eligible"
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w") as zf:
+                for f in sorted(_applicants(tmp_path).iterdir()):
+                    zf.writestr(f.name, f.read_bytes())
+            r = c.post("/api/batch", params={"filename": "people.zip", "pdf": "false"}, content=buf.getvalue())
+            assert r.status_code == 202, r.text
+            run_id, deadline = r.json()["id"], time.time() + 300
+            while (status := c.get(f"/api/batch/{run_id}").json())["state"] == "running" and time.time() < deadline:
+                time.sleep(0.3)
+            assert status["state"] == "done", status
+            lines = c.get(f"/api/batch/{run_id}/files/results.jsonl").text.splitlines()
+            assert [json.loads(x)["ruleset"]["id"] for x in lines] == ["tiny-test", "tiny-test"]
+    finally:
+        stop_server(server)
+
+
+def test_serve_refuses_an_unknown_ruleset(tmp_path: Path) -> None:
+    p = run_cli("serve", "--port", "0", "--ruleset", str(tmp_path / "nowhere"))
+    err = p.stderr.decode()
+    assert p.returncode == 1 and "规则文件有误" in err and "Traceback" not in err and not p.stdout

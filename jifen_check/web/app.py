@@ -11,7 +11,6 @@ import json
 import shutil
 import tempfile
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,17 +27,9 @@ from jifen_check.result import SEVERITY_ZH, STATUS_ZH, VERDICT_ZH
 from jifen_check.validate import parse_text
 from jifen_check.web import batchjobs, form, workers
 from jifen_check.web.guard import Guard, GuardConfig
+from jifen_check.web.settings import Settings
 
 HERE = Path(__file__).resolve().parent
-
-
-@dataclass
-class Settings:
-    token: str
-    host: str = "127.0.0.1"
-    port: int = 8000
-    max_upload_mb: int = 50
-    workers: int | None = None
 
 
 # ---------------------------------------------------------------- templates
@@ -133,8 +124,8 @@ def create_app(settings: Settings) -> Any:
     root = Path(tempfile.mkdtemp(prefix="jifen-web-"))
     (root / "work").mkdir()
     tempfile.tempdir = str(root / "work")  # anything the server itself spools stays in its folder
-    pool = workers.JudgePool(settings.workers, root / "work")
-    runs = batchjobs.BatchRuns(root)
+    pool = workers.JudgePool(settings.workers, root / "work", settings.ruleset)
+    runs = batchjobs.BatchRuns(root, settings.ruleset)
     config = GuardConfig(token=settings.token, host=settings.host, max_body=settings.max_upload_mb * 1024 * 1024)
 
     @asynccontextmanager
@@ -193,7 +184,7 @@ def _api(app: FastAPI, pool: workers.JudgePool) -> None:
         doc, problems = await _judge_body(pool, request)
         if problems:
             return JSONResponse(_format_error(problems), status_code=422)
-        text, fits = await pool.call(workers.check_in_worker, doc, _as_of(as_of), show_id, None)
+        text, fits = await pool.call(workers.check_in_worker, doc, _as_of(as_of), show_id, None, pool.ruleset)
         if not fits:
             result = json.loads(text)
             return JSONResponse({**result, "errors": _field_problems(result)}, status_code=422)
@@ -207,7 +198,8 @@ def _api(app: FastAPI, pool: workers.JudgePool) -> None:
         doc, problems = await _judge_body(pool, request)
         if problems:
             return JSONResponse(_format_error(problems), status_code=422)
-        text, fits, pdf = await pool.call(workers.checklist_in_worker, doc, _as_of(as_of), show_id, None)
+        text, fits, pdf = await pool.call(workers.checklist_in_worker, doc, _as_of(as_of), show_id, None,
+                                        pool.ruleset)
         result = json.loads(text)
         if not fits:
             return JSONResponse({**result, "errors": _field_problems(result)}, status_code=422)
@@ -245,7 +237,7 @@ def _ui(app: FastAPI, pool: workers.JudgePool) -> None:
         body = await _json_object(request)
         doc = form.normalise(body.get("doc"))
         show_id = bool(body.get("show_id"))
-        text, _ = await pool.call(workers.check_in_worker, doc, None, show_id, None)
+        text, _ = await pool.call(workers.check_in_worker, doc, None, show_id, None, pool.ruleset)
         result = json.loads(text)
         html = TEMPLATES.get_template("_result.html.j2").render(r=result)
         fields = _field_problems(result)
@@ -257,7 +249,8 @@ def _ui(app: FastAPI, pool: workers.JudgePool) -> None:
     async def ui_checklist(request: Request) -> Response:
         body = await _json_object(request)
         doc = form.normalise(body.get("doc"))
-        text, fits, pdf = await pool.call(workers.checklist_in_worker, doc, None, bool(body.get("show_id")), None)
+        text, fits, pdf = await pool.call(workers.checklist_in_worker, doc, None, bool(body.get("show_id")), None,
+                                        pool.ruleset)
         if not fits:
             return JSONResponse({"detail": "表单还有必填项未填或格式不对，请先按提示更正"}, status_code=422)
         return Response(pdf, media_type="application/pdf", headers=_attachment("checklist.pdf"))

@@ -138,7 +138,7 @@ def batch_input(upload: Path, filename: str, run_dir: Path) -> Path:
 
 
 def _child(input_path: str, out_dir: str, as_of: str | None, show_id: bool, pdf: bool,
-           done: Any, total: Any, status_path: str) -> None:
+           done: Any, total: Any, status_path: str, ruleset: str) -> None:
     """Runs one batch; writes status.json (counts, rows, notices, or the error)."""
     import datetime as dt
     import tempfile
@@ -165,7 +165,8 @@ def _child(input_path: str, out_dir: str, as_of: str | None, show_id: bool, pdf:
     try:
         batch = read_input(Path(input_path))
         total.value = len(batch.items)
-        options = Options(Path(out_dir), dt.date.fromisoformat(as_of) if as_of else None, show_id, pdf)
+        options = Options(Path(out_dir), dt.date.fromisoformat(as_of) if as_of else None, show_id, pdf,
+                          ruleset=ruleset)
         report = run_batch(batch, options, label=Path(input_path).name, on_result=on_result)
         status = {"state": "done", "counts": dict(report.tally.counts), "total": report.tally.total,
                   "rows": rows, "files": report.files, "logged": report.logged,
@@ -217,8 +218,8 @@ class BatchRun:
 
 
 class BatchRuns:
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, root: Path, ruleset: str) -> None:
+        self.root, self.ruleset = root, ruleset
         self.runs: dict[str, BatchRun] = {}
         self.lock = threading.Lock()
         self.ctx = multiprocessing.get_context(default_start_method())
@@ -243,7 +244,7 @@ class BatchRuns:
         run.process = self.ctx.Process(
             target=_child, name="jifen-web-batch",
             args=(str(source), str(run.out_dir), as_of, show_id, pdf, run.done, run.total,
-                  str(folder / "status.json")))
+                  str(folder / "status.json"), self.ruleset))
         run.process.start()
         with self.lock:
             self.runs[run_id] = run

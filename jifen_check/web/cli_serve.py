@@ -14,7 +14,10 @@ import sys
 
 import click
 
+from jifen_check import rulebook
+from jifen_check.cli_common import ruleset_option
 from jifen_check.cli_zh import ZhCommand
+from jifen_check.web.settings import Settings
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -59,7 +62,9 @@ def _bind(host: str, port: int) -> socket.socket:
               help="上传文件大小上限（MB），超过返回 413。")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="判断用的工作进程数（默认 CPU 核数，最多 2）。")
-def serve_command(host: str, port: int, token: str | None, max_upload_mb: int, workers: int | None) -> None:
+@ruleset_option
+def serve_command(host: str, port: int, token: str | None, max_upload_mb: int, workers: int | None,
+                  ruleset: str) -> None:
     """启动本机网页版：填表预审一位申请人、下载材料清单、批量上传，以及 JSON API。
 
     \b
@@ -71,19 +76,24 @@ def serve_command(host: str, port: int, token: str | None, max_upload_mb: int, w
     """
     if not _is_loopback(host) and not token:
         raise click.UsageError("监听非本机地址时必须用 --token 指定访问令牌（局域网内的其他人也能连上）")
+    try:  # a ruleset that cannot be loaded stops the server before it listens
+        rulebook.load(ruleset)
+    except rulebook.RulesetError as exc:
+        raise click.ClickException(f"规则文件有误：{exc}") from None
     token = token or secrets.token_urlsafe(24)
     sock = _bind(host, port)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{sock.getsockname()[1]}/?token={token}"
     click.echo(url)
     sys.stdout.flush()
-    _run(sock, host, sock.getsockname()[1], token, max_upload_mb, workers)
+    _run(sock, Settings(token=token, host=host, port=sock.getsockname()[1], max_upload_mb=max_upload_mb,
+                        workers=workers, ruleset=ruleset))
 
 
-def _run(sock: socket.socket, host: str, port: int, token: str, max_upload_mb: int, workers: int | None) -> None:
+def _run(sock: socket.socket, settings: Settings) -> None:
     import uvicorn
 
-    from jifen_check.web.app import Settings, create_app
+    from jifen_check.web.app import create_app
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
@@ -92,7 +102,7 @@ def _run(sock: socket.socket, host: str, port: int, token: str, max_upload_mb: i
     log.setLevel(logging.INFO)
     log.propagate = False
     click.echo("按 Ctrl+C 停止。", err=True)
-    app = create_app(Settings(token=token, host=host, port=port, max_upload_mb=max_upload_mb, workers=workers))
+    app = create_app(settings)
     # Uvicorn's own access log would print query strings (the token): ours is in guard.py.
     config = uvicorn.Config(app, log_level="warning", access_log=False, log_config=None, lifespan="on",
                             server_header=False)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from jifen_check.batch.runner import default_start_method
+from jifen_check.rulebook import DEFAULT_RULESET
 
 # ---------------------------------------------------------------- worker side (never in the server)
 
@@ -36,33 +37,33 @@ def _day(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def _judge(doc: Any, as_of: str | None, show_id: bool, source: str | None) -> Any:
+def _judge(doc: Any, as_of: str | None, show_id: bool, source: str | None, ruleset: str) -> Any:
     from jifen_check.judge import judge_full
     from jifen_check.validate import Problem
 
     problems = None if isinstance(doc, dict) else [
         Problem("DATA-FORMAT", "(root)", "请求体应为一个申请人（JSON 对象）")]
     return judge_full(doc, as_of=_day(as_of), source=source, show_id=show_id, problems=problems,
-                      with_routes=True)  # routes to 120 (issue 10) are computed only when asked
+                      with_routes=True, ruleset_id=ruleset)  # routes to 120 (issue 10): only when asked
 
 
 def check_in_worker(doc: Any, as_of: str | None = None, show_id: bool = False,
-                    source: str | None = None) -> tuple[str, bool]:
+                    source: str | None = None, ruleset: str = DEFAULT_RULESET) -> tuple[str, bool]:
     """(result@1 as JSON text, whether the document fitted the applicant format).
 
     Text pickles faster than a model tree. A document that does not fit the format is a 422 for
     the API; one that fits but holds invalid values (a bad ID checksum) is a 200 `invalid_input`.
     """
-    judgement = _judge(doc, as_of, show_id, source)
+    judgement = _judge(doc, as_of, show_id, source, ruleset)
     return json.dumps(judgement.result.to_json_dict(), ensure_ascii=False), judgement.applicant is not None
 
 
 def checklist_in_worker(doc: Any, as_of: str | None = None, show_id: bool = False,
-                        source: str | None = None) -> tuple[str, bool, bytes]:
+                        source: str | None = None, ruleset: str = DEFAULT_RULESET) -> tuple[str, bool, bytes]:
     """(result JSON, fitted the format, PDF bytes): the same renderer as `jifen-check checklist`."""
     from jifen_check.render.pdf import render_checklist_pdf
 
-    judgement = _judge(doc, as_of, show_id, source)
+    judgement = _judge(doc, as_of, show_id, source, ruleset)
     result = judgement.result
     text = json.dumps(result.to_json_dict(), ensure_ascii=False)
     if judgement.applicant is None:
@@ -73,10 +74,10 @@ def checklist_in_worker(doc: Any, as_of: str | None = None, show_id: bool = Fals
         return text, True, out.read_bytes()
 
 
-def _warm(_: int) -> int:
+def _warm(ruleset: str) -> int:
     from jifen_check.judge import engine_for_process
 
-    engine_for_process()
+    engine_for_process(ruleset)
     return os.getpid()
 
 
@@ -86,8 +87,10 @@ def _warm(_: int) -> int:
 class JudgePool:
     """A small process pool; a worker that dies is replaced by restarting the pool."""
 
-    def __init__(self, workers: int | None = None, tmp_dir: Path | None = None) -> None:
+    def __init__(self, workers: int | None = None, tmp_dir: Path | None = None,
+                 ruleset: str = DEFAULT_RULESET) -> None:
         self.workers = max(1, workers or min(2, os.cpu_count() or 1))
+        self.ruleset = ruleset  # the server's ruleset (serve --ruleset), passed with every call
         self.tmp_dir = str(tmp_dir) if tmp_dir else None
         self._executor: ProcessPoolExecutor | None = None
 
@@ -105,7 +108,7 @@ class JudgePool:
 
     def warm(self) -> None:
         """Starts every worker and builds its engine, so the first request is not slow."""
-        list(self.executor.map(_warm, range(self.workers * 2)))
+        list(self.executor.map(_warm, [self.ruleset] * (self.workers * 2)))
 
     async def call(self, fn: Any, *args: Any) -> Any:
         loop = asyncio.get_running_loop()
