@@ -187,6 +187,14 @@ class Explainer:
             out.append(self.t("time_cures"))
         return out
 
+    def _case_label(self, rule: Rule, case: int) -> str:
+        """「：三地一致成立：在户籍省份学习…」 after a case that holds, when the case says what it means."""
+        c = rule.cases[case] if 0 <= case < len(rule.cases) else None
+        if c is None or not c.label:
+            return ""
+        text = (c.label_en or f"({c.label})") if self.lang == "en" else c.label
+        return ("：" if self.lang != "en" else ": ") + text
+
     def outcome(self, rule: Rule) -> list[str]:
         j, book = self.judgement, self.result_book
         r = j.result
@@ -197,7 +205,8 @@ class Explainer:
         if not found and not lines and not fired:
             out.append(self.t("not_fired") if j.ledger else self.t("invalid"))
         for f in fired:
-            out.append(self.t("case_fired", n=f.case + 1, where=self.where(str(f.fact.get("t")), f.fact)))
+            out.append(self.t("case_fired", n=f.case + 1, where=self.where(str(f.fact.get("t")), f.fact))
+                       + self._case_label(rule, f.case))
         for x in lines:
             because = self.t("because", title=self.words.prose(x.reason, book), rule=x.reason) if x.reason else ""
             _, detail = line_texts(x, self.lang, book)

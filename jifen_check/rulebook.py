@@ -441,6 +441,16 @@ class Case(Strict):
     message_en: str = ""  # English beside the Chinese (--lang en); a test requires one for every text
     remedy_en: str = ""
     deadline: str | None = None
+    # What the case means, in plain words, for a case that writes no message (one that records a
+    # value): `explain` shows it when the case holds. Required for such a case (checked below).
+    label: str = ""
+    label_en: str = ""
+
+    @model_validator(mode="after")
+    def _a_silent_case_says_what_it_means(self) -> Case:
+        if self.then.record and not self.label:
+            raise ValueError("a case that records a value needs a `label` (what it means, for explain)")
+        return self
 
 
 class Rule(Strict):
@@ -537,11 +547,15 @@ def _read_yaml(path: Path) -> Any:
         raise RulesetError(f"{path}: 无法读取：{e}") from e
 
 
-def _describe(e: ValidationError) -> str:
+def _describe(e: ValidationError, raw: Any = None) -> str:
+    """One line per error: where (a rule file's list index shown as the rule's ID), then what."""
     parts = []
     for err in e.errors():
-        loc = ".".join(str(x) for x in err["loc"])
-        parts.append(f"{loc}: {err['msg']}")
+        loc = list(err["loc"])
+        if loc and isinstance(loc[0], int) and isinstance(raw, list) and loc[0] < len(raw):
+            item = raw[loc[0]]
+            loc[0] = item.get("id", loc[0]) if isinstance(item, dict) else loc[0]
+        parts.append(f"{'.'.join(str(x) for x in loc)}: {err['msg']}")
     return "; ".join(parts)
 
 
@@ -577,10 +591,11 @@ def _load_rules(folder: Path, stages: list[str], params: dict[str, Parameter]) -
     files: dict[str, Path] = {}
     adapter = TypeAdapter(list[Rule])
     for path in sorted(folder.glob("*.yaml")):
+        raw = _read_yaml(path)
         try:
-            batch = adapter.validate_python(_read_yaml(path))
+            batch = adapter.validate_python(raw)
         except ValidationError as e:
-            raise RulesetError(f"{path}: {_describe(e)}") from e
+            raise RulesetError(f"{path}: {_describe(e, raw)}") from e
         for rule in batch:
             if rule.id in rules:
                 raise RulesetError(f"{path}: rule {rule.id} defined twice")

@@ -78,10 +78,11 @@ def test_every_rule_text_has_english() -> None:
             where = f"{rule.id} cases[{i}]"
             assert bool(case.message_en) == bool(case.message), where
             assert bool(case.remedy_en) == bool(case.remedy), where
+            assert bool(case.label_en) == bool(case.label), where
             line = case.then.line
             if line is not None:
                 assert bool(line.detail_en) == bool(line.detail), where
-            for text in (case.message_en, case.remedy_en, line.detail_en if line else ""):
+            for text in (case.message_en, case.remedy_en, case.label_en, line.detail_en if line else ""):
                 assert not untranslated(re.sub(r"\{[^}]*\}", "", text)), (where, text)
 
 

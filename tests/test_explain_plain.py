@@ -79,3 +79,16 @@ def test_as_things_are_says_how_far_it_looked() -> None:
     assert "现状：什么都不改、按当前缴费持续，36 个月内不会自行达到申请条件" in text
     assert "不会自行达到申请条件" not in text.replace("36 个月内不会自行达到申请条件", "")
 
+
+
+def test_a_case_that_only_records_says_what_it_means() -> None:
+    """A part-time degree that passes 三地一致 fires a case that records which of (a)–(c) holds; explain
+    says so in words, not only 「第 4 种情形成立」. A failing degree shows its finding instead."""
+    passing = run_cli("explain", str(ROOT / "samples" / "06-non-full-time-degree.yaml"), "PIT-THREE-PLACES")
+    text = passing.stdout.decode()
+    assert "（学历第 3 条）：三地一致成立：在户籍省份学习，学习期间无外地社保（情形 b）" in text, text
+    english = run_cli("explain", str(ROOT / "samples" / "06-non-full-time-degree.yaml"), "PIT-THREE-PLACES",
+                      "--lang", "en").stdout.decode()
+    assert "(Education entry 3): The three places agree: studied in the hukou province" in english
+    failing = run_cli("explain", str(ROOT / "samples" / "09-fails-three-places.yaml"), "PIT-THREE-PLACES")
+    assert "三地一致成立" not in failing.stdout.decode() and "不符合三地一致" in failing.stdout.decode()

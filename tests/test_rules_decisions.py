@@ -158,3 +158,10 @@ def test_prior_degree_decisions_are_the_rule_s(name: str, doc: dict, says: str |
         assert messages == [], name
     else:
         assert any(says in m for m in messages), (name, messages)
+
+
+def test_a_case_that_records_must_say_what_it_means(tmp_path: Path) -> None:
+    """explain shows a recording case's `label` when it holds (it writes no message): a missing one fails at load."""
+    root = planted(tmp_path, "      label: 三地一致成立：在上海学习（情形 a）\n", "")
+    with pytest.raises(rulebook.RulesetError, match=r"pitfalls.yaml: PIT-THREE-PLACES\.cases\.2: .*needs a `label`"):
+        rulebook.Rulebook(root)
