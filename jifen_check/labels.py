@@ -5,13 +5,14 @@ The JSON keeps the codes (programs need them); every text a person reads shows t
 
 from __future__ import annotations
 
-CONFIDENCE_ZH: dict[str, str] = {"official": "官方", "practice": "受理实践", "unverified": "未核实"}
+# The same words as labels.yaml `confidence` (the reports and explain use that table; tests keep them equal).
+CONFIDENCE_ZH: dict[str, str] = {"official": "官方规定", "practice": "受理实践", "unverified": "未核实"}
 KIND_ZH: dict[str, str] = {
     "gate": "申请条件", "veto": "一票否决", "points": "基础分", "bonus": "加分", "deduction": "减分",
     "pitfall": "常见退件", "data": "数据检查", "aggregate": "合计", "verdict": "结论",
 }
 CONFIDENCE_LEGEND = [
-    "官方 = 办法、细则或办事指南明文规定",
+    "官方规定 = 办法、细则或办事指南明文规定",
     "受理实践 = 受理点的通行做法，公开文件未写明",
     "未核实 = 公开资料不明确，按保守口径判断，请向受理点确认",
 ]

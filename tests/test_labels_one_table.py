@@ -75,4 +75,13 @@ def test_the_web_app_shows_the_confidence_words_of_the_rules_listing() -> None:
     from jifen_check.web import app
 
     assert app.CONFIDENCE_ZH is labels.CONFIDENCE_ZH
-    assert labels.CONFIDENCE_ZH == {"official": "官方", "practice": "受理实践", "unverified": "未核实"}
+    assert labels.CONFIDENCE_ZH == {"official": "官方规定", "practice": "受理实践", "unverified": "未核实"}
+
+
+def test_the_rules_listing_and_the_reports_say_the_same_confidence_words() -> None:
+    """`rules` and the web app (labels.py) said 官方 where the text report, the PDF and explain
+    (labels.yaml) said 官方规定: one word per confidence, in both tables."""
+    from jifen_check.render.plain import labels as yaml_labels
+
+    assert labels.CONFIDENCE_ZH == {code: pair[0] for code, pair in yaml_labels()["confidence"].items()}
+    assert labels.KIND_ZH == {code: pair[0] for code, pair in yaml_labels()["kind"].items()}
