@@ -403,15 +403,19 @@ class _Pool:
         self.progress = time.monotonic()
 
 
+def _workers(executor: ProcessPoolExecutor) -> list[multiprocessing.Process]:
+    """The pool's worker processes (the executor forgets them once shut down: read them before)."""
+    return list((getattr(executor, "_processes", None) or {}).values())
+
+
 def _dead_worker(executor: ProcessPoolExecutor) -> bool:
     """A worker of the pool has exited while the pool still counts on it."""
-    processes = list((getattr(executor, "_processes", None) or {}).values())
-    return any(p.exitcode is not None for p in processes)
+    return any(p.exitcode is not None for p in _workers(executor))
 
 
 def _stop(executor: ProcessPoolExecutor, *, kill: bool) -> None:
     """Stops a broken pool at once; a stalled one's workers are killed (they would wait for ever)."""
-    workers = list((getattr(executor, "_processes", None) or {}).values())
+    workers = _workers(executor)
     executor.shutdown(wait=False, cancel_futures=True)
     if kill:
         for p in workers:
@@ -429,7 +433,7 @@ def _close(executor: ProcessPoolExecutor | None, grace_s: float = 5.0) -> None:
     """
     if executor is None:
         return
-    workers = list((getattr(executor, "_processes", None) or {}).values())  # gone after shutdown
+    workers = _workers(executor)
     executor.shutdown(wait=False, cancel_futures=True)
     deadline = time.monotonic() + grace_s
     for p in workers:
