@@ -3,7 +3,8 @@
 Layout of `rulesets/<id>/`:
 - `ruleset.yaml`: id, title, stages, cited sources.
 - `parameters/<name>.yaml`: one concept per file, `values: {YYYY-MM-DD: {value, source}}`; a composite
-  one (bonuses, title_points, si_base_bands) gives each part its own history, `keys: {part: {YYYY-MM-DD: …}}`.
+  one (bonuses, title_points, si_base_bands, deductions, education_points, contract) gives each part its own
+  history, `keys: {part: {YYYY-MM-DD: …}}`.
 - `rules/*.yaml`: lists of rules (ID, title, confidence, source, stage, cases with condition and effect).
 
 Anything misplaced fails at load time with the file and the key path, so a typo never silently

@@ -1,6 +1,6 @@
 """Dated parameters, value by value (issue 8 "Parameters").
 
-Composite parameters (bonuses, title_points, si_base_bands) keep a dated history per part, so that
+Composite parameters (bonuses, title_points, si_base_bands, deductions, education_points, contract) keep a dated history per part, so that
 changing one amount is one line and every other part keeps its date and source; `published_on`
 (a value announced after it takes effect) is checked at load; the wage and the floor say that they
 change together every July. Results do not change: tests/test_golden_*.py prove it byte for byte.
@@ -9,6 +9,7 @@ change together every July. Results do not change: tests/test_golden_*.py prove 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -31,7 +32,10 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", ["bonuses", "title_points", "si_base_bands"])
+COMPOSITE = ["bonuses", "title_points", "si_base_bands", "deductions", "education_points", "contract"]
+
+
+@pytest.mark.parametrize("name", COMPOSITE)
 def test_composite_parameters_have_a_history_per_part(name: str) -> None:
     param = rulebook.load().parameters[name]
     assert len(param.histories) > 1 and "" not in param.histories
@@ -46,6 +50,52 @@ def test_the_composite_values_are_what_they_were() -> None:
                                     "title": {"junior": 0, "intermediate": 100, "senior": 140}}
     assert [(b["multiple"], b["min_months"], b["window_months"], b["points"]) for b in snap["si_base_bands"]] == [
         (3, 24, 36, 120), (2, 36, 48, 100), (1, 36, 48, 50), (0.8, 36, 48, 25)]
+    assert snap["deductions"] == {"false_material": {"points": 150, "years": 3}, "detention": {"points": 50, "years": 5},
+                                  "crime": {"points": 150, "years": 5}}
+    assert snap["education_points"] == {"junior_college": 50, "bachelor": 60, "bachelor_degree": 90, "master": 100,
+                                        "doctor": 110}
+    assert snap["contract"] == {"min_term_months": 12, "min_remaining_months": 2, "warn_remaining_months": 6}
+
+
+@pytest.mark.parametrize(("name", "key", "old", "new", "field"), [
+    ("deductions", "detention.points", 50, 60, ("detention", "points")),
+    ("deductions", "crime.years", 5, 3, ("crime", "years")),
+    ("education_points", "master", 100, 105, ("master",)),
+    ("contract", "min_remaining_months", 2, 3, ("min_remaining_months",)),
+])
+def test_one_new_amount_is_one_line_and_the_rest_keep_theirs(tmp_path: Path, name: str, key: str, old: int,
+                                                             new: int, field: tuple[str, ...]) -> None:
+    root = copy_ruleset(tmp_path)
+    edit(root / "parameters" / f"{name}.yaml", f"  {key}:\n",
+         f"  {key}:\n    2027-01-01: {{value: {new}, source: 测试通知, source_en: test notice}}\n")
+    book = rulebook.Rulebook(root)
+
+    def at(day: dt.date) -> object:
+        value = book.snapshot(day)[name]
+        for part in field:
+            value = value[part]
+        return value
+
+    before, after = book.snapshot(D(2026, 12, 31))[name], book.snapshot(D(2027, 1, 1))[name]
+    assert (at(D(2026, 12, 31)), at(D(2027, 1, 1))) == (old, new)
+    changed = [k for k in before if before[k] != after[k]]
+    assert changed == [field[0]], changed  # nothing else moved
+    param = book.parameters[name]
+    assert param.entry(f"{name}.{key}", D(2027, 3, 1))[1].source == "测试通知"
+    others = [k for k in param.histories if k != key]
+    assert all(param.entry(f"{name}.{k}", D(2027, 3, 1))[0] == D(2023, 1, 1) for k in others)
+
+
+@pytest.mark.parametrize(("name", "old", "new"), [
+    ("deductions", "  crime.points:\n", "  crime.pionts:\n"),
+    ("education_points", "  bachelor_degree:\n", "  bachelor_degre:\n"),
+    ("contract", "  warn_remaining_months:\n", "  warn_remaining_month:\n"),
+])
+def test_a_misspelt_amount_fails_at_load_naming_file_and_key(tmp_path: Path, name: str, old: str, new: str) -> None:
+    root = copy_ruleset(tmp_path)
+    edit(root / "parameters" / f"{name}.yaml", old, new)
+    with pytest.raises(rulebook.RulesetError, match=rf"{name}\.yaml: keys.*{re.escape(new.strip().rstrip(':'))}"):
+        rulebook.Rulebook(root)
 
 
 def test_changing_one_amount_is_one_line(tmp_path: Path) -> None:
