@@ -17,7 +17,7 @@ from typing import Any
 
 from jifen_check import months as mo
 from jifen_check.applicant import Applicant, Contract, IncomeTaxRow, ResidencePermit, SocialInsuranceRow
-from jifen_check.engine import engine_for_process
+from jifen_check.engine.backend import engine_for_process
 from jifen_check.facts import age_on, expand_si, expand_tax, expiry, measure, table_points, wages_for
 from jifen_check.identifiers import id_birth_date
 from jifen_check.result import Result

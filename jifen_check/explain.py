@@ -14,7 +14,7 @@ from typing import Any
 
 from jifen_check import conditions as condition_language
 from jifen_check import reference, vocabulary, yamlio
-from jifen_check.engine import lookup
+from jifen_check.engine.messages import lookup
 from jifen_check.facts import Measurer
 from jifen_check.judge import Judgement
 from jifen_check.render.i18n import finding_texts, line_texts

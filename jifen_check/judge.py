@@ -16,7 +16,8 @@ from jifen_check import rulebook
 from jifen_check.applicant import Applicant
 from jifen_check.checklist import build_checklist
 from jifen_check.earliest import earliest_eligible
-from jifen_check.engine import Ledger, engine_for_process
+from jifen_check.engine.backend import engine_for_process
+from jifen_check.engine.ledger import Ledger
 from jifen_check.facts import measure
 from jifen_check.identifiers import id_candidates, mask_id, scrub_ids, scrub_text
 from jifen_check.labels import DATA_REMEDY

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from jifen_check import conditions
-from jifen_check.engine import _QuietHost
+from jifen_check.engine.backend import _QuietHost
 
 # The rulebook allows ordering operators on int fields only (checked at load), so `n` holds
 # numbers; `s` text; `f` flags; `v` anything.
@@ -55,7 +55,7 @@ def test_pure_evaluator_agrees_with_durable_rules():
                                                             for c in conditions.compile_test(n, spec)]]}}],
                        "run": action(i)}
              for i, cond in enumerate(conds)}
-    # A never-firing join keeps every fact acceptable to durable-rules (see engine.retention_patterns).
+    # A never-firing join keeps every fact acceptable to durable-rules (see engine.backend.retention_patterns).
     rules["keep"] = {"all": [{"s": {"$and": [{"t": "stage"}, {"name": "__never__"}]}}, {"m": {"t": "f"}}],
                      "run": action(-1)}
     host = _QuietHost()

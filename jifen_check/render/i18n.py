@@ -122,7 +122,7 @@ def source_text(f: Finding, lang: Lang, book: rulebook.Rulebook | None) -> str:
 
 def _case_for(rule: rulebook.Rule, f: Finding, params: dict[str, Any]) -> rulebook.Case | None:
     """The case that produced the finding: the one whose Chinese template renders to its message."""
-    from jifen_check.engine import render
+    from jifen_check.engine.messages import render
 
     cases = [c for c in rule.cases if c.message]
     for case in cases:
@@ -157,7 +157,7 @@ def _original(message: str) -> str:
 def _remedy_only(rule: rulebook.Rule, f: Finding, params: dict[str, Any]) -> str:
     """The English remedy of the case whose Chinese remedy is the finding's (the message may be a
     reader's own sentence, the remedy still the rule's)."""
-    from jifen_check.engine import render
+    from jifen_check.engine.messages import render
 
     for case in rule.cases:
         try:
@@ -181,7 +181,7 @@ def finding_texts(f: Finding, lang: Lang, book: rulebook.Rulebook | None) -> tup
     if book is None or f.rule not in book.rules:
         english = {zh: en for zh, en in DATA_REMEDY.values()}.get(f.remedy)
         return _original(f.message), english or (f"({f.remedy})" if f.remedy else "")
-    from jifen_check.engine import render
+    from jifen_check.engine.messages import render
 
     rule = book.rules[f.rule]
     params = book.snapshot(_day_of(book))
@@ -205,7 +205,7 @@ def line_texts(line: ScoreLine, lang: Lang, book: rulebook.Rulebook | None) -> t
     """
     if lang != "en" or book is None or line.rule not in book.rules:
         return line.title, line.detail
-    from jifen_check.engine import render
+    from jifen_check.engine.messages import render
 
     rule = book.rules[line.rule]
     if line._detail_en is not None:
