@@ -16,7 +16,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import difflib
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -25,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from jifen_check import __version__, conditions, vocabulary, yamlio
+from jifen_check.engine import messages
 from jifen_check.resources import rulesets_dir
 from jifen_check.result import Confidence, LineStatus, RulesetRef, Severity, Verdict
 
@@ -626,9 +626,6 @@ def _records_before_lines(rules: dict[str, Rule], files: dict[str, Path], stages
 
 # ---------------------------------------------------------------- references checked at load
 
-_FIELD = re.compile(r"\{(@?)([A-Za-z_][\w.]*)\}")
-
-
 class _RefChecker:
     """Checks every name a rule uses against the fact vocabulary and the parameters.
 
@@ -691,10 +688,17 @@ class _RefChecker:
                     self.value(rule, f"{where}.{key}.{op}", item, fact, names)
 
     def text(self, rule: Rule, where: str, template: str, quotable: dict[str, Any]) -> None:
-        for at, name in _FIELD.findall(template):
-            if at:
-                self.param_path(rule, where, name)
-            elif name not in quotable:
+        """A message template (engine/messages.py, jinja2): its syntax, then every `{field}` against
+        what the rule may quote and every `{@param.path}` against the parameters."""
+        try:
+            names, param_paths = messages.check(template)
+        except messages.TemplateError as e:
+            self.fail(rule, where, str(e))
+            return
+        for path in param_paths:
+            self.param_path(rule, where, path)
+        for name in sorted(names):
+            if name not in quotable:
                 self.fail(rule, where, f"unknown placeholder {'{' + name + '}'}", quotable)
 
     def rule(self, rule: Rule, rule_ids: set[str]) -> None:
@@ -729,11 +733,12 @@ class _RefChecker:
         fact = case.when.all[0].fact
         quotable = self.quotable(rule)
         quotable.update(vocabulary.QUOTABLE[fact])
-        for attr in ("message", "remedy", "deadline"):
+        for attr in ("message", "remedy", "deadline", "message_en", "remedy_en"):
             self.text(rule, f"cases[{i}].{attr}", getattr(case, attr) or "", quotable)
         then = case.then
         if then.line is not None:
             self.text(rule, f"cases[{i}].then.line.detail", then.line.detail, quotable)
+            self.text(rule, f"cases[{i}].then.line.detail_en", then.line.detail_en, quotable)
             if isinstance(then.line.points, str):
                 points = then.line.points
                 if points.startswith("@"):
