@@ -1,11 +1,13 @@
 """Loads a ruleset directory (rules and dated parameters as data) and validates it strictly.
 
 Layout of `rulesets/<id>/`:
-- `ruleset.yaml`: id, title, stages, cited sources.
+- `ruleset.yaml`: id, title, the names of the stages, cited sources.
 - `parameters/<name>.yaml`: one concept per file, `values: {YYYY-MM-DD: {value, source}}`; a composite
   one (bonuses, title_points, si_base_bands, deductions, education_points, contract) gives each part its own
   history, `keys: {part: {YYYY-MM-DD: …}}`.
-- `rules/*.yaml`: lists of rules (ID, title, confidence, source, stage, cases with condition and effect).
+- `rules/*.yaml`: lists of rules (ID, title, confidence, source, cases with condition and effect). Each rule's
+  stage and priority are derived from what it reads and writes (engine/stages.py); `stage:`/`priority:`
+  only override them, checked against the same constraints.
 
 Anything misplaced fails at load time with the file and the key path, so a typo never silently
 turns a rule off.
@@ -24,7 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from jifen_check import __version__, conditions, vocabulary, yamlio
-from jifen_check.engine import messages
+from jifen_check.engine import messages, stages
 from jifen_check.resources import rulesets_dir
 from jifen_check.result import Confidence, LineStatus, RulesetRef, Severity, Verdict
 
@@ -462,8 +464,10 @@ class Rule(Strict):
     confidence: Confidence | None = None
     source: str = ""
     source_en: str = ""  # the source in English (--lang en); legal names keep their original in brackets
-    stage: str
-    priority: int = Field(0, ge=0, description="order within a stage: lower fires first (durable `pri`)")
+    # Derived from what the rule reads and writes (engine/stages.py) and filled in at load; set in the
+    # YAML only to override, and an override that breaks the derived order fails at load.
+    stage: str | None = None
+    priority: int | None = Field(None, ge=0, description="order within a stage: lower fires first (durable `pri`)")
     severity: Severity | None = None
     time_cures: bool = False
     evidence: list[str] = []
@@ -487,7 +491,7 @@ class RulesetHeader(Strict):
     title: str
     title_en: str = ""  # English (--lang en); the document number stays the original
     in_force: dict[Literal["from", "to"], dt.date]
-    stages: list[str] = Field(min_length=1)
+    stages: list[str] = Field(min_length=1)  # the names of the derived stages, in order (engine/stages.py)
     sources: dict[str, str] = {}
 
 
@@ -587,7 +591,7 @@ def _load_parameters(folder: Path) -> dict[str, Parameter]:
     return params
 
 
-def _load_rules(folder: Path, stages: list[str], params: dict[str, Parameter]) -> dict[str, Rule]:
+def _load_rules(folder: Path, stage_names: list[str], params: dict[str, Parameter]) -> dict[str, Rule]:
     rules: dict[str, Rule] = {}
     files: dict[str, Path] = {}
     adapter = TypeAdapter(list[Rule])
@@ -600,28 +604,51 @@ def _load_rules(folder: Path, stages: list[str], params: dict[str, Parameter]) -
         for rule in batch:
             if rule.id in rules:
                 raise RulesetError(f"{path}: rule {rule.id} defined twice")
-            if rule.stage not in stages:
-                raise RulesetError(f"{path}: {rule.id}.stage: unknown stage {rule.stage!r} (stages: {stages})")
+            if rule.stage is not None and rule.stage not in stage_names:
+                raise RulesetError(f"{path}: {rule.id}.stage: unknown stage {rule.stage!r} (stages: {stage_names})")
             rules[rule.id] = rule
             files[rule.id] = path
     if not rules:
         raise RulesetError(f"{folder}: no rules")
+    rules, order = _ordered(rules, files, stage_names)
     # Every name a rule uses must exist: a typo fails here, naming the file, the rule and the key.
     for rule_id, rule in rules.items():
-        _RefChecker(files[rule_id], params).rule(rule, set(rules))
-    _records_before_lines(rules, files, stages)
+        _RefChecker(files[rule_id], params, rules, order).rule(rule, set(rules))
     # One canonical order, whatever the file names: results list lines and findings in it.
     return dict(sorted(rules.items(), key=lambda kv: KIND_ORDER.index(kv[1].kind)))
 
 
-def _records_before_lines(rules: dict[str, Rule], files: dict[str, Path], stages: list[str]) -> None:
-    """A value a rule records reaches a score line only if the line is made in a later stage."""
-    line_stages = [stages.index(r.stage) for r in rules.values() if any(c.then.line for c in r.cases)]
-    first_line = min(line_stages, default=len(stages))
-    for rule_id, rule in rules.items():
-        if any(c.then.record for c in rule.cases) and stages.index(rule.stage) >= first_line:
-            raise RulesetError(f"{files[rule_id]}: {rule_id}.stage: a rule that records values must run in a "
-                               f"stage before the points rules ({stages[first_line]!r})")
+def _ordered(rules: dict[str, Rule], files: dict[str, Path],
+             stage_names: list[str]) -> tuple[dict[str, Rule], dict[str, tuple[int, int]]]:
+    """Each rule with its stage and priority: derived (engine/stages.py) unless the YAML overrides
+    them; an override that breaks the derived order fails here, naming the rule and why."""
+    names = {n: i for i, n in enumerate(stage_names)}
+    pins = {rid: (None if r.stage is None else names[r.stage], r.priority) for rid, r in rules.items()
+            if r.stage is not None or r.priority is not None}
+    try:
+        free = stages.derive(rules)
+        order = stages.derive(rules, pins)
+    except stages.StageError as e:
+        raise RulesetError(f"{files[e.rule_id]}: {e.rule_id}: {e}") from e
+    broken = stages.violation(rules, order)
+    if broken is not None:  # blame the override that moved a rule from where it would be derived
+        moved = [rid for rid in (broken.writer, broken.reader) if rid in pins and order[rid] != free[rid]]
+        who = moved[0] if len(moved) == 1 else broken.reader
+        where = "stage" if broken.strict or order[who][0] != free[who][0] else "priority"
+        need = "in a stage before" if broken.strict else "before"
+        raise RulesetError(f"{files[who]}: {who}.{where}: {broken.writer} must run {need} {broken.reader} "
+                           f"({broken.why()})")
+    beyond = [rid for rid, (stage, _) in order.items() if stage >= len(stage_names)]
+    if beyond:
+        who, via = stages.cause(rules, order, beyond[0], pins)
+        if via is not None:
+            raise RulesetError(f"{files[who]}: {who}.stage: {stage_names[order[who][0]]!r} leaves no stage for "
+                               f"{beyond[0]} after it ({via.why()}; stages: {stage_names})")
+        raise RulesetError(f"{files[beyond[0]].parent.parent / 'ruleset.yaml'}: stages: the rules need "
+                           f"{max(s for s, _ in order.values()) + 1} stages, {len(stage_names)} are named "
+                           f"({stage_names})")
+    return {rid: rule.model_copy(update={"stage": stage_names[order[rid][0]], "priority": order[rid][1]})
+            for rid, rule in rules.items()}, order
 
 
 # ---------------------------------------------------------------- references checked at load
@@ -634,9 +661,12 @@ class _RefChecker:
     `{placeholder}`/`{@param}` in message, remedy, deadline, detail and evidence, `*key` evidence.
     """
 
-    def __init__(self, path: Path, params: dict[str, Parameter]) -> None:
+    def __init__(self, path: Path, params: dict[str, Parameter], rules: dict[str, Rule],
+                 order: dict[str, tuple[int, int]]) -> None:
         self.path = path
         self.params = params
+        self.rules = rules
+        self.order = order
 
     def fail(self, rule: Rule, where: str, what: str, known: Any = ()) -> None:
         hint = difflib.get_close_matches(what.rsplit(" ", 1)[-1].strip("'{}$@*"), list(known), n=1)
@@ -725,9 +755,13 @@ class _RefChecker:
     def quotable(self, rule: Rule) -> dict[str, Any]:
         first = rule.cases[0].when.all[0].fact if rule.cases else "profile"
         out = dict(vocabulary.QUOTABLE[first])
-        if rule.stage == "settle":  # the total is known by then (AGG-TOTAL) and messages may quote it
+        if self.after_total(rule):  # the total is known by then (AGG-TOTAL) and messages may quote it
             out.update(vocabulary.TOTAL)
         return out
+
+    def after_total(self, rule: Rule) -> bool:
+        """Whether the rule fires after the total is made (Ledger.context then holds it)."""
+        return any(self.order[rule.id] > self.order[w] for w, r in self.rules.items() if any(c.then.total for c in r.cases))
 
     def effects(self, rule: Rule, i: int, case: Case, names: dict[str, str], rule_ids: set[str]) -> None:
         fact = case.when.all[0].fact

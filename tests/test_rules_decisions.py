@@ -4,6 +4,7 @@ the `record` effect are tested on a planted copy of the ruleset."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -86,16 +87,17 @@ def test_a_recorded_name_must_be_declared(tmp_path: Path) -> None:
 
 
 def test_a_rule_that_records_must_run_before_the_points_rules(tmp_path: Path) -> None:
+    """Its stage is derived (engine/stages.py); an override that moves it into the points stage fails."""
     body = (SOURCE / "rules" / "pitfalls.yaml").read_text(encoding="utf-8")
-    head = body[body.index("- id: PIT-THREE-PLACES"):]
-    stage_line = head[head.index("  stage: checks"):].split("\n", 1)[0]
+    start = body.index("- id: PIT-THREE-PLACES\n")
+    end = body.find("\n- id:", start + 1)
+    rule = re.sub(r"\n  stage: \w+", "", body[start:end]).replace(
+        "- id: PIT-THREE-PLACES\n", "- id: PIT-THREE-PLACES\n  stage: points\n", 1)
     root = tmp_path / "ruleset"
     shutil.copytree(SOURCE, root)
-    path = root / "rules" / "pitfalls.yaml"
-    start = body.index("- id: PIT-THREE-PLACES")
-    at = body.index(stage_line, start)
-    path.write_text(body[:at] + "  stage: points" + body[at + len(stage_line):], encoding="utf-8")
-    with pytest.raises(rulebook.RulesetError, match="PIT-THREE-PLACES.*before the points rules"):
+    (root / "rules" / "pitfalls.yaml").write_text(body[:start] + rule + body[end:], encoding="utf-8")
+    with pytest.raises(rulebook.RulesetError, match=r"PIT-THREE-PLACES\.stage: PIT-THREE-PLACES must run in a stage "
+                                                    r"before (PTS|BON|DED)-"):
         rulebook.Rulebook(root)
     assert rulebook.Rulebook(SOURCE).rules["PIT-THREE-PLACES"].stage == "checks"
 

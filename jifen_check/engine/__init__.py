@@ -1,8 +1,10 @@
 """The rule engine: durable-rules driven by the rule data in `rulesets/`.
 
-Modules, imported one way (messages → ledger → scoring → effects → compile → backend):
+Modules, imported one way (messages → ledger → scoring → effects → compile → backend; `stages` and
+`messages` import nothing of the package, so the rulebook can use them):
 - `backend`: the durable-rules Host and every quirk of it, `Engine`, `engine_for_process`;
 - `compile`: rule data → durable-rules JSON (`Compiler`);
+- `stages`: each rule's stage and priority, derived from what it reads and writes (used by the rulebook);
 - `effects`: what a firing does to the applicant's ledger (block, line, finding, total, record…);
 - `ledger`: what the firings produce (`Ledger`, `LineCandidate`, `Firing`);
 - `scoring`: `choose_best` and the total, plain arithmetic on a ledger;

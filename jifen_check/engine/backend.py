@@ -11,7 +11,8 @@ How an applicant is judged:
    `total` fact, and the verdict rules consume it.
    Stages exist because durable-rules decides a negated join when a fact arrives and does not
    revisit it when the negating fact arrives later in the same batch; where no negation is
-   involved, rule priorities order the firings instead.
+   involved, rule priorities order the firings instead. Which rule runs in which stage, and at
+   which priority, is derived from what each reads and writes (`stages.py`), at load.
 
 Traps handled here (measured on durable-rules 2.0.28):
 - durable.engine passes every fact through `json` and reads the clock through `datetime` on every
@@ -25,7 +26,7 @@ Traps handled here (measured on durable-rules 2.0.28):
 - a field named `id` is the fact's identity (facts/ never uses one);
 - the engine is not thread-safe: one Engine per process (`engine_for_process`).
 
-The rest of the package: `compile` (rule data → durable JSON), `effects` (what a firing does),
+The rest of the package: `compile` (rule data → durable JSON), `stages` (the order), `effects` (what a firing does),
 `ledger` (what firings produce), `scoring` (choose_best, the total), `messages` (templates).
 """
 

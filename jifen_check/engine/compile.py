@@ -12,9 +12,9 @@ from typing import Any
 
 from jifen_check import conditions
 from jifen_check.engine.messages import lookup
+from jifen_check.engine.stages import LINE_KINDS
 from jifen_check.rulebook import Pattern, Rule, Rulebook
 
-LINE_KINDS = ("points", "bonus", "deduction")
 # Makes the durable action of (rule, case index, the `as` name of the case's item fact).
 ActionFactory = Callable[[Rule, int, str], Any]
 
