@@ -642,8 +642,9 @@ def _ordered(rules: dict[str, Rule], files: dict[str, Path],
     if beyond:
         who, via = stages.cause(rules, order, beyond[0], pins)
         if via is not None:
-            raise RulesetError(f"{files[who]}: {who}.stage: {stage_names[order[who][0]]!r} leaves no stage for "
-                               f"{beyond[0]} after it ({via.why()}; stages: {stage_names})")
+            raise RulesetError(f"{files[who]}: {who}.stage: {stage_names[order[who][0]]!r} is too late: "
+                               f"{via.why()}, so it must run in a later stage, and {beyond[0]} is left with no "
+                               f"stage after it (stages: {stage_names})")
         raise RulesetError(f"{files[beyond[0]].parent.parent / 'ruleset.yaml'}: stages: the rules need "
                            f"{max(s for s, _ in order.values()) + 1} stages, {len(stage_names)} are named "
                            f"({stage_names})")

@@ -96,8 +96,9 @@ def test_a_rule_that_records_must_run_before_the_points_rules(tmp_path: Path) ->
     root = tmp_path / "ruleset"
     shutil.copytree(SOURCE, root)
     (root / "rules" / "pitfalls.yaml").write_text(body[:start] + rule + body[end:], encoding="utf-8")
-    with pytest.raises(rulebook.RulesetError, match=r"PIT-THREE-PLACES\.stage: PIT-THREE-PLACES must run in a stage "
-                                                    r"before (PTS|BON|DED)-"):
+    with pytest.raises(rulebook.RulesetError, match=r"PIT-THREE-PLACES\.stage: 'points' is too late: "
+                                                    r"(PTS|BON|DED)-[A-Z-]+ (reads|negates) the (record|block) "
+                                                    r"PIT-THREE-PLACES writes"):
         rulebook.Rulebook(root)
     assert rulebook.Rulebook(SOURCE).rules["PIT-THREE-PLACES"].stage == "checks"
 

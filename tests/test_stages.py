@@ -48,6 +48,12 @@ def test_the_derived_order_is_todays_for_the_shipped_ruleset() -> None:
             assert (_rank(book, *derived[a]) < _rank(book, *derived[b])) == before_today, (a, b)
 
 
+def test_no_shipped_rule_sets_its_stage() -> None:
+    for path in (SOURCE / "rules").glob("*.yaml"):
+        body = path.read_text(encoding="utf-8")
+        assert "\n  stage:" not in body and "\n  priority:" not in body, path.name
+
+
 def _with(tmp_path: Path, file: str, text: str, source: Path = SOURCE) -> Path:
     root = tmp_path / "ruleset"
     shutil.copytree(source, root)
