@@ -38,7 +38,7 @@ PER_ITEM = frozenset({"block", "record", "line", "finding"})  # written per fact
 
 
 class StageError(ValueError):
-    """An override breaks the derived order, or the rules need more stages than the ruleset names."""
+    """The rules read what they write in a cycle: no order satisfies them (names one rule of it)."""
 
     def __init__(self, rule_id: str, message: str) -> None:
         super().__init__(message)
