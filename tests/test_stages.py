@@ -51,7 +51,8 @@ def test_the_derived_order_is_todays_for_the_shipped_ruleset() -> None:
 def test_no_shipped_rule_sets_its_stage() -> None:
     for path in (SOURCE / "rules").glob("*.yaml"):
         body = path.read_text(encoding="utf-8")
-        assert "\n  stage:" not in body and "\n  priority:" not in body, path.name
+        assert "\n  stage:" not in body and "\n  priority:" not in body, (
+            f"{path.name}: a rule's stage and priority are derived at load (engine/stages.py): remove the line")
 
 
 def _with(tmp_path: Path, file: str, text: str, source: Path = SOURCE) -> Path:
