@@ -7,7 +7,7 @@ How an applicant is judged:
 2. The stage facts `checks`, `points`, `settle` are asserted in turn. Within a stage the engine
    chains freely: a pitfall asserts a `block` fact, a points rule in the next stage consumes it
    (`none`/`all` joins on the item index) and yields its line as `at_risk` or `not_counted`; in
-   `settle`, PTS-EDU-OR-TITLE (priority 1) picks the lines, AGG-TOTAL (priority 2) asserts a
+   `settle`, PTS-EDU-OR-TITLE picks the lines, then AGG-TOTAL (a later priority) asserts a
    `total` fact, and the verdict rules consume it.
    Stages exist because durable-rules decides a negated join when a fact arrives and does not
    revisit it when the negating fact arrives later in the same batch; where no negation is
