@@ -6,45 +6,23 @@ Unknown keys are rejected (`extra="forbid"`) so a misspelt key is reported, not 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import re
-from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from jifen_check.dates import normal_month_spec, parse_day
+
 FORMAT_ID = "jifen-check/applicant@1"
-
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
-_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-
-
-def _parse_day(value: Any, *, month_end: bool) -> dt.date:
-    """A full date, or `YYYY-MM` where only a month is meaningful."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str):
-        raise ValueError("应为日期 YYYY-MM-DD 或月份 YYYY-MM")
-    text = value.strip()
-    if m := _DATE_RE.match(text):
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    if m := _MONTH_RE.match(text):
-        year, month = int(m[1]), int(m[2])
-        day = calendar.monthrange(year, month)[1] if month_end else 1
-        return dt.date(year, month, day)
-    raise ValueError(f"无法识别的日期 {text!r}，应为 YYYY-MM-DD 或 YYYY-MM")
 
 
 def _day(value: Any) -> dt.date:
-    return _parse_day(value, month_end=False)
+    return parse_day(value, month_end=False)
 
 
 def _day_end(value: Any) -> dt.date:
     # A month-only end date (permit validity, contract end) means the end of that month.
-    return _parse_day(value, month_end=True)
+    return parse_day(value, month_end=True)
 
 
 Day = Annotated[dt.date, BeforeValidator(_day)]
@@ -59,40 +37,16 @@ def _digits_as_text(value: Any) -> Any:
 DigitText = Annotated[str, BeforeValidator(_digits_as_text)]
 
 
-def parse_month(text: str) -> tuple[int, int]:
-    m = _MONTH_RE.match(text.strip())
-    if not m or not 1 <= int(m[2]) <= 12:
-        raise ValueError(f"无法识别的月份 {text!r}，应为 YYYY-MM")
-    return int(m[1]), int(m[2])
-
-
 def _month_spec(value: Any) -> str:
     """`YYYY-MM` or a range row `YYYY-MM..YYYY-MM` (inclusive), normalised to zero-padded text."""
     if isinstance(value, dt.date):
         return f"{value.year:04d}-{value.month:02d}"
     if not isinstance(value, str):
         raise ValueError("应为月份 YYYY-MM 或区间 YYYY-MM..YYYY-MM")
-    return _normal_month_spec(value)
-
-
-@lru_cache(maxsize=1 << 16)  # the same month strings recur in every applicant of a batch
-def _normal_month_spec(value: str) -> str:
-    parts = value.split("..")
-    if len(parts) > 2:
-        raise ValueError(f"无法识别的月份区间 {value!r}")
-    months = [parse_month(p) for p in parts]
-    if len(months) == 2 and months[1] < months[0]:
-        raise ValueError(f"月份区间 {value!r} 的结束早于开始")
-    return "..".join(f"{y:04d}-{m:02d}" for y, m in months)
+    return normal_month_spec(value)
 
 
 MonthSpec = Annotated[str, BeforeValidator(_month_spec)]
-
-
-def month_range(spec: str) -> tuple[tuple[int, int], tuple[int, int]]:
-    parts = spec.split("..")
-    first = parse_month(parts[0])
-    return first, parse_month(parts[-1])
 
 
 class Strict(BaseModel):

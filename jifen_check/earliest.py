@@ -17,6 +17,7 @@ from typing import Any
 
 from jifen_check import months as mo
 from jifen_check.applicant import Applicant, Contract, IncomeTaxRow, ResidencePermit, SocialInsuranceRow
+from jifen_check.dates import parse_iso_or_month
 from jifen_check.engine.backend import engine_for_process
 from jifen_check.facts import age_on, expand_si, expand_tax, expiry, measure, table_points, wages_for
 from jifen_check.identifiers import id_birth_date
@@ -36,8 +37,7 @@ def lower_bound(result: Result, as_of: dt.date) -> dt.date:
     bound = as_of + dt.timedelta(days=1)
     for f in result.blockers():
         if f.rule in ("PRE-PERMIT-SYNC", "PRE-SI-6OF12") and f.deadline and f.deadline[:1].isdigit():
-            day = dt.date.fromisoformat(f.deadline if len(f.deadline) == 10 else f.deadline + "-01")
-            bound = max(bound, day)
+            bound = max(bound, parse_iso_or_month(f.deadline))
     return bound
 
 

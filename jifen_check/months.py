@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-from jifen_check.applicant import month_range
+from jifen_check.dates import month_range
 
 
 def month_index(year: int, month: int) -> int:

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from jifen_check import months as mo
 from jifen_check import yamlio
 from jifen_check.applicant import Applicant
+from jifen_check.dates import first_impossible_date
 from jifen_check.identifiers import check_id_number, check_uscc, id_birth_date
 from jifen_check.labels import QUAL_KIND_ZH
 from jifen_check.money import dec
@@ -87,25 +88,10 @@ def parse_text(raw: bytes, name: str = "-") -> tuple[Any, list[Problem]]:
     except (_TooBig, ValueError) as e:  # the JSON hooks; int() of a 5,000-digit number; a YAML date 2026-13-01
         if isinstance(e, _TooBig):
             return None, [_file_problem(name, str(e))]
-        bad = _impossible_date(text)
+        bad = first_impossible_date(text)
         if bad:
             return None, [_file_problem(name, f"第 {bad[0]} 行的日期 {bad[1]} 不存在，请按 YYYY-MM-DD 填写真实的日期")]
         return None, [_file_problem(name, f"数值无法读取：{_first_line(e)}")]
-
-
-_DATE_TOKEN = re.compile(r"(?<![\w-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-])")
-
-
-def _impossible_date(text: str) -> tuple[int, str] | None:
-    """The first date-like value that is no date (YAML reads 2026-13-01 as a date and fails with
-    Python's English "month must be in 1..12"): its line and text."""
-    for n, line in enumerate(text.splitlines(), start=1):
-        for m in _DATE_TOKEN.finditer(line):
-            try:
-                dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                return n, m.group(0)
-    return None
 
 
 def _file_problem(name: str, message: str) -> Problem:

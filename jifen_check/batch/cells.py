@@ -17,16 +17,11 @@ from typing import Any
 
 from jifen_check import yamlio
 from jifen_check.batch.columns import Column
+from jifen_check.dates import range_parts, read_date, read_month, read_month_spec
 from jifen_check.rulebook import RULESETS_DIR
 
 SYNONYMS_FILE = RULESETS_DIR / "reference" / "synonyms.yaml"
 _BLANK = (None, "")
-_DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?$")
-_COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_COMPACT_MONTH_RE = re.compile(r"^(\d{4})(\d{2})$")
-# A month range as clerks write it: 2021-01至2026-11, 2020.03-2026.11, 2023/05~2026/10, 202305..202611.
-_MONTH = r"\d{4}(?:[-/.年]\d{1,2}月?|\d{2})"
-_RANGE_RE = re.compile(rf"^({_MONTH})\s*(?:\.\.|至|到|~|—|–|－|-)\s*({_MONTH})$")
 _LIST_SPLIT = re.compile(r"[;；,，、\n]+")
 
 
@@ -159,25 +154,6 @@ def _enum(value: object, column: Column) -> str:
     raise CellError(f"{column.header}应为以下之一：{allowed}；实际为 {text!r}")
 
 
-def parse_date_text(text: str) -> str | None:
-    """`YYYY-MM-DD`, `YYYY/M/D`, `YYYY年M月D日`, `YYYYMMDD` or a month `YYYY-MM` → ISO text."""
-    text = unicodedata.normalize("NFKC", text).strip()
-    if m := _COMPACT_DATE_RE.match(text):
-        parts = (m[1], m[2], m[3])
-    elif m := _DATE_RE.match(text):
-        parts = (m[1], m[2], m[3])
-    else:
-        return None
-    year, month = int(parts[0]), int(parts[1])
-    try:
-        if parts[2] is None:
-            dt.date(year, month, 1)
-            return f"{year:04d}-{month:02d}"
-        return dt.date(year, month, int(parts[2])).isoformat()
-    except ValueError:
-        return None
-
-
 def _date(value: object, column: Column) -> str:
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
@@ -185,23 +161,17 @@ def _date(value: object, column: Column) -> str:
         return value.isoformat()
     if column.field == "contract.end" and normal(as_text(value)) in synonyms()["open_ended"]:
         return None  # type: ignore[return-value]  # 无固定期限: an open-ended contract has no end
-    parsed = parse_date_text(as_text(value))
+    parsed = read_date(as_text(value))
     if parsed is None:
         raise CellError(f"{column.header}无法识别为日期：{as_text(value)!r}，应为 YYYY-MM-DD 或 YYYY-MM")
     return parsed
 
 
-def _parse_month(text: str) -> str | None:
-    if m := _COMPACT_MONTH_RE.match(text.strip()):
-        text = f"{m[1]}-{m[2]}"
-    return parse_date_text(text)
-
-
 def _one_month(text: str, column: Column) -> str:
-    parsed = _parse_month(text)
+    parsed = read_month(text)
     if parsed is None:
         raise CellError(f"{column.header}无法识别为月份：{text!r}，应为 YYYY-MM 或区间 YYYY-MM..YYYY-MM")
-    return parsed[:7]
+    return parsed
 
 
 def _month(value: object, column: Column) -> str:
@@ -213,32 +183,13 @@ def _month(value: object, column: Column) -> str:
         raise CellError(f"{column.header}是数字 {value!r}，含义不明（{year}-01 还是 {year}-10？）："
                         "请把该列设为文本，写成 YYYY-MM")
     text = unicodedata.normalize("NFKC", as_text(value)).strip()
-    month = _month_text(text)
+    month = read_month_spec(text)
     if month is not None:
         return month
-    parts = _range_parts(text)
+    parts = range_parts(text)
     if len(parts) > 2:
         raise CellError(f"{column.header}无法识别：{text!r}，区间应写成 YYYY-MM..YYYY-MM")
     return "..".join(_one_month(p, column) for p in parts)  # raises for the part that is wrong
-
-
-@functools.lru_cache(maxsize=1 << 14)  # a million month cells hold a few hundred distinct texts
-def _month_text(text: str) -> str | None:
-    """`YYYY-MM` or a range, normalised; None when it cannot be read (the caller says why)."""
-    parts = _range_parts(text)
-    if len(parts) > 2:
-        return None
-    months = [_parse_month(p) for p in parts]
-    if any(m is None for m in months):
-        return None
-    return "..".join(m[:7] for m in months if m is not None)
-
-
-def _range_parts(text: str) -> list[str]:
-    """The one or two months of a cell: `..`, 至, 到, ~ or a dash between two months."""
-    if m := _RANGE_RE.match(text):
-        return [m[1], m[2]]
-    return text.split("..")
 
 
 def _one_decimal(value: float) -> bool:

@@ -40,6 +40,7 @@ from jifen_check.batch.columns import (
 )
 from jifen_check.batch.tables import InputError, Row, Table, has_csv_sheets, open_csv_folder, open_xlsx
 from jifen_check.batch.xlsx_guard import Limits, inspect_xlsx
+from jifen_check.dates import month_number
 from jifen_check.identifiers import mask_id
 
 APPLICANT_SUFFIXES = (".yaml", ".yml", ".json")
@@ -646,15 +647,12 @@ def _merge(prev: dict[str, Any], item: dict[str, Any], span: list[int], n: int) 
         return False
     first, _, last = prev_month.partition("..")
     start, _, end = month.partition("..")
-    if _month_number(start) != _month_number(last or first) + 1:
+    before, after = month_number(last or first), month_number(start)
+    if before is None or after != before + 1:
         return False
     prev["month"] = f"{first}..{end or start}"
     span[1] = n
     return True
-
-
-def _month_number(text: str) -> int:
-    return int(text[:4]) * 12 + int(text[5:7]) if len(text) == 7 else -2
 
 
 def _fill_family(out: Assembled, layout: Layout, rows: list[tuple[int, Row]]) -> None:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from jifen_check.batch import columns as c
-from jifen_check.batch.cells import parse_date_text
+from jifen_check.dates import month_number, read_date, read_month
 
 Options = tuple[tuple[str, str], ...]
 OPTIONAL_BOOL: Options = (("true", "是"), ("false", "否"))
@@ -259,23 +259,17 @@ def _convert(value: Any, fld: Field) -> Any:
 def _date(value: Any) -> Any:
     if not isinstance(value, str):
         return value
-    parsed = parse_date_text(value.strip())
-    return parsed or value
+    return read_date(value.strip()) or value
 
 
 def _month(value: Any) -> Any:
     if not isinstance(value, str):
         return value
-    text = value.strip()
-    if re.fullmatch(r"\d{6}", text):
-        text = f"{text[:4]}-{text[4:]}"
-    parsed = parse_date_text(text)
-    return parsed[:7] if parsed else value
+    return read_month(value.strip()) or value
 
 
 # ---------------------------------------------------------------- pasted social-insurance / tax rows
 
-_PASTE_MONTH = re.compile(r"^(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*月?$")
 _AMOUNT = re.compile(r"^-?[\d,，]+(?:\.\d+)?$")
 
 
@@ -314,9 +308,9 @@ def _cells(line: str) -> list[str]:
 def _month_and_amount(cells: list[str]) -> tuple[int, str] | None:
     month = amount = None
     for cell in cells:
-        m = _PASTE_MONTH.match(cell)
-        if month is None and m and 1 <= int(m[2]) <= 12:
-            month = int(m[1]) * 12 + int(m[2]) - 1
+        read = read_month("".join(cell.split())) if month is None else None  # 「2023 年 9 月」
+        if read is not None:
+            month = month_number(read)
         elif month is not None and amount is None and _AMOUNT.match(cell):
             amount = cell.replace(",", "").replace("，", "")
     return (month, amount) if month is not None and amount is not None else None
