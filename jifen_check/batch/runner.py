@@ -291,6 +291,10 @@ class PoolStalled(BrokenProcessPool):
     """A pool with live, idle workers that will never finish a submitted chunk."""
 
 
+class WorkerDied(BrokenProcessPool):
+    """A worker has exited, and the executor has not noticed yet (it would wait for it for ever)."""
+
+
 class _Pool:
     """A process pool with an ordered, bounded window of chunks and recovery from dead workers.
 
@@ -356,7 +360,8 @@ class _Pool:
             outcomes = self._result(future, self.executor)
         except (BrokenProcessPool, CancelledError) as exc:
             # A worker died (exceptions are caught inside it). Judge this chunk alone, person by person.
-            if isinstance(exc, PoolStalled) or self._broken():
+            # A pool found broken by our own checks is replaced at once, as one the executor marked.
+            if isinstance(exc, PoolStalled | WorkerDied) or self._broken():
                 self._restart(kill=isinstance(exc, PoolStalled))
             outcomes = [self._alone(item, name) for item, name in chunk]
         for item, _ in chunk:
@@ -387,7 +392,7 @@ class _Pool:
                 outcomes = future.result(timeout=POLL_SECONDS)
             except TimeoutError:
                 if _dead_worker(executor):
-                    raise BrokenProcessPool("a worker died unnoticed") from None
+                    raise WorkerDied("a worker died unnoticed") from None
                 if time.monotonic() - self.progress > STALL_SECONDS:
                     raise PoolStalled(f"no chunk finished in {STALL_SECONDS:.0f} s") from None
                 continue
