@@ -197,11 +197,9 @@ def _exit_on_sigterm() -> object:
 
 def _in_lang(message: str, lang: str) -> str:
     """A reader's Chinese sentence in English under --lang en (render/messages_en.py), else as it is."""
-    if lang != "en":
-        return message
-    from jifen_check.render.messages_en import english
+    from jifen_check.render.messages_en import in_lang
 
-    return english(message) or message
+    return in_lang(message, lang)
 
 
 def _run(console: Console, batch: object, options: object, label: str, jobs: int | None, held: object,

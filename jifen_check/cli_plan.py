@@ -11,11 +11,13 @@ from typing import Any
 import click
 import yaml
 
+from jifen_check.render.plain import Phrases, pick
+
 EXIT_BY_UNMET = 6
 
 # The command's own words: key → (中文, English). Steps, actors and assumptions come from the ruleset
 # data (routes/actions.yaml, route_parameters.yaml), English beside the Chinese.
-WORDS: dict[str, tuple[str, str]] = {
+WORDS: Phrases = {
     "target": ("目标日期：{date}", "Target date: {date}"),
     "target_note": ("（{note}）", " ({note})"),
     "reached": ("  可以在该日期前达到申请条件（见上方途径）", "  Eligibility can be reached by then (see the routes above)"),
@@ -39,7 +41,7 @@ WORDS: dict[str, tuple[str, str]] = {
 
 
 def _w(lang: str, key: str, **kw: object) -> str:
-    return WORDS[key][1 if lang == "en" else 0].format(**kw)
+    return pick(WORDS, lang, key, **kw)
 
 
 def _resolve_by(text: str | None, as_of: dt.date, lang: str = "zh") -> tuple[dt.date | None, str]:

@@ -133,9 +133,9 @@ def show_en(exc: click.ClickException) -> None:
     message = re.sub(r"(?P<v>'[^']*') does not match the formats? .*\.$",
                      r"\g<v> is not a date: write YYYY-MM-DD (for example 2026-11-18).", exc.format_message())
     if re.search(r"[\u3400-\u9fff]", message):
-        from jifen_check.render.messages_en import english
+        from jifen_check.render.messages_en import in_lang
 
-        message = english(message) or message
+        message = in_lang(message, "en")
     click.echo(f"Error: {message}", err=True)
 
 

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 from jifen_check.plan import CONF_EN, CONF_ZH, plan_data
-from jifen_check.render.plain import Lang
+from jifen_check.render.plain import Lang, Phrases, pick, side
 
 # Words for the parts of a value: key → (中文, English).
-PARTS: dict[str, tuple[str, str]] = {
+PARTS: Phrases = {
     "employer": ("单位", "employer"), "employee": ("个人", "employee"),
     "pension": ("养老 {v}%", "pension {v}%"), "medical": ("医疗 {v}%", "medical {v}%"),
     "unemployment": ("失业 {v}%", "unemployment {v}%"),
@@ -56,13 +56,13 @@ def _generic_step(text: str, lang: Lang) -> str:
 
 class _Say:
     def __init__(self, lang: Lang) -> None:
-        self.lang, self.i = lang, 1 if lang == "en" else 0
+        self.lang, self.i = lang, side(lang)
 
     def __call__(self, key: str, **kw: Any) -> str:
         if "v" in kw and isinstance(kw["v"], int):  # English words a number needs
             kw.setdefault("month_name", dt.date(2000, kw["v"], 1).strftime("%B") if 1 <= kw["v"] <= 12 else kw["v"])
             kw.setdefault("months_word", "month" if kw["v"] == 1 else "months")
-        return PARTS[key][self.i].format(**kw)
+        return pick(PARTS, self.lang, key, **kw)
 
     def conf(self, code: str) -> str:
         return (CONF_EN if self.lang == "en" else CONF_ZH).get(code, code)

@@ -13,10 +13,10 @@ from typing import Any
 
 from jifen_check import rulebook
 from jifen_check.labels import DATA_REMEDY
-from jifen_check.render.plain import Lang, rule_text
+from jifen_check.render.plain import Lang, Phrases, column, pick, rule_text
 from jifen_check.result import ChecklistItem, Finding, ScoreLine
 
-PHRASES: dict[str, tuple[str, str]] = {
+PHRASES: Phrases = {
     "verdict": ("结论：{verdict}", "Verdict: {verdict}"),
     "score": ("已计 {total} 分 / 标准分 {mark} 分", "{total} points counted / pass mark {mark}"),
     "score_at_risk": ("，另有 {at_risk} 分有风险", "; {at_risk} more points at risk"),
@@ -50,7 +50,7 @@ PHRASES: dict[str, tuple[str, str]] = {
 
 
 # The CLI's own console lines (check, checklist, batch), beside the reports' phrases above.
-CONSOLE_PHRASES: dict[str, tuple[str, str]] = {
+CONSOLE_PHRASES: Phrases = {
     "pdf_written": ("材料清单已写入 {path}", "Checklist written to {path}"),
     "pdf_and_html_written": ("材料清单已写入 {path} 和 {html}", "Checklist written to {path} and {html}"),
     "reading": ("正在读取输入…", "Reading the input…"),
@@ -84,13 +84,11 @@ CONSOLE_PHRASES: dict[str, tuple[str, str]] = {
 
 def console(key: str, lang: Lang = "zh", **kw: object) -> str:
     """One of the CLI's console lines in the language."""
-    zh, en = CONSOLE_PHRASES[key]
-    return (en if lang == "en" else zh).format(**kw)
+    return pick(CONSOLE_PHRASES, lang, key, **kw)
 
 
 def phrase(key: str, lang: Lang = "zh", **kw: object) -> str:
-    zh, en = PHRASES[key]
-    return (en if lang == "en" else zh).format(**kw)
+    return pick(PHRASES, lang, key, **kw)
 
 
 def document_texts(item: ChecklistItem, lang: Lang, ruleset_id: str) -> tuple[str, str, str]:
@@ -240,7 +238,7 @@ def _day_of(book: rulebook.Rulebook) -> dt.date:
 
 
 # The checklist's own words (templates/checklist.html.j2 reads them as `t`).
-PDF_PHRASES: dict[str, tuple[str, str]] = {
+PDF_PHRASES: Phrases = {
     "doc_title": ("上海市居住证积分 · 申请材料清单", "Shanghai Residence Permit points (上海市居住证积分) · document checklist"),
     "go": ("符合申请条件：可按本清单准备材料", "Eligible: prepare the documents on this checklist"),
     "go_with_actions": ("符合申请条件：先处理下面 {n} 项，再按本清单准备材料",
@@ -318,12 +316,11 @@ PDF_PHRASES: dict[str, tuple[str, str]] = {
 
 
 def pdf_phrases(lang: Lang = "zh") -> dict[str, str]:
-    i = 1 if lang == "en" else 0
-    return {key: pair[i] for key, pair in PDF_PHRASES.items()}
+    return column(PDF_PHRASES, lang)
 
 
 # summary.pdf's words (templates/summary.html.j2 reads them as `t`).
-SUMMARY_PHRASES: dict[str, tuple[str, str]] = {
+SUMMARY_PHRASES: Phrases = {
     "title": ("居住证积分批量预审汇总", "Residence permit points: batch pre-check summary"),
     "counts_head": ("结论统计（共 {n} 人）", "Verdicts ({n} people)"),
     "verdict": ("结论", "Verdict"), "people": ("人数", "People"),
@@ -360,5 +357,4 @@ SUMMARY_PHRASES: dict[str, tuple[str, str]] = {
 
 
 def summary_phrases(lang: Lang = "zh") -> dict[str, str]:
-    i = 1 if lang == "en" else 0
-    return {key: pair[i] for key, pair in SUMMARY_PHRASES.items()}
+    return column(SUMMARY_PHRASES, lang)

@@ -299,6 +299,14 @@ def english(message: str) -> str | None:
     return found
 
 
+def in_lang(message: str, lang: str) -> str:
+    """One of our Chinese messages in the asked language: its English form under `en` when one
+    exists, else the message as it is (the Chinese is still the truth)."""
+    if lang != "en":
+        return message
+    return english(message) or message
+
+
 _GOT = re.compile(r"^(?P<head>.+)（实际为 (?P<v>.*)）$", re.S)
 _FILE = re.compile(r"^(?P<f>[^\s:：]+): (?P<rest>.+)$", re.S)
 

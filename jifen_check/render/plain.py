@@ -16,6 +16,23 @@ from jifen_check import rulebook, yamlio
 from jifen_check.result import Finding, Result
 
 Lang = Literal["zh", "en"]
+Phrases = dict[str, tuple[str, str]]  # a renderer's own sentences: key → (中文, English)
+
+
+def side(lang: Lang | str) -> int:
+    """Which half of a (中文, English) pair the language reads."""
+    return 1 if lang == "en" else 0
+
+
+def pick(table: Phrases, lang: Lang | str, key: str, **kw: object) -> str:
+    """One phrase of a (中文, English) table in the language, with its {placeholders} filled."""
+    return table[key][side(lang)].format(**kw)
+
+
+def column(table: Phrases, lang: Lang | str) -> dict[str, str]:
+    """A whole table in one language (templates read it as a mapping)."""
+    i = side(lang)
+    return {key: pair[i] for key, pair in table.items()}
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
 # A field path inside a sentence: it has an index or a dot, or is one of the long list names (a bare

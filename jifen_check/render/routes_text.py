@@ -7,11 +7,11 @@ by plan.py beside the Chinese; its actor is labelled from labels.yaml (`actors`)
 from __future__ import annotations
 
 from jifen_check.plan import CONF_EN, CONF_ZH
-from jifen_check.render.plain import Lang, Words
+from jifen_check.render.plain import Lang, Phrases, Words, pick, side
 from jifen_check.result import Result, Route, RouteStep
 
 # The section's own words: key → (中文, English).
-ROUTE_PHRASES: dict[str, tuple[str, str]] = {
+ROUTE_PHRASES: Phrases = {
     "cost": ("费用：单位每月多缴约 {employer} 元{upper}，个人每月多缴约 {employee} 元",
              "Cost: the employer pays about {employer} yuan more a month{upper}, the employee about {employee} yuan"),
     "cost_upper": ("（按行业工伤费率最高约 {max} 元）", " (up to about {max} yuan at the highest work-injury rate)"),
@@ -59,10 +59,10 @@ class RouteWords:
     def __init__(self, lang: Lang = "zh", ruleset_id: str | None = None) -> None:
         self.lang = lang
         self.words = Words(lang, ruleset_id) if ruleset_id else Words(lang)
-        self.i = 1 if lang == "en" else 0
+        self.i = side(lang)
 
     def t(self, key: str, **kw: object) -> str:
-        return ROUTE_PHRASES[key][self.i].format(**kw)
+        return pick(ROUTE_PHRASES, self.lang, key, **kw)
 
     def action(self, s: RouteStep) -> str:
         """The step in the language; a step read back from JSON has no English: Chinese in brackets."""
