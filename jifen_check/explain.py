@@ -18,7 +18,7 @@ from jifen_check.engine.messages import lookup
 from jifen_check.facts import Measurer
 from jifen_check.judge import Judgement
 from jifen_check.render.i18n import finding_texts, line_texts
-from jifen_check.render.plain import RULE_ID_RE, Lang, Words, book_for, rule_text
+from jifen_check.render.plain import RULE_ID_RE, Lang, Phrases, Words, book_for, pick, rule_text, side
 from jifen_check.rulebook import Pattern, Rule, Rulebook
 
 OPS = condition_language.OPERATORS
@@ -45,7 +45,7 @@ MONTH_WHY = {None: ("计入", "counted"), "backpay": ("补缴，剔除", "paid i
              "inconsistent": ("单位不一致，剔除", "employers differ, excluded"),
              "tax": ("个税不对应，剔除", "income tax does not match, excluded")}
 # The command's own words: key → (中文, English).
-PHRASES: dict[str, tuple[str, str]] = {
+PHRASES: Phrases = {
     "kind_conf": ("  类别：{kind}    可信度：{conf}", "  Kind: {kind}    Confidence: {conf}"),
     "source": ("  出处：{source}", "  Source: {source}"),
     "note": ("  说明：{note}", "  Note: {note}"),
@@ -72,7 +72,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "true": ("是", "yes"), "false": ("否", "no"), "list_sep": ("、", ", "),
     "months_head": ("逐月明细（缴费基数 / 当月适用社平工资 = 倍数）：",
                     "Month by month (contribution base / average wage in force that month = multiple):"),
-    "provisional": ("（暂定）", " (provisional)"), "unverified": ("（未经核实）", " (unverified)"),
+    "provisional": ("（暂定）", " (provisional)"), "unverified": ("（未核实）", " (unverified)"),
     "practice": ("（受理实践口径）", " (window practice)"),
     "no_tax": ("无个税", "no income tax"), "tax": ("个税收入 {income}", "taxed income {income}"),
     "params_head": ("所用参数（申请日适用的数值与出处）：",
@@ -134,12 +134,12 @@ def facts_of(judgement: Judgement, kind: str) -> list[dict[str, Any]]:
 class Explainer:
     def __init__(self, book: Rulebook, judgement: Judgement, lang: Lang = "zh") -> None:
         self.book, self.judgement, self.lang = book, judgement, lang
-        self.i = 1 if lang == "en" else 0
+        self.i = side(lang)
         self.words = Words(lang, judgement.result.ruleset.id)
         self.result_book = book_for(judgement.result)
 
     def t(self, key: str, **kw: object) -> str:
-        return PHRASES[key][self.i].format(**kw)
+        return pick(PHRASES, self.lang, key, **kw)
 
     def original(self, text: str, english: str = "") -> str:
         """A source, a note or a parameter's description: its English beside the Chinese in the ruleset

@@ -24,15 +24,15 @@ KIND_LEGEND = [
     "数据检查 = 输入数据本身的问题",
 ]
 
-# The same in English (rules --lang en).
-CONFIDENCE_EN: dict[str, str] = {"official": "official", "practice": "practice", "unverified": "unverified"}
+# The same in English (rules --lang en, route texts); the confidence words equal labels.yaml's English.
+CONFIDENCE_EN: dict[str, str] = {"official": "official rule", "practice": "window practice", "unverified": "unverified"}
 KIND_EN: dict[str, str] = {
     "gate": "precondition", "veto": "veto", "points": "points", "bonus": "bonus", "deduction": "deduction",
     "pitfall": "rejection", "data": "data check", "aggregate": "total", "verdict": "verdict",
 }
 CONFIDENCE_LEGEND_EN = [
-    "official = stated in the points rules, their implementing rules or the official service guide",
-    "practice = how the acceptance points work, not written in public documents",
+    "official rule = stated in the points rules, their implementing rules or the official service guide",
+    "window practice = how the acceptance points work, not written in public documents",
     "unverified = public information is unclear; judged cautiously, please confirm with the acceptance point",
 ]
 KIND_LEGEND_EN = [

@@ -36,13 +36,15 @@ from jifen_check import rulebook, yamlio
 from jifen_check.applicant import Applicant, Education, IncomeTaxRow, Qualification, SocialInsuranceRow
 from jifen_check.earliest import candidates, gain_bound, project
 from jifen_check.facts import expand_si, expand_tax
+from jifen_check.labels import CONFIDENCE_EN, CONFIDENCE_ZH
 from jifen_check.result import Result, Route, RouteCost, RouteStep, RouteVerified
 from jifen_check.workdays import add_working_days
 
 Confidence = Literal["official", "practice", "unverified"]
 CONFIDENCE_RANK = {"official": 0, "practice": 1, "unverified": 2}
-CONF_ZH = {"official": "官方规定", "practice": "实务做法", "unverified": "未经核实"}  # codes stay in JSON only
-CONF_EN = {"official": "official rule", "practice": "common practice", "unverified": "unverified"}
+# One word per confidence in every output (labels.py, the same as labels.yaml); codes stay in JSON only.
+CONF_ZH = CONFIDENCE_ZH
+CONF_EN = CONFIDENCE_EN
 APPLY_KINDS = ("renew_permit", "extend_contract", "register_employer", "transfer_archive", "correct_tax",
                "fix_withholder", "confirm_title", "certify_degree", "register_title", "raise_base",
                "add_skill", "add_title", "add_bachelor", "add_master", "keep_paying", "claim_education")
@@ -494,7 +496,7 @@ def _raise_base(ctx: Context, a: Action) -> list[Step]:
         fill = {"date": mo.fmt(start), "base": base, "multiple": f"{band['multiple']:g}", "income": income}
         employee = f"{sum(rates.employee.values()):g}"
         notes = [f"基数每年 {month} 月调整一次，年中调高按次年 {month} 月起算（{CONF_ZH[reset.confidence]}）",
-                 f"所需基数按 {wage} 元社平工资计；新年度社平工资公布后所需基数随之提高（未经核实）",
+                 f"所需基数按 {wage} 元社平工资计；新年度社平工资公布后所需基数随之提高（{CONF_ZH['unverified']}）",
                  f"缴费比例：单位 {emp:g}% + 工伤 {rates.injury_min:g}–{rates.injury_max:g}%，"
                  f"个人 {employee}%（{CONF_ZH[rates_d.confidence]}，{rates_d.source}）"]
         notes_en = [f"The base is adjusted once a year in month {month}; a raise during the year counts from the next "

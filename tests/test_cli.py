@@ -104,7 +104,7 @@ def test_explain_si_base_names_months_and_wages() -> None:
     assert p.returncode == 0
     assert "补缴，剔除" in out and "单位不一致，剔除" in out and "个税不对应，剔除" in out
     # the wage in force for each month; spec update (issue 7): 2026-07 on, 12577 (unverified)
-    assert "/ 12183" in out and "/ 12577（未经核实）" in out
+    assert "/ 12183" in out and "/ 12577（未核实）" in out
     # issue 11: the facts by their declared Chinese labels, never the internal names
     assert "✓ 基数加分 = 0   （实际 0）" in out and "si_base_points" not in out and "事实 profile" not in out
 

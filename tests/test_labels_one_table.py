@@ -65,9 +65,7 @@ def test_no_other_module_spells_out_these_tables() -> None:
                         and isinstance(e.elts[1], ast.Constant) and isinstance(e.elts[1].value, str)]
             if any(len(set(keys) & set(t)) >= 3 for t in tables):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
-    # Known, to be merged: plan.py's CONF_ZH (官方规定 / 实务做法 / 未经核实) words the route texts, which the
-    # golden results quote; plan.py is being reworked by the route-speed work (issue 10), so it is left.
-    assert [f for f in found if not f.startswith("jifen_check/plan.py:")] == []
+    assert found == []
 
 
 def test_the_web_app_shows_the_confidence_words_of_the_rules_listing() -> None:
@@ -85,3 +83,13 @@ def test_the_rules_listing_and_the_reports_say_the_same_confidence_words() -> No
 
     assert labels.CONFIDENCE_ZH == {code: pair[0] for code, pair in yaml_labels()["confidence"].items()}
     assert labels.KIND_ZH == {code: pair[0] for code, pair in yaml_labels()["kind"].items()}
+
+
+def test_route_texts_and_english_use_the_same_confidence_words() -> None:
+    """Route texts (plan.py) said 实务做法/未经核实 and "common practice" where every other output
+    said 受理实践/未核实 and "window practice": one word per confidence, Chinese and English."""
+    from jifen_check import plan
+    from jifen_check.render.plain import labels as yaml_labels
+
+    assert plan.CONF_ZH == labels.CONFIDENCE_ZH
+    assert plan.CONF_EN == labels.CONFIDENCE_EN == {code: pair[1] for code, pair in yaml_labels()["confidence"].items()}

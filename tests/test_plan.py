@@ -53,7 +53,7 @@ def test_sample_10_tax_correction_route_by_december_not_today() -> None:
     assert TODAY < dt.date.fromisoformat(best.eligible_on) <= dt.date(2026, 12, 31)
     assert best.points_then == 205 and best.verified.verdict == "eligible"
     assert "2025-01–2025-02" in best.steps[0].action and "实际发放" in best.steps[0].action
-    assert any("未经核实" in a for a in best.assumptions) and best.confidence == "unverified"
+    assert any("未核实" in a for a in best.assumptions) and best.confidence == "unverified"
     assert r.earliest_eligible == "2027-04-01"  # as things are: unchanged
 
 
@@ -312,7 +312,7 @@ def test_plan_text_explain_and_assumptions() -> None:
     text = p.stdout.decode()
     assert p.returncode == 3 and "达标途径" in text and "途径 1 的核验" in text and "136" in text
     a = run_cli("plan", "--assumptions").stdout.decode()
-    for key in ("contribution_rates", "base_reset", "policy_end", "ACT-TAX-CORRECT", "未经核实"):
+    for key in ("contribution_rates", "base_reset", "policy_end", "ACT-TAX-CORRECT", "未核实"):
         assert key in a
     # Plain Chinese (issue 11): confidence in words, values not as Python dicts, no bare {placeholders}.
     for raw in ("unverified", "official ", "{'", "datetime", "{until}", "{months}"):
