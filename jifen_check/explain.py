@@ -38,6 +38,9 @@ VALUE_WORDS: dict[str, tuple[str, str]] = {
     "branch_of_nonlocal": ("外地企业在沪分支机构", "Shanghai branch of a company from elsewhere"),
     "nonlocal_representative_office": ("外地驻沪代表机构", "Shanghai representative office from elsewhere"),
 }
+# The certificates in a degree's `papers` (bachelor/diploma+degree).
+PAPER_WORDS = {"diploma": ("学历证书", "diploma"), "degree": ("学位证书", "degree certificate"),
+               "none": ("无证书", "no certificate")}
 # Why a month did or did not count (BON-SI-BASE's month table).
 MONTH_WHY = {None: ("计入", "counted"), "backpay": ("补缴，剔除", "paid in arrears, excluded"),
              "transferred": ("外地转入，剔除", "transferred in, excluded"),
@@ -158,6 +161,9 @@ class Explainer:
             return self.t("list_sep").join(self.value(v) for v in value) or self.t("empty")
         if not isinstance(value, str) or RULE_ID_RE.fullmatch(value):
             return str(value)
+        if "/" in value:  # `papers` (bachelor/diploma+degree), `grade` (skill_level/3): each part in words
+            slash, plus = (" / ", " + ") if self.lang == "en" else ("／", "＋")
+            return slash.join(plus.join(self._part(x) for x in part.split("+")) for part in value.split("/"))
         status = self.words.code("status", value)
         if status != value:
             return status
@@ -167,6 +173,12 @@ class Explainer:
             return reference.province_en(value) or value.replace("_", " ")
         words = _code_words().get(value)
         return str(words[0]) if words else value
+
+    def _part(self, code: str) -> str:
+        """One part of a `papers` or `grade` value: a certificate, a level, a kind."""
+        if code in PAPER_WORDS:
+            return PAPER_WORDS[code][self.i]
+        return self.value(code)
 
     def where(self, kind: str, fact: dict[str, Any]) -> str:
         """申请人概况, 学历第 2 条 (Education entry 2): which fact, as a person says it."""

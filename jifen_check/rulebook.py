@@ -537,9 +537,10 @@ def _plain(v: Any) -> Any:
     if isinstance(v, tuple):
         return [_plain(x) for x in v]
     if isinstance(v, dict):
-        return {k: _plain(x) for k, x in v.items()}
+        # Keys as text, so that a parameter path can name them (`@title_points.skill.3`).
+        return {str(k): _plain(x) for k, x in v.items()}
     if isinstance(v, BaseModel):
-        return v.model_dump()
+        return _plain(v.model_dump())
     return v
 
 

@@ -130,8 +130,7 @@ idx | int | 序号 | Index | 在 education 中的位置 | —
 level | str | 学历层次 | Education level | high_school … doctor | PTS-EDU
 mode | str | 学习形式 | Mode of study | full_time、self_study、adult、online、open_university、part_time_postgraduate | PIT-THREE-PLACES
 full_time | bool | 全日制 | Full-time | 学习形式为全日制 | PIT-THREE-PLACES
-tier_points | int | 学历分 | Education points | 按证书可得的教育背景分（参数 education_points；无学历证书为 0） | PTS-EDU
-tier_with_diploma | int | 有学历证书时的学历分 | Education points with a diploma | 假如有学历证书时的教育背景分 | PTS-EDU
+papers | str | 层次与证书 | Level and certificates | 学历层次/所持证书：diploma（学历证书）、degree（学位证书）、diploma+degree 或 none，如 bachelor/diploma+degree；PTS-EDU 据此定档 | PTS-EDU
 diploma | bool | 有学历证书 | Has the diploma | 持有学历证书 | PTS-EDU
 verifiable | bool | 可查验 | Verifiable | 国内学历学信网可查；国外学历有留服认证 | PIT-DEGREE-UNVERIFIABLE
 foreign | bool | 国（境）外学历 | Foreign degree | 国（境）外学历 | PIT-DEGREE-UNVERIFIABLE
@@ -153,8 +152,7 @@ t | str | 事实类型 | Fact type | 固定为 qual | —
 idx | int | 序号 | Index | 在 qualifications 中的位置 | —
 kind | str | 类别 | Kind | professional_title、vocational_qualification 或 skill_level | PTS-TITLE
 level | str | 等级 | Level | junior/intermediate/senior 或 1–5（文本） | PTS-TITLE
-tier_points | int | 职称技能分 | Title or skill points | 按参数 title_points 查得的分数 | PTS-TITLE
-high_tier | bool | 中级以上或二级以上 | Intermediate or level 2 and above | 中级及以上职称（职业资格）或二级及以上技能 | PIT-TITLE-SI-BASE
+grade | str | 类别与等级 | Kind and level | 类别/等级，如 skill_level/3、professional_title/senior；PTS-TITLE 据此定档 | PTS-TITLE
 matches | str | 与岗位相符 | Matches the job | yes、no 或 unknown | PIT-TITLE-MATCH
 appointed | str | 已聘任 | Appointed | yes、no 或 unknown | PIT-TITLE-MATCH
 by_review | bool | 评审取得 | Obtained by review | 取得方式为评审（obtained_by 为 review） | PIT-TITLE-WHERE

@@ -46,7 +46,8 @@ def test_the_composite_values_are_what_they_were() -> None:
     assert snap["bonuses"]["award"] == {"municipal_special": 30, "municipal_comprehensive": 60,
                                         "provincial_or_higher": 110}
     assert len(snap["bonuses"]) == 16 and snap["bonuses"]["talent"] == 120
-    assert snap["title_points"] == {"skill": {5: 15, 4: 30, 3: 60, 2: 100, 1: 140},
+    # The snapshot's keys are text, so that a rule can name them (`@title_points.skill.3`).
+    assert snap["title_points"] == {"skill": {"5": 15, "4": 30, "3": 60, "2": 100, "1": 140},
                                     "title": {"junior": 0, "intermediate": 100, "senior": 140}}
     assert [(b["multiple"], b["min_months"], b["window_months"], b["points"]) for b in snap["si_base_bands"]] == [
         (3, 24, 36, 120), (2, 36, 48, 100), (1, 36, 48, 50), (0.8, 36, 48, 25)]

@@ -1,5 +1,5 @@
 """Measurements of each education entry (rules/points.yaml PTS-EDU, pitfalls.yaml PIT-THREE-PLACES,
-PIT-PRIOR-DEGREE, PIT-DEGREE-UNVERIFIABLE): the tier its certificates support, the places of study and
+PIT-PRIOR-DEGREE, PIT-DEGREE-UNVERIFIABLE): its level and the certificates held, the places of study and
 of social insurance during study, the prior 大专 of a 本科."""
 
 from __future__ import annotations
@@ -24,30 +24,13 @@ class EducationMeasures(MeasurerBase):
             details.append(detail)
         return facts, details
 
-    def _tier(self, e: Education, diploma: bool | None = None) -> int:
-        """The PTS-EDU tier the certificates support (`diploma` overrides e.diploma: 'with it')."""
-        pts = self.p["education_points"]
-        if diploma is not None:
-            e = e.model_copy(update={"diploma": diploma})
-        both = e.diploma and e.degree
-        if e.level == "junior_college":
-            return pts["junior_college"] if e.diploma else 0
-        if e.level == "bachelor":
-            return pts["bachelor_degree"] if both else (pts["bachelor"] if e.diploma else 0)
-        if e.level == "master":
-            # With only one of the two certificates: the next tier the papers support.
-            return pts["master"] if both else (pts["bachelor_degree"] if e.diploma or e.degree else 0)
-        if e.level == "doctor":
-            return pts["doctor"] if both else (pts["master"] if e.diploma or e.degree else 0)
-        return 0
-
     def _degree(self, i: int, e: Education) -> tuple[dict[str, Any], dict[str, Any]]:
         # A foreign degree is verified by the 留服 certificate; 学信网 holds only domestic ones.
         verifiable = e.cscse_certified if e.foreign else e.chsi_verifiable
         places = self._study_places(e)
         why, why_en = self._three_places_why(e, places)
         fact = {"t": "degree", "idx": i, "level": e.level, "mode": e.mode, "full_time": e.mode == "full_time",
-                "tier_points": self._tier(e), "tier_with_diploma": self._tier(e, diploma=True),
+                "papers": _papers(e),
                 "diploma": e.diploma, "verifiable": verifiable, "foreign": e.foreign,
                 **places, "high_school_on_record": self._high_school_on_record(), **self._prior(e)}
         papers = "＋".join(x for x, ok in (("学历证书", e.diploma), ("学位证书", e.degree)) if ok) or "无证书"
@@ -139,6 +122,13 @@ class EducationMeasures(MeasurerBase):
     def _high_school_on_record(self) -> bool:
         """The education list holds a high-school or secondary-vocational record."""
         return any(x.level in ("high_school", "secondary_vocational") for x in self.app.education)
+
+
+def _papers(e: Education) -> str:
+    """The level and the certificates held, `level/certificates`: `bachelor/diploma+degree`,
+    `master/degree`, `junior_college/none` (PTS-EDU decides the tier from it)."""
+    held = "+".join(name for name, ok in (("diploma", e.diploma), ("degree", e.degree)) if ok) or "none"
+    return f"{e.level}/{held}"
 
 
 def _prior_college(e: Education, colleges: list[Education]) -> Education | None:

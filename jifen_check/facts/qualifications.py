@@ -1,5 +1,6 @@
-"""Measurements of each title or skill (rules/points.yaml PTS-TITLE, pitfalls.yaml PIT-TITLE-*): its tier
-points, how and where it was obtained, Shanghai social insurance around that date."""
+"""Measurements of each title or skill (rules/points.yaml PTS-TITLE, pitfalls.yaml PIT-TITLE-*): its kind
+and level (`grade`; the rules decide the tier), how and where it was obtained, Shanghai social insurance
+around that date."""
 
 from __future__ import annotations
 
@@ -25,16 +26,7 @@ class QualificationMeasures(MeasurerBase):
         return facts, details
 
     def _qual(self, j: int, q: Qualification, top_edu: int) -> tuple[dict[str, Any], dict[str, Any]]:
-        tp = self.p["title_points"]
-        if q.kind == "skill_level":
-            level = q.level if isinstance(q.level, int) else 0
-            points = tp["skill"].get(level, 0)
-            high = level in (1, 2)
-        else:
-            level = q.level if isinstance(q.level, str) else ""
-            points = tp["title"].get(level, 0)
-            high = level in ("intermediate", "senior")
-        fact = {"t": "qual", "idx": j, "kind": q.kind, "level": str(level), "tier_points": points, "high_tier": high,
+        fact = {"t": "qual", "idx": j, "kind": q.kind, "level": str(q.level), "grade": f"{q.kind}/{q.level}",
                 "matches": _tri(q.matches_position), "appointed": _tri(q.appointed), **self._where(q),
                 "registration": ("unregistered" if q.kind == "vocational_qualification" and q.registration_required
                                  and not q.registered else "ok"),
