@@ -3,13 +3,15 @@
 The package only *measures* (counts months, computes ages, finds the province of a city, looks up
 the wage in force for each month); the rules in `rulesets/` decide what the measurements mean:
 whether 5 months fail the 6-of-12 gate, which 三地一致 case holds, whether a title was obtained
-outside Shanghai, whether a degree counts, which line wins, and the verdict. What is still decided
-here is named in the README (education tiers, SI-years and band points).
+outside Shanghai, the education and title tiers, which line wins, and the verdict. Still decided
+here (named in the README): the SI-years points, and the band points from the months at each band
+(counted per month for speed; social_insurance.py says why).
 
 One module per topic, mirroring `rules/*.yaml`: `gates` (person, permit, employer, contract),
 `social_insurance`, `education`, `qualifications`, `bonuses`, `records`; `base` holds what they
-share. Each topic is a mixin of `Measurer`; every quantity it produces is declared in
-`vocabulary.py` (a test checks that the two agree).
+share. Each topic is a mixin of `Measurer` whose step (`person`, `social_insurance`, …) fills the
+facts from small functions, one per quantity, each named after it with a one-line docstring; every
+quantity is declared in `vocabulary.py` (a test checks that the two agree).
 
 Per-month arithmetic lives here on purpose: asserting every month as an engine fact would cost
 ~100 µs per month. The engine gets one `profile` fact, one `degree` fact per education entry and

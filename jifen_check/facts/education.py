@@ -25,23 +25,15 @@ class EducationMeasures(MeasurerBase):
         return facts, details
 
     def _degree(self, i: int, e: Education) -> tuple[dict[str, Any], dict[str, Any]]:
-        # A foreign degree is verified by the 留服 certificate; 学信网 holds only domestic ones.
-        verifiable = e.cscse_certified if e.foreign else e.chsi_verifiable
         places = self._study_places(e)
-        why, why_en = self._three_places_why(e, places)
         fact = {"t": "degree", "idx": i, "level": e.level, "mode": e.mode, "full_time": e.mode == "full_time",
-                "papers": _papers(e),
-                "diploma": e.diploma, "verifiable": verifiable, "foreign": e.foreign,
+                "papers": _papers(e), "diploma": e.diploma, "verifiable": _verifiable(e), "foreign": e.foreign,
                 **places, "high_school_on_record": self._high_school_on_record(), **self._prior(e)}
-        papers = "＋".join(x for x, ok in (("学历证书", e.diploma), ("学位证书", e.degree)) if ok) or "无证书"
-        detail = {"edu_label": f"{MODE_ZH[e.mode]}{EDU_ZH[e.level]}（{e.school or '学校未填'}，{papers}）",
-                  "study_city": e.study_city or "未填", "three_places_why": why,
-                  "study_period": f"{_ym(e.start)}–{_ym(e.end)}"}
-        papers_en = " + ".join(x for x, ok in (("diploma", e.diploma), ("degree certificate", e.degree)) if ok)
-        self.degree_en.append({"edu_label": f"{MODE_EN[e.mode]} {EDU_EN[e.level]} ({e.school or 'school not given'}, "
-                                            f"{papers_en or 'no certificate'})",
-                               "study_city": e.study_city or "not given", "three_places_why": why_en})
-        return fact, detail
+        why, why_en = self._three_places_why(e, places)
+        self.degree_en.append({"edu_label": _label_en(e), "study_city": e.study_city or "not given",
+                               "three_places_why": why_en})
+        return fact, {"edu_label": _label_zh(e), "study_city": e.study_city or "未填", "three_places_why": why,
+                      "study_period": f"{_ym(e.start)}–{_ym(e.end)}"}
 
     def _study_places(self, e: Education) -> dict[str, Any]:
         """PIT-THREE-PLACES measurements: where the degree was studied, the applicant's hukou province,
@@ -124,8 +116,25 @@ class EducationMeasures(MeasurerBase):
         return any(x.level in ("high_school", "secondary_vocational") for x in self.app.education)
 
 
+def _verifiable(e: Education) -> bool:
+    """verifiable: 学信网 holds the degree; a foreign one is verified by the 留服 certificate instead."""
+    return e.cscse_certified if e.foreign else e.chsi_verifiable
+
+
+def _label_zh(e: Education) -> str:
+    """edu_label: mode, level, school and certificates, as messages quote the degree."""
+    papers = "＋".join(x for x, ok in (("学历证书", e.diploma), ("学位证书", e.degree)) if ok) or "无证书"
+    return f"{MODE_ZH[e.mode]}{EDU_ZH[e.level]}（{e.school or '学校未填'}，{papers}）"
+
+
+def _label_en(e: Education) -> str:
+    """edu_label in English (--lang en)."""
+    papers = " + ".join(x for x, ok in (("diploma", e.diploma), ("degree certificate", e.degree)) if ok)
+    return f"{MODE_EN[e.mode]} {EDU_EN[e.level]} ({e.school or 'school not given'}, {papers or 'no certificate'})"
+
+
 def _papers(e: Education) -> str:
-    """The level and the certificates held, `level/certificates`: `bachelor/diploma+degree`,
+    """papers: the level and the certificates held, `level/certificates`: `bachelor/diploma+degree`,
     `master/degree`, `junior_college/none` (PTS-EDU decides the tier from it)."""
     held = "+".join(name for name, ok in (("diploma", e.diploma), ("degree", e.degree)) if ok) or "none"
     return f"{e.level}/{held}"

@@ -26,11 +26,9 @@ class QualificationMeasures(MeasurerBase):
         return facts, details
 
     def _qual(self, j: int, q: Qualification, top_edu: int) -> tuple[dict[str, Any], dict[str, Any]]:
-        fact = {"t": "qual", "idx": j, "kind": q.kind, "level": str(q.level), "grade": f"{q.kind}/{q.level}",
+        fact = {"t": "qual", "idx": j, "kind": q.kind, "level": str(q.level), "grade": _grade(q),
                 "matches": _tri(q.matches_position), "appointed": _tri(q.appointed), **self._where(q),
-                "registration": ("unregistered" if q.kind == "vocational_qualification" and q.registration_required
-                                 and not q.registered else "ok"),
-                "catalogue": ("na" if q.kind != "vocational_qualification" else _tri(q.on_shanghai_catalogue)),
+                "registration": _registration(q), "catalogue": _catalogue(q),
                 "title_base_months": self.profile["title_base_months"],
                 "only_high_school": 0 < top_edu <= 1}
         detail = {"qual_label": f"{q.name or _qual_zh(q)}（{_qual_zh(q)}）", "obtained_city": q.obtained_city or "未填",
@@ -48,12 +46,11 @@ class QualificationMeasures(MeasurerBase):
         title), whether the city where it was obtained is in Shanghai, whether it was re-verified in
         Shanghai, and how many months of Shanghai social insurance surround the date it was obtained
         (-1: date unknown). The rule decides which items are restricted and which are verified."""
-        city = q.obtained_city
-        in_sh = "unknown" if not city else ("yes" if reference.province_of(city) == "上海" else "no")
         around = -1 if q.obtained_on is None else len(self._sh_months_around(q.obtained_on))
         return {"by_review": q.obtained_by == "review",
                 "skill_level": q.level if q.kind == "skill_level" and isinstance(q.level, int) else 0,
-                "obtained_in_sh": in_sh, "shanghai_verified": q.shanghai_verified, "sh_si_around_obtained": around}
+                "obtained_in_sh": _obtained_in_sh(q), "shanghai_verified": q.shanghai_verified,
+                "sh_si_around_obtained": around}
 
     def _sh_months_around(self, day: dt.date) -> list[int]:
         """Months of paid (not back-paid) Shanghai social insurance around the date obtained."""
@@ -75,6 +72,29 @@ class QualificationMeasures(MeasurerBase):
                 months = [m for m in range(first, last + 1) if city in self.others.get(m, [])]
                 parts.append(f"{city} {mo.spans(months)}")
         return {"obtained_window": f"{mo.fmt(first)}–{mo.fmt(last)}", "obtained_window_si": "；".join(parts)}
+
+
+def _obtained_in_sh(q: Qualification) -> str:
+    """obtained_in_sh: the city where it was obtained is in Shanghai (yes/no; unknown when not given)."""
+    if not q.obtained_city:
+        return "unknown"
+    return "yes" if reference.province_of(q.obtained_city) == "上海" else "no"
+
+
+def _grade(q: Qualification) -> str:
+    """grade: `kind/level` (skill_level/3, professional_title/senior); PTS-TITLE decides the tier from it."""
+    return f"{q.kind}/{q.level}"
+
+
+def _registration(q: Qualification) -> str:
+    """registration: `unregistered` for a 职业资格 that must be registered and is not, else `ok`."""
+    unregistered = q.kind == "vocational_qualification" and q.registration_required and not q.registered
+    return "unregistered" if unregistered else "ok"
+
+
+def _catalogue(q: Qualification) -> str:
+    """catalogue: whether a 职业资格 is on the Shanghai catalogue (yes/no/unknown); `na` for the others."""
+    return "na" if q.kind != "vocational_qualification" else _tri(q.on_shanghai_catalogue)
 
 
 def _qual_en(q: Qualification) -> str:

@@ -10,23 +10,27 @@ from jifen_check.facts.base import MeasurerBase, expiry, years_before
 class RecordMeasures(MeasurerBase):
     """Criminal, detention and false-material records."""
 
+    def recent(self, dates: list[dt.date], kind: str) -> list[dt.date]:
+        """The records of `kind` (a key of deductions) dated within its window of years before the
+        application date: false_recent, detention_recent, crime_recent count them."""
+        start = years_before(self.as_of, self.p["deductions"][kind]["years"])
+        return [x for x in dates if start <= x <= self.as_of]
+
+    def deduction(self, records: list[dt.date], kind: str) -> int:
+        """false_points, detention_points, crime_points: the points deducted for the recent records."""
+        return -self.p["deductions"][kind]["points"] * len(records)
+
     def records(self) -> None:
         r = self.app.records
-        d = self.p["deductions"]
-
-        def recent(dates: list[dt.date], years: int) -> list[dt.date]:
-            start = years_before(self.as_of, years)
-            return [x for x in dates if start <= x <= self.as_of]
-
-        false_recent = recent(r.false_materials, d["false_material"]["years"])
-        detentions = recent(r.administrative_detentions, d["detention"]["years"])
-        crimes = recent(r.general_crimes, d["crime"]["years"])
+        false_recent = self.recent(r.false_materials, "false_material")
+        detentions = self.recent(r.administrative_detentions, "detention")
+        crimes = self.recent(r.general_crimes, "crime")
         self.set(serious_crime=r.serious_crime, family_planning=r.family_planning_violation,
                  false_recent=len(false_recent), false_serious=r.false_materials_serious and bool(false_recent),
-                 false_points=-d["false_material"]["points"] * len(false_recent),
-                 detention_recent=len(detentions), detention_points=-d["detention"]["points"] * len(detentions),
-                 crime_recent=len(crimes), crime_points=-d["crime"]["points"] * len(crimes))
-        bar = d["false_material"]["years"]
+                 false_points=self.deduction(false_recent, "false_material"),
+                 detention_recent=len(detentions), detention_points=self.deduction(detentions, "detention"),
+                 crime_recent=len(crimes), crime_points=self.deduction(crimes, "crime"))
+        bar = self.p["deductions"]["false_material"]["years"]
         self.note(false_dates="、".join(map(str, false_recent)), detention_dates="、".join(map(str, detentions)),
                   crime_dates="、".join(map(str, crimes)),
                   false_bar_until=(expiry(max(false_recent), bar).isoformat() if false_recent else "—"))

@@ -1,15 +1,47 @@
 """Measurements of Shanghai social insurance (rules/gates.yaml, points.yaml, bonuses.yaml, pitfalls.yaml):
 the 6-of-12 months, valid months and SI-years points, double contributions, and the contribution-base
-bands counted month by month (see `base_bands`: the one decision kept in Python for speed)."""
+bands counted month by month.
+
+Still decided here (named in the README): the SI-years points, and the band points. Whether a month's
+base reaches a band (against the wage in force that month, thresholds from si_base_bands) is counted
+here for speed: asserting each month as an engine fact would cost ~100 µs per month (48 per applicant)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from jifen_check import months as mo
 from jifen_check import reference
 from jifen_check.facts.base import MeasurerBase, SiMonth
 from jifen_check.money import at_least, dec
+
+
+@dataclass
+class BandScan:
+    """The months of the base window: `excluded` by reason, `usable` (month → how many bands, highest
+    first, its base does NOT reach), and the usable months compared with a provisional, an unverified
+    or a practice wage."""
+
+    excluded: dict[str, list[int]]
+    usable: dict[int, int]
+    provisional: list[int]
+    unverified: list[int]
+    practice: list[int]
+
+
+def _band_months(bands: list[dict[str, Any]], missed: dict[int, int], am: int) -> list[int]:
+    """Per band (highest first), the usable months in its window whose base reaches it. `missed`: per
+    usable month, how many bands (highest first) it does not reach; a month at a higher multiple also
+    counts toward the lower bands."""
+    pairs = list(missed.items())
+    return [sum(1 for m, r in pairs if m >= am - b["window_months"] and r <= k) for k, b in enumerate(bands)]
+
+
+def _band_points(bands: list[dict[str, Any]], months: list[int]) -> int:
+    """The points of the highest band whose months reach its min_months (0 if none)."""
+    return next((b["points"] for b, n in zip(bands, months, strict=True) if n >= b["min_months"]), 0)
 
 
 class SocialInsuranceMeasures(MeasurerBase):
@@ -35,41 +67,94 @@ class SocialInsuranceMeasures(MeasurerBase):
         tax = self.tax.get(mi)
         return tax is not None and at_least(tax[0], self.p["tax_match"]["min_ratio"], base)
 
-    def social_insurance(self) -> None:
-        am = self.app_month
-        valid = {m for m, r in self.si.items() if not r.back_payment and m <= am}
-        counted = {m for m in valid if not self.si[m].transferred}
-        backpay = sorted(m for m, r in self.si.items() if r.back_payment)
-        # A month transferred in from another city is that city's contribution moved here, not a
-        # second payer: it is not a double contribution (and never counts for anything anyway).
-        double = sorted(m for m in counted if m in self.others)
-        app_rec = self.si.get(am)
-        app_status = "none" if app_rec is None else ("backpay" if app_rec.back_payment else "paid")
+    # ------------------------------------------------ the months the quantities are counted from
+
+    @cached_property
+    def valid_months(self) -> set[int]:
+        """Months of Shanghai social insurance paid on time, up to the application month."""
+        return {m for m, r in self.si.items() if not r.back_payment and m <= self.app_month}
+
+    @cached_property
+    def counted_months(self) -> set[int]:
+        """Valid months that were not transferred in from another city (they count for nothing)."""
+        return {m for m in self.valid_months if not self.si[m].transferred}
+
+    @cached_property
+    def backpay_months(self) -> list[int]:
+        """Months paid in arrears."""
+        return sorted(m for m, r in self.si.items() if r.back_payment)
+
+    @cached_property
+    def double_months(self) -> list[int]:
+        """Counted months also insured in another city. A month transferred in is that city's
+        contribution moved here, not a second payer: never a double contribution."""
+        return sorted(m for m in self.counted_months if m in self.others)
+
+    @cached_property
+    def six_of_twelve_months(self) -> list[int]:
+        """Counted months in the 6-of-12 window (months transferred in are not Shanghai contributions)."""
         win = self.p["six_of_twelve"]["window_months"]
-        # Months transferred in from another city are not Shanghai contributions: not for 6-of-12.
-        six = sorted(m for m in counted if am - win <= m <= am - 1)
+        return sorted(m for m in self.counted_months if self.app_month - win <= m <= self.app_month - 1)
+
+    @cached_property
+    def title_base_month_list(self) -> list[int]:
+        """Valid months in the title window whose base reaches the title multiple of the wage in force."""
+        win = self.p["title_si_base"]
+        first = self.app_month - win["window_months"]
+        return sorted(m for m in self.valid_months if first <= m <= self.app_month - 1
+                      and at_least(self.si[m].base, win["multiple"], self.wages.at(m)))
+
+    # ------------------------------------------------ one function per quantity (vocabulary.PROFILE)
+
+    def app_month_status(self) -> str:
+        """app_month_status: the application month paid, paid in arrears, or without a record."""
+        rec = self.si.get(self.app_month)
+        return "none" if rec is None else ("backpay" if rec.back_payment else "paid")
+
+    def app_payer_ok(self) -> bool:
+        """app_payer_ok: the application month's payer is the contract employer (or not given)."""
+        rec = self.si.get(self.app_month)
+        return rec is None or rec.payer is None or rec.payer == self.contract_uscc
+
+    def si_6of12(self) -> int:
+        """si_6of12: counted months in the 12 months before the application month."""
+        return len(self.six_of_twelve_months)
+
+    def si_valid_months(self) -> int:
+        """si_valid_months: counted months in all, up to the application month."""
+        return len(self.counted_months)
+
+    def si_years_points(self, without_double: bool = False) -> int:
+        """si_years_points (`without_double`: si_years_points_safe): si_years.points_per_block for each
+        full si_years.months_per_block counted months."""
+        months = self.counted_months - set(self.double_months) if without_double else self.counted_months
         years = self.p["si_years"]
-        block = years["months_per_block"]
-        yp = years["points_per_block"] * (len(counted) // block)
-        yp_safe = years["points_per_block"] * (len(counted - set(double)) // block)
-        title_win = self.p["title_si_base"]
-        title_months = sorted(m for m in valid if am - title_win["window_months"] <= m <= am - 1
-                              and at_least(self.si[m].base, title_win["multiple"], self.wages.at(m)))
-        self.set(app_month_status=app_status,
-                 app_payer_ok=app_rec is None or app_rec.payer is None or app_rec.payer == self.contract_uscc,
-                 si_6of12=len(six), si_valid_months=len(counted), si_years_points=yp,
-                 si_years_points_safe=yp_safe, backpay_count=len(backpay), double_city_count=len(double),
-                 title_base_months=len(title_months))
+        return years["points_per_block"] * (len(months) // years["months_per_block"])
+
+    def social_insurance(self) -> None:
+        self.set(app_month_status=self.app_month_status(), app_payer_ok=self.app_payer_ok(),
+                 si_6of12=self.si_6of12(), si_valid_months=self.si_valid_months(),
+                 si_years_points=self.si_years_points(), si_years_points_safe=self.si_years_points(without_double=True),
+                 backpay_count=len(self.backpay_months), double_city_count=len(self.double_months),
+                 title_base_months=len(self.title_base_month_list))
+        self._social_insurance_details()
+
+    def _social_insurance_details(self) -> None:
+        """What the 6-of-12, back-payment, double-city and title-base messages quote."""
+        am, six, double, backpay = self.app_month, self.six_of_twelve_months, self.double_months, self.backpay_months
+        win, title_win = self.p["six_of_twelve"]["window_months"], self.p["title_si_base"]["window_months"]
+        app_rec = self.si.get(am)
+        cities = sorted({c for m in double for c in self.others[m]})
         self.note(si_6of12_window=f"{mo.fmt(am - win)}–{mo.fmt(am - 1)}", si_6of12_months=mo.spans(six),
                   si_6of12_missing=max(0, self.p["six_of_twelve"]["min_months"] - len(six)),
                   backpay_months=mo.spans(backpay), double_city_months=mo.spans(double),
-                  double_city_cities="、".join(cities := sorted({c for m in double for c in self.others[m]})),
-                  si_valid_months=len(counted), title_base_months=mo.spans(title_months),
-                  title_base_window=f"{mo.fmt(am - title_win['window_months'])}–{mo.fmt(am - 1)}",
+                  double_city_cities="、".join(cities),
+                  si_valid_months=self.si_valid_months(), title_base_months=mo.spans(self.title_base_month_list),
+                  title_base_window=f"{mo.fmt(am - title_win)}–{mo.fmt(am - 1)}",
                   ev_backpay=[f"social_insurance[{self.si[m].row}]" for m in backpay],
                   ev_app_month=[f"social_insurance[{app_rec.row}]"] if app_rec else ["social_insurance"],
                   ev_double=sorted({f"social_insurance[{self.si[m].row}]" for m in double}) + ["other_social_insurance"])
-        self.note(**self._six_cure(counted))
+        self.note(**self._six_cure(self.counted_months))
         self.note_en(double_city_cities=", ".join(reference.place_en(c) for c in cities))
 
     def _six_cure(self, valid: set[int]) -> dict[str, Any]:
@@ -84,50 +169,77 @@ class SocialInsuranceMeasures(MeasurerBase):
                 return {"si_6of12_cure_month": mo.fmt(target), "si_6of12_wait": ahead}
         return {"si_6of12_cure_month": "—", "si_6of12_wait": "—"}
 
-    def base_bands(self) -> None:
-        am = self.app_month
+    @cached_property
+    def band_scan(self) -> BandScan:
+        """Each month of the widest band window, once: excluded (and why), or usable with the number
+        of bands its base misses; and which wage it was compared with."""
         bands = self.p["si_base_bands"]
-        widest = max(b["window_months"] for b in bands)
         lowest = min(b["multiple"] for b in bands)
-        window = range(am - widest, am)
-        excluded: dict[str, list[int]] = {"backpay": [], "transferred": [], "inconsistent": [], "tax": []}
-        usable: dict[int, int] = {}  # month → how many bands (highest first) its base does NOT reach
-        provisional: list[int] = []
-        unverified: list[int] = []
-        practice: list[int] = []
-        for m in window:
+        scan = BandScan({"backpay": [], "transferred": [], "inconsistent": [], "tax": []}, {}, [], [], [])
+        for m in range(self.app_month - max(b["window_months"] for b in bands), self.app_month):
             rec = self.si.get(m)
             if rec is None:
                 continue
             reason = self._exclusion(m, rec, lowest)
             if reason:
-                excluded[reason].append(m)
+                scan.excluded[reason].append(m)
                 continue
-            usable[m] = self._bands_missed(bands, rec.base, m)
+            scan.usable[m] = self._bands_missed(bands, rec.base, m)
             # The wage used only matters where the month could reach a band.
-            if usable[m] < len(bands):
+            if scan.usable[m] < len(bands):
                 if self.wages.provisional(m):
-                    provisional.append(m)
+                    scan.provisional.append(m)
                 elif self.wages.unverified(m):
-                    unverified.append(m)
+                    scan.unverified.append(m)
                 if self.wages.practice_reference(m):
-                    practice.append(m)
-        double = {m for m in usable if m in self.others}
-        points, counts, band_months = self._band_points(bands, usable, am)
+                    scan.practice.append(m)
+        return scan
+
+    def band_months(self, without_double: bool = False) -> list[int]:
+        """Per band, highest first, the usable months in its window whose base reaches it (see
+        `_band_months`); `without_double`: without the months also insured elsewhere."""
+        usable = self.band_scan.usable
+        if not without_double:
+            return self._band_months_all
+        if not any(m in self.others for m in usable):  # nothing double: the same months
+            return self._band_months_all
+        return _band_months(self.p["si_base_bands"], {m: r for m, r in usable.items() if m not in self.others},
+                            self.app_month)
+
+    @cached_property
+    def _band_months_all(self) -> list[int]:
+        return _band_months(self.p["si_base_bands"], self.band_scan.usable, self.app_month)
+
+    def inconsistent_app_month(self) -> bool:
+        """inconsistent_app_month: the application month's contract, SI and tax employers differ."""
+        return not self.consistent(self.app_month) and self.app_month in self.si
+
+    def base_bands(self) -> None:
+        bands, scan, months = self.p["si_base_bands"], self.band_scan, self.band_months()
+        self.set(si_base_points=_band_points(bands, months),
+                 si_base_points_safe=_band_points(bands, self.band_months(without_double=True)),
+                 si_base_best_months=max(months),
+                 tax_mismatch_count=len(scan.excluded["tax"]), inconsistent_count=len(scan.excluded["inconsistent"]),
+                 inconsistent_app_month=self.inconsistent_app_month(),
+                 provisional_count=len(scan.provisional), unverified_wage_count=len(scan.unverified))
+        self._band_details(months)
+
+    def _band_details(self, months: list[int]) -> None:
+        """What BON-SI-BASE and the month-exclusion pitfalls quote: the months per band, the months left
+        out and why, the wage compared with."""
+        am, bands, scan = self.app_month, self.p["si_base_bands"], self.band_scan
+        widest = max(b["window_months"] for b in bands)
+        unverified, excluded = scan.unverified, scan.excluded
+        counts = [f"近{b['window_months']}个月≥{b['multiple']:g}倍 {n} 个月（需 {b['min_months']}）"
+                  for b, n in zip(bands, months, strict=True)]
         counts_en = [f"≥{b['multiple']:g}× the average wage in the last {b['window_months']} months: {n} months "
-                     f"({b['min_months']} needed)" for b, n in zip(bands, band_months, strict=True)]
-        safe = self._band_points(bands, {m: r for m, r in usable.items() if m not in double}, am)[0] if double else points
-        inconsistent_app = not self.consistent(am) and am in self.si
-        self.set(si_base_points=points, si_base_points_safe=safe, si_base_best_months=max(band_months),
-                 tax_mismatch_count=len(excluded["tax"]),
-                 inconsistent_count=len(excluded["inconsistent"]), inconsistent_app_month=inconsistent_app,
-                 provisional_count=len(provisional), unverified_wage_count=len(unverified))
-        self.note(band_counts=counts, band_summary="；".join(counts), band_months=band_months,
+                     f"({b['min_months']} needed)" for b, n in zip(bands, months, strict=True)]
+        self.note(band_counts=counts, band_summary="；".join(counts), band_months=months,
                   tax_mismatch_months=mo.spans(excluded["tax"]), inconsistent_months=mo.spans(excluded["inconsistent"]),
-                  provisional_months=mo.spans(provisional), unverified_wage_months=mo.spans(unverified),
+                  provisional_months=mo.spans(scan.provisional), unverified_wage_months=mo.spans(unverified),
                   unverified_wage=(self.wages.at(unverified[0]) if unverified else "—"),
                   unverified_wage_source=(self.wages.source(unverified[0]) if unverified else "—"),
-                  practice_wage_months=mo.spans(practice),
+                  practice_wage_months=mo.spans(scan.practice),
                   provisional_wage=self.wages.at(am), base_window=f"{mo.fmt(am - widest)}–{mo.fmt(am - 1)}",
                   ev_tax=sorted({f"social_insurance[{self.si[m].row}]" for m in excluded["tax"]}) + ["income_tax"],
                   ev_inconsistent=sorted({f"social_insurance[{self.si[m].row}]" for m in excluded["inconsistent"]})
@@ -154,24 +266,6 @@ class SocialInsuranceMeasures(MeasurerBase):
             if amount >= threshold:
                 return k
         return len(bands)
-
-    @staticmethod
-    def _band_points(bands: list[dict[str, Any]], missed: dict[int, int],
-                     am: int) -> tuple[int, list[str], list[int]]:
-        """Points of the best band reached, the months per band as text, and as numbers.
-
-        `missed`: per usable month, how many bands (highest first) it does not reach; a month at a
-        higher multiple also counts toward the lower bands."""
-        points, counts, numbers = 0, [], []
-        pairs = list(missed.items())
-        for k, b in enumerate(bands):
-            since = am - b["window_months"]
-            n = sum(1 for m, r in pairs if m >= since and r <= k)
-            numbers.append(n)
-            counts.append(f"近{b['window_months']}个月≥{b['multiple']:g}倍 {n} 个月（需 {b['min_months']}）")
-            if not points and n >= b["min_months"]:
-                points = b["points"]
-        return points, counts, numbers
 
     def month_table(self) -> list[dict[str, Any]]:
         """Per month of the base window: base, wage in force, tax, exclusion (for `explain`)."""
