@@ -398,23 +398,29 @@ class When(Strict):
     none: list[Pattern] = []
 
 
+# An amount of points: a number, `$field` of the fact, `@param.path`, or a list of these: their
+# product (`[$si_valid_years, "@si_years.points_per_block"]`), so a rule computes points from a measurement.
+Amount = int | str | list[int | str]
+
+
 class BlockEffect(Strict):
-    """Threatens the target lines of the same item. `keep` (a `$field`): the points that stay safe,
+    """Threatens the target lines of the same item. `keep` (an amount): the points that stay safe,
     so only the rest is at risk (e.g. the SI years without the doubly-paid months)."""
 
     targets: list[str] = Field(min_length=1)
     status: Literal["at_risk", "not_counted"]
-    keep: str | None = Field(None, pattern=r"^\$[a-z_]+$")
+    keep: Amount | None = None
 
 
 class LineEffect(Strict):
-    """A score line. `points`: a number, `$field` of the fact, or `@param.path`.
+    """A score line. `points`: an amount (a number, `$field` of the fact, `@param.path`, or a list
+    of these: their product).
 
     `status` is the line's own status (a claim that fails its own conditions is `not_counted`);
     a `block` fact from a pitfall can only make it worse.
     """
 
-    points: int | str
+    points: Amount
     status: LineStatus = "counted"
     detail: str = ""
     detail_en: str = ""  # the same in English (--lang en), beside the Chinese
@@ -733,6 +739,17 @@ class _RefChecker:
             if name not in quotable:
                 self.fail(rule, where, f"unknown placeholder {'{' + name + '}'}", quotable)
 
+    def amount(self, rule: Rule, where: str, amount: Any, fields: dict[str, Any]) -> None:
+        """Line points or block keep: each `@param.path` exists, each `$field` is one of `fields`."""
+        for k, item in enumerate(amount) if isinstance(amount, list) else [(None, amount)]:
+            at = where if k is None else f"{where}[{k}]"
+            if not isinstance(item, str):
+                continue
+            if item.startswith("@"):
+                self.param_path(rule, at, item[1:])
+            elif not item.startswith("$") or item[1:] not in fields:
+                self.fail(rule, at, f"unknown field {item!r}", fields)
+
     def rule(self, rule: Rule, rule_ids: set[str]) -> None:
         for i, case in enumerate(rule.cases):
             names = {p.as_: p.fact for p in case.when.all + case.when.none}
@@ -775,19 +792,13 @@ class _RefChecker:
         if then.line is not None:
             self.text(rule, f"cases[{i}].then.line.detail", then.line.detail, quotable)
             self.text(rule, f"cases[{i}].then.line.detail_en", then.line.detail_en, quotable)
-            if isinstance(then.line.points, str):
-                points = then.line.points
-                if points.startswith("@"):
-                    self.param_path(rule, f"cases[{i}].then.line.points", points[1:])
-                elif points[1:] not in quotable:
-                    self.fail(rule, f"cases[{i}].then.line.points", f"unknown field {points!r}", quotable)
+            self.amount(rule, f"cases[{i}].then.line.points", then.line.points, quotable)
             for k, name in enumerate(then.line.facts):
                 if name not in quotable:
                     self.fail(rule, f"cases[{i}].then.line.facts[{k}]", f"unknown fact {name!r}", quotable)
+        if then.block is not None and then.block.keep is not None:
+            self.amount(rule, f"cases[{i}].then.block.keep", then.block.keep, vocabulary.TESTABLE[fact])
         if then.block is not None:
-            if then.block.keep and then.block.keep[1:] not in vocabulary.TESTABLE[fact]:
-                self.fail(rule, f"cases[{i}].then.block.keep", f"unknown {fact} field {then.block.keep!r}",
-                          vocabulary.TESTABLE[fact])
             for k, target in enumerate(then.block.targets):
                 if target not in rule_ids:
                     self.fail(rule, f"cases[{i}].then.block.targets[{k}]", f"unknown rule {target!r}", rule_ids)

@@ -73,13 +73,19 @@ app_month_status | str | 申请当月社保 | Social insurance in the applicatio
 app_payer_ok | bool | 申请当月缴纳单位一致 | Same payer in the application month | 申请当月社保由合同单位缴纳（或未填缴纳单位） | PIT-EMPLOYER-CONSISTENT
 si_6of12 | int | 近 12 个月缴费月数 | Months paid in the last 12 | 申请月前 12 个月内本市正常缴纳（非补缴、非转入）的月数 | PRE-SI-6OF12
 si_valid_months | int | 累计有效缴费月数 | Valid months of contributions | 至申请当月本市正常缴纳的月数（补缴、外地转入不计） | PTS-SI-YEARS
-si_years_points | int | 社保年限分 | Social insurance years points | 每满 12 个有效月 3 分 | PTS-SI-YEARS
-si_years_points_safe | int | 不含重复缴纳月份的年限分 | Years points without double-paid months | 剔除与外地重复缴纳的月份后的社保年限分 | PIT-DOUBLE-CITY
+si_valid_years | int | 累计有效缴费满年数 | Full years of valid contributions | 累计有效缴费月数中满 12 个月（参数 si_years.months_per_block）的个数 | PTS-SI-YEARS
+si_valid_years_safe | int | 不含重复缴纳月份的满年数 | Full years without double-paid months | 剔除与外地重复缴纳的月份后的累计有效缴费满年数 | PIT-DOUBLE-CITY
 backpay_count | int | 补缴月数 | Months paid in arrears | 补缴的月份数 | PIT-BACKPAY
 double_city_count | int | 重复缴纳月数 | Months paid in two cities | 同月本市正常缴纳且外地也有社保的月数（外地转入月份除外） | PIT-DOUBLE-CITY
 title_base_months | int | 职称基数达标月数 | Months at 1x base for the title | 近 12 个月内缴费基数达到社平工资 1 倍的月数 | PIT-TITLE-SI-BASE
-si_base_points | int | 基数加分 | Base bonus points | 达到的最高基数档次的分值（逐月计数，阈值来自参数 si_base_bands） | BON-SI-BASE
-si_base_points_safe | int | 不含重复缴纳月份的基数加分 | Base bonus without double-paid months | 剔除与外地重复缴纳的月份后的基数加分 | PIT-DOUBLE-CITY
+si_base_months_3x | int | 基数达 3 倍的月数 | Months at 3× the average wage | 近 36 个月（参数 si_base_bands）中可计、且缴费基数不低于当月适用社平工资3 倍的月数（逐月计数） | BON-SI-BASE
+si_base_months_2x | int | 基数达 2 倍的月数 | Months at 2× the average wage | 近 48 个月（参数 si_base_bands）中可计、且缴费基数不低于当月适用社平工资2 倍的月数（逐月计数） | BON-SI-BASE
+si_base_months_1x | int | 基数达 1 倍的月数 | Months at 1× the average wage | 近 48 个月（参数 si_base_bands）中可计、且缴费基数不低于当月适用社平工资1 倍的月数（逐月计数） | BON-SI-BASE
+si_base_months_0_8x | int | 基数达 0.8 倍的月数 | Months at 0.8× the average wage | 近 48 个月（参数 si_base_bands）中可计、且缴费基数不低于当月适用社平工资0.8 倍的月数（逐月计数） | BON-SI-BASE
+si_base_months_3x_safe | int | 不含重复缴纳月份、基数达 3 倍的月数 | Months at 3× without double-paid months | 同上，剔除与外地重复缴纳的月份 | PIT-DOUBLE-CITY
+si_base_months_2x_safe | int | 不含重复缴纳月份、基数达 2 倍的月数 | Months at 2× without double-paid months | 同上，剔除与外地重复缴纳的月份 | PIT-DOUBLE-CITY
+si_base_months_1x_safe | int | 不含重复缴纳月份、基数达 1 倍的月数 | Months at 1× without double-paid months | 同上，剔除与外地重复缴纳的月份 | PIT-DOUBLE-CITY
+si_base_months_0_8x_safe | int | 不含重复缴纳月份、基数达 0.8 倍的月数 | Months at 0.8× without double-paid months | 同上，剔除与外地重复缴纳的月份 | PIT-DOUBLE-CITY
 si_base_best_months | int | 基数档次最多月数 | Most months in a base band | 各档次窗口内达标月数的最大值 | BON-SI-BASE
 tax_mismatch_count | int | 个税不对应月数 | Months tax does not match | 可计档次的月份中个税收入低于基数 90% 或无个税的月数 | PIT-SI-TAX-MISMATCH
 inconsistent_count | int | 单位不一致月数 | Months with mismatched employers | 基数窗口内合同单位、社保缴纳单位、个税扣缴单位不一致的月数 | PIT-EMPLOYER-CONSISTENT

@@ -106,7 +106,7 @@ def test_explain_si_base_names_months_and_wages() -> None:
     # the wage in force for each month; spec update (issue 7): 2026-07 on, 12577 (unverified)
     assert "/ 12183" in out and "/ 12577（未核实）" in out
     # issue 11: the facts by their declared Chinese labels, never the internal names
-    assert "✓ 基数加分 = 0   （实际 0）" in out and "si_base_points" not in out and "事实 profile" not in out
+    assert "✓ 基数达 0.8 倍的月数 < 36   （实际 35）" in out and "si_base_months" not in out and "事实 profile" not in out
 
 
 def test_explain_fired_rule_shows_facts(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ verdict. `Effects` writes into the applicant's `Ledger`; the facts it asserts (a
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from jifen_check.engine.ledger import STATUS_RANK, Firing, Ledger, LineCandidate
@@ -12,6 +13,15 @@ from jifen_check.engine.scoring import choose_best, total
 from jifen_check.rulebook import Case, Rule
 
 __all__ = ["Effects", "Firing", "Ledger", "LineCandidate"]
+
+
+def amount(spec: Any, fields: dict[str, Any], params: dict[str, Any]) -> Any:
+    """Line points or block keep (rulebook.Amount): a number, `$field`, `@param.path`, or the product of a list."""
+    if isinstance(spec, list):
+        return math.prod(amount(x, fields, params) for x in spec)
+    if isinstance(spec, str):
+        return lookup(spec[1:], fields if spec.startswith("$") else params)
+    return spec
 
 
 class Effects:
@@ -61,16 +71,14 @@ class Effects:
         for target in eff.targets:
             block = {"t": "block", "target": target, "idx": self.fact.get("idx", 0),
                      "status": eff.status, "reason": self.rule.id, "n": next(self.ledger.block_seq)}
-            if eff.keep:
-                block["keep"] = self.fact[eff.keep[1:]]
+            if eff.keep is not None:
+                block["keep"] = amount(eff.keep, self.fact, self.ledger.params)
             self.c.assert_fact(block)
 
     def line(self) -> None:
         eff = self.case.then.line
         assert eff is not None
-        points = eff.points
-        if isinstance(points, str):
-            points = lookup(points[1:], self.ctx if points.startswith("$") else self.ledger.params)
+        points = amount(eff.points, self.ctx, self.ledger.params)
         status, reasons = eff.status, ([] if eff.status == "counted" else [self.rule.id])
         at_risk_points = 0
         detail = self.text(eff.detail)

@@ -3,9 +3,9 @@
 The package only *measures* (counts months, computes ages, finds the province of a city, looks up
 the wage in force for each month); the rules in `rulesets/` decide what the measurements mean:
 whether 5 months fail the 6-of-12 gate, which 三地一致 case holds, whether a title was obtained
-outside Shanghai, the education and title tiers, which line wins, and the verdict. Still decided
-here (named in the README): the SI-years points, and the band points from the months at each band
-(counted per month for speed; social_insurance.py says why).
+outside Shanghai, the education and title tiers, the SI-years points, the base band reached, which
+line wins, and the verdict. Kept here for speed, as a declared measurement: whether each month's base
+reaches each band, counted per band window (social_insurance.py says why).
 
 One module per topic, mirroring `rules/*.yaml`: `gates` (person, permit, employer, contract),
 `social_insurance`, `education`, `qualifications`, `bonuses`, `records`; `base` holds what they

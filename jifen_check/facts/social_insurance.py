@@ -1,10 +1,11 @@
 """Measurements of Shanghai social insurance (rules/gates.yaml, points.yaml, bonuses.yaml, pitfalls.yaml):
-the 6-of-12 months, valid months and SI-years points, double contributions, and the contribution-base
-bands counted month by month.
+the 6-of-12 months, valid months and full years, double contributions, and the months at each
+contribution-base band.
 
-Still decided here (named in the README): the SI-years points, and the band points. Whether a month's
-base reaches a band (against the wage in force that month, thresholds from si_base_bands) is counted
-here for speed: asserting each month as an engine fact would cost ~100 µs per month (48 per applicant)."""
+Kept in Python for speed: whether a month's base reaches a band (against the wage in force that month,
+thresholds from si_base_bands) and the count per band window. Asserting each month as an engine fact
+would cost ~100 µs per month (48 per applicant). What the counts mean (which band, its points) is
+decided by BON-SI-BASE; the SI-years points by PTS-SI-YEARS."""
 
 from __future__ import annotations
 
@@ -31,17 +32,18 @@ class BandScan:
     practice: list[int]
 
 
+def band_field(band: dict[str, Any], safe: bool = False) -> str:
+    """The profile field of a band's months: `si_base_months_3x`, `si_base_months_0_8x` (`_safe`: without
+    the months also insured elsewhere). vocabulary.py declares one per band of si_base_bands."""
+    return f"si_base_months_{band['multiple']:g}x".replace(".", "_") + ("_safe" if safe else "")
+
+
 def _band_months(bands: list[dict[str, Any]], missed: dict[int, int], am: int) -> list[int]:
     """Per band (highest first), the usable months in its window whose base reaches it. `missed`: per
     usable month, how many bands (highest first) it does not reach; a month at a higher multiple also
-    counts toward the lower bands."""
+    counts toward the lower bands. Which band is reached, and its points, BON-SI-BASE decides."""
     pairs = list(missed.items())
     return [sum(1 for m, r in pairs if m >= am - b["window_months"] and r <= k) for k, b in enumerate(bands)]
-
-
-def _band_points(bands: list[dict[str, Any]], months: list[int]) -> int:
-    """The points of the highest band whose months reach its min_months (0 if none)."""
-    return next((b["points"] for b, n in zip(bands, months, strict=True) if n >= b["min_months"]), 0)
 
 
 class SocialInsuranceMeasures(MeasurerBase):
@@ -124,17 +126,16 @@ class SocialInsuranceMeasures(MeasurerBase):
         """si_valid_months: counted months in all, up to the application month."""
         return len(self.counted_months)
 
-    def si_years_points(self, without_double: bool = False) -> int:
-        """si_years_points (`without_double`: si_years_points_safe): si_years.points_per_block for each
-        full si_years.months_per_block counted months."""
+    def si_valid_years(self, without_double: bool = False) -> int:
+        """si_valid_years (`without_double`: si_valid_years_safe): full blocks of si_years.months_per_block
+        counted months; PTS-SI-YEARS computes the points from them."""
         months = self.counted_months - set(self.double_months) if without_double else self.counted_months
-        years = self.p["si_years"]
-        return years["points_per_block"] * (len(months) // years["months_per_block"])
+        return len(months) // self.p["si_years"]["months_per_block"]
 
     def social_insurance(self) -> None:
         self.set(app_month_status=self.app_month_status(), app_payer_ok=self.app_payer_ok(),
                  si_6of12=self.si_6of12(), si_valid_months=self.si_valid_months(),
-                 si_years_points=self.si_years_points(), si_years_points_safe=self.si_years_points(without_double=True),
+                 si_valid_years=self.si_valid_years(), si_valid_years_safe=self.si_valid_years(without_double=True),
                  backpay_count=len(self.backpay_months), double_city_count=len(self.double_months),
                  title_base_months=len(self.title_base_month_list))
         self._social_insurance_details()
@@ -196,8 +197,8 @@ class SocialInsuranceMeasures(MeasurerBase):
         return scan
 
     def band_months(self, without_double: bool = False) -> list[int]:
-        """Per band, highest first, the usable months in its window whose base reaches it (see
-        `_band_months`); `without_double`: without the months also insured elsewhere."""
+        """si_base_months_3x … si_base_months_0_8x (`without_double`: the `_safe` ones): per band, highest
+        first, the usable months in its window whose base reaches it (see `_band_months`)."""
         usable = self.band_scan.usable
         if not without_double:
             return self._band_months_all
@@ -216,8 +217,9 @@ class SocialInsuranceMeasures(MeasurerBase):
 
     def base_bands(self) -> None:
         bands, scan, months = self.p["si_base_bands"], self.band_scan, self.band_months()
-        self.set(si_base_points=_band_points(bands, months),
-                 si_base_points_safe=_band_points(bands, self.band_months(without_double=True)),
+        self.set(**{band_field(b): n for b, n in zip(bands, months, strict=True)},
+                 **{band_field(b, safe=True): n for b, n in zip(bands, self.band_months(without_double=True),
+                                                               strict=True)},
                  si_base_best_months=max(months),
                  tax_mismatch_count=len(scan.excluded["tax"]), inconsistent_count=len(scan.excluded["inconsistent"]),
                  inconsistent_app_month=self.inconsistent_app_month(),
