@@ -2,9 +2,11 @@
 in rules"): facts/ measures a degree's level and certificates (`papers`) and a title's kind and level
 (`grade`); PTS-EDU and PTS-TITLE pick the tier, with the points from education_points / title_points.
 
-The pitfalls check only a degree or title that earns points; they list the same papers and grades
-(YAML anchors `papers_with_points`, `grades_with_points`, `upper_grades` in pitfalls.yaml). These
-tests keep the lists equal to what the points rules count, and the tiers equal to policy.md's table.
+The pitfalls check only a degree or title that earns points (pitfalls.yaml: the papers PTS-EDU counts,
+`papers_with_points`, or `diploma: true` in a rule about one level; a title that is not junior;
+`upper_grades` for PIT-TITLE-SI-BASE and PIT-TITLE-EDU). These tests evaluate each of those tests on
+every level × certificates and every grade against what the points rules count, and the tiers against
+policy.md's table.
 """
 
 from __future__ import annotations
@@ -62,15 +64,19 @@ def lines(book: rulebook.Rulebook, rule_id: str, fact: dict[str, Any]) -> list[t
     return out
 
 
-def papers_tested(book: rulebook.Rulebook, field: str) -> list[tuple[str, list[str]]]:
-    """(rule, list) for every `field: {in: [...]}` test in the pitfalls."""
+def earning_tests(book: rulebook.Rulebook, kind: str) -> list[tuple[str, dict[str, Any]]]:
+    """(rule, the part of a pitfall's test that says what earns points) for every pitfall case on `kind`
+    that limits itself to what earns points (`papers`, `diploma`, `level` or `grade`)."""
+    keys = {"degree": ("papers", "diploma"), "qual": ("level", "grade")}[kind]
     out = []
     for rule in book.rules.values():
+        if rule.kind != "pitfall":
+            continue
         for case in rule.cases:
-            for p in case.when.all:
-                spec = p.test.get(field)
-                if isinstance(spec, dict) and "in" in spec:
-                    out.append((rule.id, spec["in"]))
+            p = case.when.all[0]
+            part = {k: v for k, v in p.test.items() if k in keys}
+            if p.fact == kind and part and case.then.block is not None:
+                out.append((rule.id, {**part, **({"level": p.test["level"]} if "level" in p.test else {})}))
     return out
 
 
@@ -93,21 +99,30 @@ def test_PTS_TITLE_decides_the_tier_of_every_kind_and_level(book, grade: str) ->
     assert got == ([(TITLE_TABLE[grade], "counted")] if grade in TITLE_TABLE else [(0, "not_counted")])
 
 
+def counted(book: rulebook.Rulebook, rule_id: str, fact: dict[str, Any]) -> bool:
+    got = lines(book, rule_id, fact)
+    return bool(got) and got[0][1] == "counted"
+
+
 def test_the_pitfalls_check_the_degrees_that_PTS_EDU_counts(book) -> None:
-    counted = {f"{lv}/{c}" for c in CERTIFICATES for lv in LEVELS
-               if lines(book, "PTS-EDU", {"t": "degree", "papers": f"{lv}/{c}"})[:1]
-               and lines(book, "PTS-EDU", {"t": "degree", "papers": f"{lv}/{c}"})[0][1] == "counted"}
-    tested = papers_tested(book, "papers")
+    tested = earning_tests(book, "degree")
     assert len(tested) == 7, tested
-    for rule_id, listed in tested:
-        assert set(listed) == counted, rule_id
+    for rule_id, part in tested:
+        for level, certificates in itertools.product(LEVELS, CERTIFICATES):
+            diploma, degree = CERTIFICATES[certificates]
+            fact = {"t": "degree", "papers": f"{level}/{certificates}", "level": level, "diploma": diploma}
+            if not conditions.all_hold({k: v for k, v in part.items() if k == "level"}, fact):
+                continue  # a rule about another level
+            checked = conditions.all_hold(part, fact)
+            assert checked == counted(book, "PTS-EDU", fact), (rule_id, level, certificates)
 
 
 def test_the_pitfalls_check_the_titles_that_PTS_TITLE_counts(book) -> None:
-    counted = {g for g in GRADES if lines(book, "PTS-TITLE", {"t": "qual", "grade": g})[0][1] == "counted"}
-    tested = papers_tested(book, "grade")
-    upper = [(r, g) for r, g in tested if set(g) != counted]
-    assert len(tested) - len(upper) == 8, tested
-    assert {r for r, _ in upper} == {"PIT-TITLE-SI-BASE", "PIT-TITLE-EDU"}
-    for _, listed in upper:  # intermediate or senior, skill level 2 or 1 (PIT-TITLE-SI-BASE)
-        assert set(listed) == UPPER
+    tested = earning_tests(book, "qual")
+    upper = [(r, part) for r, part in tested if "grade" in part]
+    assert len(tested) == 10 and {r for r, _ in upper} == {"PIT-TITLE-SI-BASE", "PIT-TITLE-EDU"}, tested
+    for rule_id, part in tested:
+        for grade in GRADES:
+            fact = {"t": "qual", "grade": grade, "level": grade.split("/")[1]}
+            want = grade in UPPER if "grade" in part else counted(book, "PTS-TITLE", fact)
+            assert conditions.all_hold(part, fact) == want, (rule_id, grade)
