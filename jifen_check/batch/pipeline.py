@@ -143,18 +143,14 @@ def _run(batch: BatchInput, options: Options, held: OutDir, label: str, jobs: in
     report = BatchReport(out, Tally(), batch.notices)
     workbook = SummaryWorkbook(out / SUMMARY_XLSX, batch.extra_headers, options.lang)  # type: ignore[arg-type]
     written: list[Path] = []
+    # closing(): an interruption (Ctrl-C, SIGTERM, a failed write) stops the workers now, before the
+    # scratch folder they write in is removed, not whenever the suspended generator is collected.
+    outcomes = contextlib.closing(run_items(batch.items, batch.layouts, options, jobs=jobs,
+                                            start_method=start_method, load=batch.load))
     try:
-        for outcome in run_items(batch.items, batch.layouts, options, jobs=jobs, start_method=start_method,
-                                 load=batch.load):
-            results.write(outcome.line)
-            workbook.add(outcome.row)
-            report.tally.add(outcome.row)
-            if outcome.row.pdf_error:
-                report.pdf_failed.append(outcome.row.source)
-            if outcome.log:
-                log.write(outcome.log)
-            if on_result:
-                on_result(outcome)
+        with outcomes as stream:
+            for outcome in stream:
+                _take(outcome, results, workbook, report, log, on_result)
         if results.lines != len(batch.items):  # the contract: N applicants in, N results out
             raise RuntimeError(f"结果数 {results.lines} 与输入人数 {len(batch.items)} 不符")
         results.finish()
@@ -174,6 +170,20 @@ def _run(batch: BatchInput, options: Options, held: OutDir, label: str, jobs: in
                 path.unlink()
         raise
     return report
+
+
+def _take(outcome: Outcome, results: StreamedFile, workbook: SummaryWorkbook, report: BatchReport,
+          log: StreamedFile, on_result: Callable[[Outcome], None] | None) -> None:
+    """One person's outcome into results.jsonl, the summary, the tally and the log."""
+    results.write(outcome.line)
+    workbook.add(outcome.row)
+    report.tally.add(outcome.row)
+    if outcome.row.pdf_error:
+        report.pdf_failed.append(outcome.row.source)
+    if outcome.log:
+        log.write(outcome.log)
+    if on_result:
+        on_result(outcome)
 
 
 def _finish(report: BatchReport, workbook: SummaryWorkbook, options: Options, label: str, logged: int,

@@ -333,10 +333,13 @@ class _Pool:
             while pending:
                 yield from self._collect(*pending.popleft())
         finally:
-            if pending:  # interrupted: stop at once, as before
-                self.executor.shutdown(wait=False, cancel_futures=True)
-                if self.solo is not None:
-                    self.solo.shutdown(wait=False, cancel_futures=True)
+            if pending:  # interrupted (Ctrl-C, SIGTERM, a failed write): stop at once, workers included.
+                # They write temporary files in the run's scratch folder, which the caller removes
+                # next: a worker still rendering a PDF could put one there mid-removal and leave the
+                # folder behind (seen under load in tests/faults). Their results are not wanted.
+                for executor in (self.executor, self.solo):
+                    if executor is not None:
+                        _stop(executor, kill=True, reap_s=5.0)
             else:  # every result is in
                 _close(self.executor)
                 _close(self.solo)
@@ -418,13 +421,17 @@ def _dead_worker(executor: ProcessPoolExecutor) -> bool:
     return any(p.exitcode is not None for p in _workers(executor))
 
 
-def _stop(executor: ProcessPoolExecutor, *, kill: bool) -> None:
-    """Stops a broken pool at once; a stalled one's workers are killed (they would wait for ever)."""
+def _stop(executor: ProcessPoolExecutor, *, kill: bool, reap_s: float = 0.0) -> None:
+    """Stops a broken pool at once; a stalled one's workers are killed (they would wait for ever).
+    `reap_s`: wait up to this long for the killed workers to be gone."""
     workers = _workers(executor)
     executor.shutdown(wait=False, cancel_futures=True)
     if kill:
         for p in workers:
             p.kill()
+        deadline = time.monotonic() + reap_s
+        for p in workers:
+            p.join(max(0.0, deadline - time.monotonic()))
 
 
 def _close(executor: ProcessPoolExecutor | None, grace_s: float = 5.0) -> None:

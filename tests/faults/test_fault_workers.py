@@ -143,6 +143,19 @@ def test_a_worker_that_died_unnoticed_replaces_the_pool_at_once(book: Path, tmp_
     assert [r["applicant"]["employee_no"] for r in rows] == [f"E{i:03d}" for i in range(1, N + 1)]
 
 
+def test_an_interrupted_run_stops_its_workers_before_it_returns(book: Path, tmp_path: Path) -> None:
+    """Ctrl-C or SIGTERM while results come in: the workers are stopped before the run unwinds any
+    further, because the caller then removes the scratch folder they write temporary files in (a
+    worker still rendering a PDF left `.tmp` behind, seen under load in the SIGTERM test)."""
+    def interrupt(outcome):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(read_input(book), Options(tmp_path / "out", AS_OF, pdf=True), label="x", jobs=2,
+                  start_method="fork", on_result=interrupt)
+    assert not [p for p in workers_of(os.getpid()) if running(p)]
+
+
 def _only_e005_is_err_internal(book: Path, out: Path) -> None:
     """Run the batch in-process with two "fork" workers: all N people have a result, and only E005's
     is ERR-INTERNAL (the person whose judging killed or stalled a worker)."""
