@@ -502,7 +502,7 @@ def _raise_base(ctx: Context, a: Action) -> list[Step]:
         notes_en = [f"The base is adjusted once a year in month {month}; a raise during the year counts from the next "
                     f"month {month} ({CONF_EN[reset.confidence]})",
                     f"The base needed is reckoned on an average wage of {wage} yuan; it rises when the next year's "
-                    "average wage is published (unverified)",
+                    f"average wage is published ({CONF_EN['unverified']})",
                     f"Contribution rates: employer {emp:g}% + work injury {rates.injury_min:g}–{rates.injury_max:g}%, "
                     f"employee {employee}% ({CONF_EN[rates_d.confidence]}; {rates_d.source_en or f'({rates_d.source})'})"]
         steps.append(_step(ctx, a, fill, effective=mo.first_day(start), raise_to=(start, float(base), float(income)),

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from jifen_check.render.i18n import finding_texts
-from jifen_check.render.plain import Lang, Words, book_for
+from jifen_check.render.plain import Lang, Words, book_for, side
 from jifen_check.result import SEVERITY_ORDER, SEVERITY_RANK, Finding, Result
 
 VERDICTS = ("eligible", "needs_review", "not_eligible", "invalid_input")
@@ -132,7 +132,7 @@ def _steps(result: Result, lang: Lang = "zh") -> tuple[tuple[str, str, str, str]
     else the steps due before the window, else keeping on contributing until the earliest date."""
     from jifen_check.render.routes_text import RouteWords
 
-    w, i = RouteWords(lang, result.ruleset.id), 1 if lang == "en" else 0
+    w, i = RouteWords(lang, result.ruleset.id), side(lang)
     effective, due = STEP_DATE_MEANS["effective"][i], STEP_DATE_MEANS["due"][i]
     if result.routes:
         return tuple((w.action(s), w.actor(s.actor), s.effective_on, effective) for s in result.routes[0].steps)

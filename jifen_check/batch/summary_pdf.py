@@ -13,7 +13,7 @@ from typing import Any
 
 from jifen_check.batch.summary import REACH_MONTHS, SOON_MONTHS, VERDICTS, Tally
 from jifen_check.render.i18n import summary_phrases
-from jifen_check.render.plain import Lang, Words
+from jifen_check.render.plain import Lang, Words, side
 
 TEMPLATE = "summary.html.j2"
 BIN_WIDTH = 10
@@ -42,7 +42,7 @@ def verdict_bars(tally: Tally, lang: Lang = "zh") -> list[Bar]:
     for i, verdict in enumerate(VERDICTS):
         n = tally.counts.get(verdict, 0)
         h = CHART_H * n / peak
-        bars.append(Bar(VERDICT_SHORT[verdict][1 if lang == "en" else 0], n, i * slot + slot * 0.2, CHART_H - h, slot * 0.6, h,
+        bars.append(Bar(VERDICT_SHORT[verdict][side(lang)], n, i * slot + slot * 0.2, CHART_H - h, slot * 0.6, h,
                         VERDICT_COLOUR[verdict]))
     return bars
 

@@ -33,7 +33,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from jifen_check.atomic import atomic_file
 from jifen_check.batch.readers import Notice
 from jifen_check.batch.summary import VERDICTS, RowSummary, Tally
-from jifen_check.render.plain import Lang, Words
+from jifen_check.render.plain import Lang, Words, side
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -167,7 +167,7 @@ class SummaryWorkbook:
     def __init__(self, path: Path, extra_headers: Sequence[str] = (), lang: Lang = "zh") -> None:
         self.path, self.lang = path, lang
         self.words = Words(lang)
-        self.i = 1 if lang == "en" else 0
+        self.i = side(lang)
         self.extra_headers = tuple(extra_headers)
         self.wb = Workbook(write_only=True)
         self.main = self.wb.create_sheet(SHEET_NAMES["main"][self.i])

@@ -44,7 +44,7 @@ GENERIC_FILL: dict[str, tuple[str, str]] = {
 
 
 def _generic_step(text: str, lang: Lang) -> str:
-    i = 1 if lang == "en" else 0
+    i = side(lang)
 
     class Fill(dict[str, str]):
         def __missing__(self, key: str) -> str:

@@ -16,6 +16,7 @@ from jifen_check import rulebook, yamlio
 from jifen_check.result import Finding, Result
 
 Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
 Phrases = dict[str, tuple[str, str]]  # a renderer's own sentences: key → (中文, English)
 
 
@@ -33,7 +34,7 @@ def column(table: Phrases, lang: Lang | str) -> dict[str, str]:
     """A whole table in one language (templates read it as a mapping)."""
     i = side(lang)
     return {key: pair[i] for key, pair in table.items()}
-LANGS: tuple[Lang, ...] = ("zh", "en")
+
 
 # A field path inside a sentence: it has an index or a dot, or is one of the long list names (a bare
 # `contract` or `records` is an English word, not a path).
