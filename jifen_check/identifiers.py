@@ -126,21 +126,48 @@ def id_candidates(doc: Any) -> set[str]:
     """The ID numbers an input holds: values under a key that names an ID (also misspelt ones,
     `idnumber:`), and any value shaped like one. Normalised; at least PIECE characters."""
     found: set[str] = set()
-    stack: list[tuple[str, Any]] = [("", doc)]
-    while stack:
-        key, value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend((str(k), v) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend((key, v) for v in value)
-        elif isinstance(value, str | int) and not isinstance(value, bool):
-            raw = str(value)
-            if len(raw) < PIECE and raw.isascii():
-                continue  # normalising cannot lengthen short ASCII text: too short to be an ID
-            text = normalize_id(raw)
-            if len(text) >= PIECE and (_ID_SHAPE.fullmatch(text) or _named(key) and _DIGIT_RUN.search(text)):
-                found.add(text)
+    if isinstance(doc, dict | list):
+        _scan(doc, found)
+    else:
+        _consider("", doc, found)
     return found
+
+
+def _scan(root: dict[Any, Any] | list[Any], found: set[str]) -> None:
+    """Every value under `root` (a list's under its own key), with a stack, not recursion: a hostile
+    file may nest deeply. Most values of an applicant are floats and short text (months, codes):
+    they are passed over inline, without a call per value."""
+    stack: list[tuple[dict[Any, Any] | list[Any], str]] = [(root, "")]
+    seen: set[tuple[Any, Any]] = set()  # monthly rows repeat the same codes under the same keys
+    while stack:
+        node, key = stack.pop()
+        pairs = node.items() if isinstance(node, dict) else ((key, v) for v in node)
+        for k, value in pairs:
+            kind = type(value)
+            if kind is float or value is None or kind is bool:
+                continue
+            if kind is str:
+                if len(value) < PIECE and value.isascii():
+                    continue  # normalising cannot lengthen short ASCII text: too short to be an ID
+            elif kind is int:
+                if -99_999_999 <= value <= 999_999_999:
+                    continue  # fewer than PIECE characters
+            elif isinstance(value, dict | list):
+                stack.append((value, str(k)))
+                continue
+            if (k, value) not in seen:
+                seen.add((k, value))
+                _consider(str(k), value, found)
+
+
+def _consider(key: str, value: Any, found: set[str]) -> None:
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        raw = str(value)
+        if len(raw) < PIECE and raw.isascii():
+            return
+        text = normalize_id(raw)
+        if len(text) >= PIECE and (_ID_SHAPE.fullmatch(text) or _named(key) and _DIGIT_RUN.search(text)):
+            found.add(text)
 
 
 def _named(key: str) -> bool:
