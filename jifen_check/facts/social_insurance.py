@@ -38,6 +38,22 @@ def band_field(band: dict[str, Any], safe: bool = False) -> str:
     return f"si_base_months_{band['multiple']:g}x".replace(".", "_") + ("_safe" if safe else "")
 
 
+_NO_TAX = (None, None)
+_MEMO_LIMIT = 200_000  # months remembered per (wages, parameters); a long batch starts afresh
+_memos: dict[tuple[int, int], tuple[Any, Any, dict[tuple[Any, ...], tuple[str | None, int, str | None, bool]]]] = {}
+
+
+def _month_memo(wages: Any, params: dict[str, Any]) -> dict[tuple[Any, ...], tuple[str | None, int, str | None, bool]]:
+    """The months already judged against these wages and parameters (both cached for the process, so
+    their identity names them; the entry keeps them alive so an id is never reused)."""
+    entry = _memos.get((id(wages), id(params)))
+    if entry is None or entry[0] is not wages or entry[1] is not params:
+        entry = _memos[(id(wages), id(params))] = (wages, params, {})
+    if len(entry[2]) > _MEMO_LIMIT:
+        entry[2].clear()
+    return entry[2]
+
+
 def _band_months(bands: list[dict[str, Any]], missed: dict[int, int], am: int) -> list[int]:
     """Per band (highest first), the usable months in its window whose base reaches it. `missed`: per
     usable month, how many bands (highest first) it does not reach; a month at a higher multiple also
@@ -177,24 +193,43 @@ class SocialInsuranceMeasures(MeasurerBase):
         bands = self.p["si_base_bands"]
         lowest = min(b["multiple"] for b in bands)
         scan = BandScan({"backpay": [], "transferred": [], "inconsistent": [], "tax": []}, {}, [], [], [])
+        memo = _month_memo(self.wages, self.p)
         for m in range(self.app_month - max(b["window_months"] for b in bands), self.app_month):
             rec = self.si.get(m)
             if rec is None:
                 continue
-            reason = self._exclusion(m, rec, lowest)
+            # A month's verdict depends only on these: routes and the earliest-date search judge the
+            # same months again for each projected applicant.
+            key = (m, rec.base, rec.payer, rec.back_payment, rec.transferred, self.tax.get(m, _NO_TAX)[:2],
+                   self.in_contract(m), self.contract_uscc)
+            known = memo.get(key)
+            if known is None:
+                known = memo[key] = self._judge_month(m, rec, bands, lowest)
+            reason, missed, wage_kind, practice = known
             if reason:
                 scan.excluded[reason].append(m)
                 continue
-            scan.usable[m] = self._bands_missed(bands, rec.base, m)
-            # The wage used only matters where the month could reach a band.
-            if scan.usable[m] < len(bands):
-                if self.wages.provisional(m):
-                    scan.provisional.append(m)
-                elif self.wages.unverified(m):
-                    scan.unverified.append(m)
-                if self.wages.practice_reference(m):
-                    scan.practice.append(m)
+            scan.usable[m] = missed
+            if wage_kind == "provisional":
+                scan.provisional.append(m)
+            elif wage_kind == "unverified":
+                scan.unverified.append(m)
+            if practice:
+                scan.practice.append(m)
         return scan
+
+    def _judge_month(self, m: int, rec: SiMonth, bands: list[dict[str, Any]],
+                     lowest: float) -> tuple[str | None, int, str | None, bool]:
+        """(exclusion reason, bands missed, which wage kind it was compared with, practice reference)."""
+        reason = self._exclusion(m, rec, lowest)
+        if reason:
+            return reason, 0, None, False
+        missed = self._bands_missed(bands, rec.base, m)
+        # The wage used only matters where the month could reach a band.
+        if missed >= len(bands):
+            return None, missed, None, False
+        kind = "provisional" if self.wages.provisional(m) else "unverified" if self.wages.unverified(m) else None
+        return None, missed, kind, self.wages.practice_reference(m)
 
     def band_months(self, without_double: bool = False) -> list[int]:
         """si_base_months_3x … si_base_months_0_8x (`without_double`: the `_safe` ones): per band, highest
