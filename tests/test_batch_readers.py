@@ -22,7 +22,7 @@ from test_batch_helpers import (
 from jifen_check.applicant import Applicant
 from jifen_check.batch.cells import CellError, convert
 from jifen_check.batch.columns import PERSONS, SHEETS, SOCIAL_INSURANCE
-from jifen_check.batch.readers import iter_applicants, read_input, set_path
+from jifen_check.batch.readers import DetailStore, iter_applicants, read_input, set_path, unpack
 from jifen_check.batch.tables import InputError
 from jifen_check.batch.template import write_template
 
@@ -132,12 +132,34 @@ def test_detail_rows_wait_on_disk_until_their_person_is_judged(tmp_path: Path) -
         assert batch.store is not None
         assert all(not p.details for p in batch.items)  # spilled, not held
         loaded = batch.load(batch.items[1])
-        assert loaded.details["social_insurance"] and all(isinstance(n, int) for n, _ in loaded.details["social_insurance"])
+        packed = loaded.details["social_insurance"]
+        assert isinstance(packed, bytes)  # passed on to the worker still pickled: the parent never unpickles
+        rows = unpack(packed)
+        assert [n for n, _ in rows] == [3] and {"E002", "2021-03..2026-11"} <= set(rows[0][1])
         scratch = Path(batch.store._dir.name)
         assert scratch.exists()
     finally:
         batch.close()
     assert not scratch.exists(), "the scratch database is removed"
+
+
+def test_unsorted_detail_rows_keep_their_sheet_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A payroll export need not be sorted by 工号: each person gets their rows in sheet order, also
+    when the store cuts one person's adjacent rows into several runs."""
+    monkeypatch.setattr(DetailStore, "RUN_ROWS", 2)
+    sheets = staff(2)
+    months = [f"2026-{m:02d}" for m in range(1, 8)]
+    owners = ["E001", "E002", "E002", "E001", "E001", "E001", "E002"]
+    sheets["社保"] = [si_row(no, month, 9000 + i) for i, (no, month) in enumerate(zip(owners, months, strict=True))]
+    batch = read_input(write_workbook(tmp_path / "u.xlsx", sheets))
+    try:
+        got = {p.employee_no: [(n, next(c for c in v if str(c).startswith("2026-"))) for n, v in unpack(batch.load(p).details["social_insurance"])]
+               for p in batch.items}
+    finally:
+        batch.close()
+    rows = list(enumerate(zip(owners, months, strict=True), start=2))
+    for no in ("E001", "E002"):
+        assert got[no] == [(n, month) for n, (owner, month) in rows if owner == no]
 
 
 def test_join_by_id_number_when_no_employee_number(tmp_path: Path) -> None:
