@@ -115,6 +115,23 @@ def test_broken_cells_are_named_by_cell(tmp_path: Path) -> None:
     assert second.doc["social_insurance"][0]["base"] == "一万二"  # passed on raw: the judge rejects it too
 
 
+def test_repeated_cells_convert_alike_and_each_bad_one_is_named(tmp_path: Path) -> None:
+    """Conversions are remembered per column (readers._MEMOS): a repeated bad value is still reported
+    at every cell, and TRUE is not taken for the 1 it equals in Python."""
+    sheets = staff(2)
+    sheets["社保"] = [si_row("E001", "2026-01", "一万二"), si_row("E001", "2026-02", "一万二"),
+                     si_row("E001", "2026-03", 1), si_row("E001", "2026-04", True),
+                     si_row("E002", "2026-01", "一万二"), si_row("E002", "2026-02", 1)]
+    first, second = iter_applicants(write_workbook(tmp_path / "r.xlsx", sheets))
+    assert [(p.cell, p.path) for p in first.problems] == [
+        ("社保!D2", "social_insurance[0].base"), ("社保!D3", "social_insurance[1].base"),
+        ("社保!D5", "social_insurance[3].base")]
+    assert "必须是数字" in first.problems[2].message
+    assert [r["base"] for r in first.doc["social_insurance"]] == ["一万二", "一万二", 1, "True"]
+    assert [(p.cell, p.path) for p in second.problems] == [("社保!D6", "social_insurance[0].base")]
+    assert [r["base"] for r in second.doc["social_insurance"]] == ["一万二", 1]
+
+
 def test_unmatched_detail_rows_are_reported_not_dropped(tmp_path: Path) -> None:
     sheets = staff(2)
     sheets["社保"].append(si_row("E999"))
