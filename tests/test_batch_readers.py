@@ -179,6 +179,29 @@ def test_unsorted_detail_rows_keep_their_sheet_order(tmp_path: Path, monkeypatch
         assert got[no] == [(n, month) for n, (owner, month) in rows if owner == no]
 
 
+def test_a_sheet_is_parsed_only_when_read_and_dropped_after() -> None:
+    """calamine holds a parsed sheet whole: one sheet in memory at a time, none for unread sheets."""
+    from jifen_check.batch.tables import _calamine_table
+
+    parsed: list[str] = []
+
+    class Sheet:
+        start, end = (0, 0), (1, 1)
+
+        def iter_rows(self):
+            return iter([["工号"], ["E001"]])
+
+    class Book:
+        def get_sheet_by_name(self, name: str) -> Sheet:
+            parsed.append(name)
+            return Sheet()
+
+    tables = {name: _calamine_table(Book(), name) for name in ("人员", "填写说明")}
+    assert parsed == []
+    assert list(tables["人员"].rows) == [(1, ["工号"]), (2, ["E001"])]
+    assert parsed == ["人员"]
+
+
 def test_join_by_id_number_when_no_employee_number(tmp_path: Path) -> None:
     sheets = staff(2)
     sheets["社保"] = [{"身份证号": id_number(2), "月份": "2026-11", "缴费基数": 9000}]

@@ -80,16 +80,26 @@ def _calamine_tables(path: Path) -> Iterator[dict[str, Table]]:
 
 
 def _calamine_table(wb: object, name: str) -> Table:
+    return Table(name, _calamine_rows(wb, name))
+
+
+def _calamine_rows(wb: object, name: str) -> Iterator[tuple[int, Row]]:
+    """A sheet's rows, parsed when first read and dropped once read to the end.
+
+    calamine holds a parsed sheet whole: parsing every sheet up front kept all of them in memory
+    at once (and parsed sheets that are never read, such as 填写说明); this way only the sheet being
+    read is held."""
     sheet = wb.get_sheet_by_name(name)  # type: ignore[attr-defined]
     start = sheet.start
     if start is None:
-        return Table(name, iter(()))
+        return
     first_row, first_col = start
     rows = sheet.iter_rows()
+    del sheet
     if first_col:  # calamine starts at the used area; cell letters must start at A
         pad = [""] * first_col
         rows = (pad + r for r in rows)
-    return Table(name, enumerate(rows, start=first_row + 1))
+    yield from enumerate(rows, start=first_row + 1)
 
 
 def _numbered(rows: Iterator[Row], first: int) -> Iterator[tuple[int, Row]]:
