@@ -179,11 +179,15 @@ def test_unsorted_detail_rows_keep_their_sheet_order(tmp_path: Path, monkeypatch
         assert got[no] == [(n, month) for n, (owner, month) in rows if owner == no]
 
 
-def test_a_sheet_is_parsed_only_when_read_and_dropped_after() -> None:
-    """calamine holds a parsed sheet whole: one sheet in memory at a time, none for unread sheets."""
-    from jifen_check.batch.tables import _calamine_table
+def test_a_sheet_is_parsed_when_read_or_prefetched_in_the_parser_thread() -> None:
+    """calamine holds a parsed sheet whole: none is parsed before it is asked for (填写说明 never),
+    the next one is parsed in the parser thread while one is read, and a sheet calamine cannot
+    parse fails where its rows are read."""
+    import threading
 
-    parsed: list[str] = []
+    from jifen_check.batch.tables import _SheetParser
+
+    parsed: list[tuple[str, str]] = []
 
     class Sheet:
         start, end = (0, 0), (1, 1)
@@ -193,13 +197,25 @@ def test_a_sheet_is_parsed_only_when_read_and_dropped_after() -> None:
 
     class Book:
         def get_sheet_by_name(self, name: str) -> Sheet:
-            parsed.append(name)
+            parsed.append((name, threading.current_thread().name))
+            if name == "坏表":
+                raise ValueError("XmlError")
             return Sheet()
 
-    tables = {name: _calamine_table(Book(), name) for name in ("人员", "填写说明")}
-    assert parsed == []
-    assert list(tables["人员"].rows) == [(1, ["工号"]), (2, ["E001"])]
-    assert parsed == ["人员"]
+    parser = _SheetParser(Book())
+    try:
+        rows = {name: parser.rows(name) for name in ("人员", "社保", "填写说明", "坏表")}
+        assert parsed == []
+        parser.prefetch("社保")
+        assert list(rows["人员"]) == [(1, ["工号"]), (2, ["E001"])]
+        assert list(rows["社保"]) == [(1, ["工号"]), (2, ["E001"])]
+        assert [name for name, _ in parsed] == ["社保", "人员"]
+        assert all(thread.startswith("jifen-sheet-parser") for _, thread in parsed)
+        with pytest.raises(ValueError, match="XmlError"):
+            next(rows["坏表"])
+    finally:
+        parser.close()
+    assert "填写说明" not in [name for name, _ in parsed]
 
 
 def test_join_by_id_number_when_no_employee_number(tmp_path: Path) -> None:

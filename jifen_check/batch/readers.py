@@ -339,6 +339,11 @@ def _group_tables(tables: dict[str, Table], label: str, limits: Limits) -> Batch
         raise InputError(f"{label} 中没有「人员」表（或 persons）")
     layouts: dict[str, Layout] = {}
     persons_table = found.pop(PERSONS.key)
+    # Each table is read once, in this order; the next one is prepared while one is read (tables.py).
+    details = [sheet for sheet in DETAIL_SHEETS if sheet.key in found]
+    persons_table.prefetch()
+    if details:
+        found[details[0].key].prefetch()
     layouts[PERSONS.key] = _layout(PERSONS, persons_table, notices)
     people = _read_persons(layouts[PERSONS.key], persons_table, notices, limits.max_persons)
     if len(people) > limits.max_persons:
@@ -346,10 +351,11 @@ def _group_tables(tables: dict[str, Table], label: str, limits: Limits) -> Batch
     index = _PersonIndex(people, layouts[PERSONS.key].index_of("person.id_number"), layouts[PERSONS.key])
     store = DetailStore()
     try:
-        for sheet in DETAIL_SHEETS:
-            if sheet.key in found:
-                layouts[sheet.key] = _layout(sheet, found[sheet.key], notices)
-                _attach_details(layouts[sheet.key], found[sheet.key], index, notices, store)
+        for k, sheet in enumerate(details):
+            if k + 1 < len(details):
+                found[details[k + 1].key].prefetch()
+            layouts[sheet.key] = _layout(sheet, found[sheet.key], notices)
+            _attach_details(layouts[sheet.key], found[sheet.key], index, notices, store)
     except BaseException:
         store.close()
         raise
