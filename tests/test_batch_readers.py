@@ -218,6 +218,23 @@ def test_a_sheet_is_parsed_when_read_or_prefetched_in_the_parser_thread() -> Non
     assert "填写说明" not in [name for name, _ in parsed]
 
 
+def test_workbook_errors_come_in_order_sheet_scans_then_number_of_people(tmp_path: Path) -> None:
+    """Every sheet is scanned before any is parsed (xlsx_guard.py): a far cell in any sheet is the
+    error even when there are also too many people."""
+    from jifen_check.batch.xlsx_guard import Limits
+
+    book = write_workbook(tmp_path / "in.xlsx", staff(3))
+    with pytest.raises(InputError, match="「人员」表有 3 行，超过上限 2 人"):
+        read_input(book, Limits(max_persons=2))
+    wb = load_workbook(book)
+    wb["个税"]["XFD5"] = "x"
+    wb.save(book)
+    with pytest.raises(InputError, match="「个税」表.*XFD"):
+        read_input(book, Limits(max_persons=2))
+    with pytest.raises(InputError, match="「个税」表.*XFD"):
+        read_input(book)
+
+
 def test_join_by_id_number_when_no_employee_number(tmp_path: Path) -> None:
     sheets = staff(2)
     sheets["社保"] = [{"身份证号": id_number(2), "月份": "2026-11", "缴费基数": 9000}]
