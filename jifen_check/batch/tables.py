@@ -50,7 +50,7 @@ def open_xlsx(path: Path, uncached: dict[str, set[tuple[int, int]]] | None = Non
     with _calamine_tables(path) as tables:
         for name, cells in (uncached or {}).items():
             if cells and name in tables:
-                tables[name] = Table(name, _marked(tables[name].rows, cells))
+                tables[name] = Table(name, _marked(tables[name].rows, cells), tables[name].prefetch)
         yield tables
 
 
