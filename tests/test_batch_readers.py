@@ -22,7 +22,7 @@ from test_batch_helpers import (
 from jifen_check.applicant import Applicant
 from jifen_check.batch.cells import CellError, convert
 from jifen_check.batch.columns import PERSONS, SHEETS, SOCIAL_INSURANCE
-from jifen_check.batch.readers import iter_applicants, read_input, set_path
+from jifen_check.batch.readers import DetailStore, iter_applicants, read_input, set_path, unpack
 from jifen_check.batch.tables import InputError
 from jifen_check.batch.template import write_template
 
@@ -115,6 +115,23 @@ def test_broken_cells_are_named_by_cell(tmp_path: Path) -> None:
     assert second.doc["social_insurance"][0]["base"] == "一万二"  # passed on raw: the judge rejects it too
 
 
+def test_repeated_cells_convert_alike_and_each_bad_one_is_named(tmp_path: Path) -> None:
+    """Conversions are remembered per column (readers._MEMOS): a repeated bad value is still reported
+    at every cell, and TRUE is not taken for the 1 it equals in Python."""
+    sheets = staff(2)
+    sheets["社保"] = [si_row("E001", "2026-01", "一万二"), si_row("E001", "2026-02", "一万二"),
+                     si_row("E001", "2026-03", 1), si_row("E001", "2026-04", True),
+                     si_row("E002", "2026-01", "一万二"), si_row("E002", "2026-02", 1)]
+    first, second = iter_applicants(write_workbook(tmp_path / "r.xlsx", sheets))
+    assert [(p.cell, p.path) for p in first.problems] == [
+        ("社保!D2", "social_insurance[0].base"), ("社保!D3", "social_insurance[1].base"),
+        ("社保!D5", "social_insurance[3].base")]
+    assert "必须是数字" in first.problems[2].message
+    assert [r["base"] for r in first.doc["social_insurance"]] == ["一万二", "一万二", 1, "True"]
+    assert [(p.cell, p.path) for p in second.problems] == [("社保!D6", "social_insurance[0].base")]
+    assert [r["base"] for r in second.doc["social_insurance"]] == ["一万二", 1]
+
+
 def test_unmatched_detail_rows_are_reported_not_dropped(tmp_path: Path) -> None:
     sheets = staff(2)
     sheets["社保"].append(si_row("E999"))
@@ -132,12 +149,90 @@ def test_detail_rows_wait_on_disk_until_their_person_is_judged(tmp_path: Path) -
         assert batch.store is not None
         assert all(not p.details for p in batch.items)  # spilled, not held
         loaded = batch.load(batch.items[1])
-        assert loaded.details["social_insurance"] and all(isinstance(n, int) for n, _ in loaded.details["social_insurance"])
+        packed = loaded.details["social_insurance"]
+        assert isinstance(packed, bytes)  # passed on to the worker still pickled: the parent never unpickles
+        rows = unpack(packed)
+        assert [n for n, _ in rows] == [3] and {"E002", "2021-03..2026-11"} <= set(rows[0][1])
         scratch = Path(batch.store._dir.name)
         assert scratch.exists()
     finally:
         batch.close()
     assert not scratch.exists(), "the scratch database is removed"
+
+
+def test_unsorted_detail_rows_keep_their_sheet_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A payroll export need not be sorted by 工号: each person gets their rows in sheet order, also
+    when the store cuts one person's adjacent rows into several runs."""
+    monkeypatch.setattr(DetailStore, "RUN_ROWS", 2)
+    sheets = staff(2)
+    months = [f"2026-{m:02d}" for m in range(1, 8)]
+    owners = ["E001", "E002", "E002", "E001", "E001", "E001", "E002"]
+    sheets["社保"] = [si_row(no, month, 9000 + i) for i, (no, month) in enumerate(zip(owners, months, strict=True))]
+    batch = read_input(write_workbook(tmp_path / "u.xlsx", sheets))
+    try:
+        got = {p.employee_no: [(n, next(c for c in v if str(c).startswith("2026-"))) for n, v in unpack(batch.load(p).details["social_insurance"])]
+               for p in batch.items}
+    finally:
+        batch.close()
+    rows = list(enumerate(zip(owners, months, strict=True), start=2))
+    for no in ("E001", "E002"):
+        assert got[no] == [(n, month) for n, (owner, month) in rows if owner == no]
+
+
+def test_a_sheet_is_parsed_when_read_or_prefetched_in_the_parser_thread() -> None:
+    """calamine holds a parsed sheet whole: none is parsed before it is asked for (填写说明 never),
+    the next one is parsed in the parser thread while one is read, and a sheet calamine cannot
+    parse fails where its rows are read."""
+    import threading
+
+    from jifen_check.batch.tables import _SheetParser
+
+    parsed: list[tuple[str, str]] = []
+
+    class Sheet:
+        start, end = (0, 0), (1, 1)
+
+        def iter_rows(self):
+            return iter([["工号"], ["E001"]])
+
+    class Book:
+        def get_sheet_by_name(self, name: str) -> Sheet:
+            parsed.append((name, threading.current_thread().name))
+            if name == "坏表":
+                raise ValueError("XmlError")
+            return Sheet()
+
+    parser = _SheetParser(Book())
+    try:
+        rows = {name: parser.rows(name) for name in ("人员", "社保", "填写说明", "坏表")}
+        assert parsed == []
+        parser.prefetch("社保")
+        assert list(rows["人员"]) == [(1, ["工号"]), (2, ["E001"])]
+        assert list(rows["社保"]) == [(1, ["工号"]), (2, ["E001"])]
+        assert [name for name, _ in parsed] == ["社保", "人员"]
+        assert all(thread.startswith("jifen-sheet-parser") for _, thread in parsed)
+        with pytest.raises(ValueError, match="XmlError"):
+            next(rows["坏表"])
+    finally:
+        parser.close()
+    assert "填写说明" not in [name for name, _ in parsed]
+
+
+def test_workbook_errors_come_in_order_sheet_scans_then_number_of_people(tmp_path: Path) -> None:
+    """Every sheet is scanned before any is parsed (xlsx_guard.py): a far cell in any sheet is the
+    error even when there are also too many people."""
+    from jifen_check.batch.xlsx_guard import Limits
+
+    book = write_workbook(tmp_path / "in.xlsx", staff(3))
+    with pytest.raises(InputError, match="「人员」表有 3 行，超过上限 2 人"):
+        read_input(book, Limits(max_persons=2))
+    wb = load_workbook(book)
+    wb["个税"]["XFD5"] = "x"
+    wb.save(book)
+    with pytest.raises(InputError, match="「个税」表.*XFD"):
+        read_input(book, Limits(max_persons=2))
+    with pytest.raises(InputError, match="「个税」表.*XFD"):
+        read_input(book)
 
 
 def test_join_by_id_number_when_no_employee_number(tmp_path: Path) -> None:

@@ -10,21 +10,31 @@ openpyxl, which is what makes a 10,000-person workbook with a million month rows
 from __future__ import annotations
 
 import csv
+import functools
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jifen_check.batch.columns import sheet_by_name
 
 Row = Sequence[object]  # a tuple (CSV) or a list (calamine)
 
 
+def _nothing() -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class Table:
     name: str  # tab or CSV file stem, as used in cell references
     rows: Iterator[tuple[int, Row]]  # (spreadsheet row number, values)
+    # Start preparing the rows now (a workbook sheet is parsed in a thread): called for the table
+    # that will be read next, while the current one is being read.
+    prefetch: Callable[[], None] = _nothing
 
 
 class InputError(Exception):
@@ -40,7 +50,7 @@ def open_xlsx(path: Path, uncached: dict[str, set[tuple[int, int]]] | None = Non
     with _calamine_tables(path) as tables:
         for name, cells in (uncached or {}).items():
             if cells and name in tables:
-                tables[name] = Table(name, _marked(tables[name].rows, cells))
+                tables[name] = Table(name, _marked(tables[name].rows, cells), tables[name].prefetch)
         yield tables
 
 
@@ -76,20 +86,55 @@ def _calamine_tables(path: Path) -> Iterator[dict[str, Table]]:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for a bad file
         raise InputError(_unreadable(path, exc)) from exc
-    yield {name: _calamine_table(wb, name) for name in wb.sheet_names}
+    parser = _SheetParser(wb)
+    try:
+        yield {name: Table(name, parser.rows(name), functools.partial(parser.prefetch, name))
+               for name in wb.sheet_names}
+    finally:
+        parser.close()
 
 
-def _calamine_table(wb: object, name: str) -> Table:
-    sheet = wb.get_sheet_by_name(name)  # type: ignore[attr-defined]
-    start = sheet.start
-    if start is None:
-        return Table(name, iter(()))
-    first_row, first_col = start
-    rows = sheet.iter_rows()
-    if first_col:  # calamine starts at the used area; cell letters must start at A
-        pad = [""] * first_col
-        rows = (pad + r for r in rows)
-    return Table(name, enumerate(rows, start=first_row + 1))
+class _SheetParser:
+    """Parses a workbook's sheets with calamine when they are read, the next one while the current one is.
+
+    calamine holds a parsed sheet whole: parsing every sheet up front kept all of them in memory at
+    once (and parsed sheets never read, such as 填写说明); here a sheet is parsed when it is read
+    (or prefetched) and dropped once read through, so at most two are held. calamine lets go of
+    the GIL while it parses: the 个税 sheet is parsed on the other core while the 社保 rows are
+    grouped. Every call into the workbook goes through the one parser thread (one at a time).
+    """
+
+    def __init__(self, wb: Any) -> None:
+        self.wb = wb
+        self.pending: dict[str, Future[Any]] = {}
+        self.thread: ThreadPoolExecutor | None = None
+
+    def prefetch(self, name: str) -> None:
+        if name not in self.pending:
+            if self.thread is None:
+                self.thread = ThreadPoolExecutor(1, thread_name_prefix="jifen-sheet-parser")
+            self.pending[name] = self.thread.submit(self.wb.get_sheet_by_name, name)
+
+    def rows(self, name: str) -> Iterator[tuple[int, Row]]:
+        """The sheet's rows, parsed when first asked for."""
+        self.prefetch(name)
+        sheet = self.pending.pop(name).result()
+        start = sheet.start
+        if start is None:
+            return
+        first_row, first_col = start
+        rows = sheet.iter_rows()
+        del sheet
+        if first_col:  # calamine starts at the used area; cell letters must start at A
+            pad = [""] * first_col
+            rows = (pad + r for r in rows)
+        yield from enumerate(rows, start=first_row + 1)
+
+    def close(self) -> None:
+        """Waits for a parse under way (it cannot be stopped) and drops what was never read."""
+        if self.thread is not None:
+            self.thread.shutdown(wait=True, cancel_futures=True)
+        self.pending.clear()
 
 
 def _numbered(rows: Iterator[Row], first: int) -> Iterator[tuple[int, Row]]:
