@@ -113,12 +113,13 @@ def _never_runs(*_: Any) -> None:
 
 
 class _Compiled:
-    """One ruleset in the durable-rules engine: its handle, its parameters, the action of each durable rule."""
+    """One ruleset in the durable-rules engine: its handle, its parameters, the action of each durable
+    rule, and the state (`sid`) each applicant is judged in, emptied after each (see `Engine.run`)."""
 
-    __slots__ = ("name", "handle", "params", "actions")
+    __slots__ = ("name", "handle", "params", "actions", "sid")
 
-    def __init__(self, name: str, definition: dict[str, Any], params: dict[str, Any]) -> None:
-        self.name, self.params = name, params
+    def __init__(self, name: str, definition: dict[str, Any], params: dict[str, Any], sid: str) -> None:
+        self.name, self.params, self.sid = name, params, sid
         self.actions = {rule_name: rule.pop("run") for rule_name, rule in definition.items()}
         self.handle = durable_rules_engine.create_ruleset(name, orjson.dumps(definition).decode())
 
@@ -134,18 +135,46 @@ def _state_offset(result: tuple[int, int], payload: Any) -> int:
 
 
 class _Session:
-    """One applicant's state in the engine while it is judged: what an action needs to assert a fact."""
+    """One applicant in the engine while it is judged: its ledger, and every fact asserted for it (as
+    the JSON the engine read, so that the same text retracts it)."""
 
-    __slots__ = ("handle", "sid", "ledger")
+    __slots__ = ("handle", "sid", "ledger", "stages", "asserted", "created")
 
     def __init__(self, handle: int, sid: str, ledger: Ledger) -> None:
         self.handle, self.sid, self.ledger = handle, sid, ledger
+        self.stages: list[str] = []
+        self.asserted: list[str] = []
+        self.created = False  # the state holds facts of this run
+
+    def assert_all(self, facts: list[dict[str, Any]], stage: dict[str, Any]) -> int:
+        """The observations and the first stage, in one call: the state's offset."""
+        texts = [_dumps(f) for f in facts]
+        self.stages.append(_dumps(stage))
+        offset = _state_offset(durable_rules_engine.assert_facts(
+            self.handle, "[" + ",".join(texts + self.stages) + "]"), [*facts, stage])
+        self.created = True
+        self.asserted += texts
+        return offset
+
+    def assert_stage(self, stage: dict[str, Any]) -> int:
+        text = _dumps(stage)
+        self.stages.append(text)
+        return _state_offset(durable_rules_engine.assert_fact(self.handle, text), stage)
 
     def assert_fact(self, fact: dict[str, Any]) -> None:
         """A fact asserted by an action (a `block`, the `total`): its firings queue behind the current one."""
         if "sid" not in fact:
             fact["sid"] = self.sid
-        _state_offset(durable_rules_engine.assert_fact(self.handle, _dumps(fact)), fact)
+        text = _dumps(fact)
+        self.asserted.append(text)
+        _state_offset(durable_rules_engine.assert_fact(self.handle, text), fact)
+
+    def clear(self, offset: int) -> bool:
+        """Retracts every fact of this run, the stages first (every rule joins a stage fact, so none can
+        fire while the rest go): whether the state is then empty, with no action pending."""
+        durable_rules_engine.retract_facts(self.handle, "[" + ",".join(self.stages + self.asserted) + "]")
+        return (durable_rules_engine.get_facts(self.handle, self.sid) == "[]"
+                and not durable_rules_engine.start_action_for_state(self.handle, offset))
 
 
 class Engine:
@@ -156,6 +185,12 @@ class Engine:
     wrappers per firing, reads the clock twice and re-asserts the unchanged state after each action
     (`update_state`), ~40% of a run's Python time for nothing this engine uses. `_fire` is that loop
     without them: start the first action of the state, run it, complete it and start the next.
+
+    Every applicant is judged in the same state of its ruleset, emptied after each run: creating a
+    state costs more than a whole run's rules (durable-rules allocates and clears frame pools and
+    indexes for each of the ruleset's joins, then frees them on delete_state), retracting a run's
+    dozen facts a fraction of it. A run that fails, or leaves anything behind, gives its state up
+    (deleted where a rule has fired in it) and the next run starts in a new one.
     """
 
     def __init__(self, book: Rulebook) -> None:
@@ -176,35 +211,41 @@ class Engine:
             params = self.book.snapshot(as_of)
             definition = Compiler(self.book, params, self.action).ruleset()
             definition.update(retention_patterns())
-            compiled = self._rulesets[version] = _Compiled(f"{self.book.id}@{version.isoformat()}", definition, params)
+            compiled = self._rulesets[version] = _Compiled(f"{self.book.id}@{version.isoformat()}", definition,
+                                                           params, str(next(self._sids)))
         return compiled
 
     def run(self, obs: Observation) -> Ledger:
         compiled = self._compiled(obs.as_of)
-        handle, sid = compiled.handle, str(next(self._sids))
+        sid = compiled.sid
         ledger = Ledger(obs, compiled.params, rule_order=self._order)
-        session = _Session(handle, sid, ledger)
+        session = _Session(compiled.handle, sid, ledger)
         self._ledgers[sid] = ledger
-        created = False
         stages = [{"sid": sid, "t": "stage", "name": stage} for stage in self.book.header.stages]
+        emptied = False
         try:
             facts = [dict(fact, sid=sid, idx=fact.get("idx", 0)) for fact in obs.engine_facts()]
-            facts.append(stages[0])
             # The observations and the first stage in one call; then each later stage.
-            offset = _state_offset(durable_rules_engine.assert_facts(handle, _dumps(facts)), facts)
-            created = True
+            offset = session.assert_all(facts, stages[0])
             self._fire(compiled, session, offset)
             for stage in stages[1:]:
-                self._fire(compiled, session,
-                           _state_offset(durable_rules_engine.assert_fact(handle, _dumps(stage)), stage))
+                self._fire(compiled, session, session.assert_stage(stage))
+            emptied = session.clear(offset)
         finally:
             del self._ledgers[sid]
-            # Deleting a state that no handled fact created crashes the process (segfault).
-            if created:
-                durable_rules_engine.delete_state(handle, sid)
+            if not emptied:
+                self._give_up(compiled, session)
         if len(ledger.verdicts) != 1:
             raise EngineError(f"expected exactly one verdict, rules gave {ledger.verdicts}")
         return ledger
+
+    def _give_up(self, compiled: _Compiled, session: _Session) -> None:
+        """The next run starts in a new state. This one is deleted (a ruleset holds at most 1024) where
+        this run's facts were taken; deleting a state that no handled fact created crashes the process
+        (segfault), so a state whose first facts were refused is left (as before states were reused)."""
+        compiled.sid = str(next(self._sids))
+        if session.created:
+            durable_rules_engine.delete_state(compiled.handle, session.sid)
 
     @staticmethod
     def _fire(compiled: _Compiled, session: _Session, offset: int) -> None:
