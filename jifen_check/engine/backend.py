@@ -138,13 +138,14 @@ class _Session:
     """One applicant in the engine while it is judged: its ledger, and every fact asserted for it (as
     the JSON the engine read, so that the same text retracts it)."""
 
-    __slots__ = ("handle", "sid", "ledger", "stages", "asserted", "created")
+    __slots__ = ("handle", "sid", "ledger", "stages", "asserted", "created", "parsed")
 
     def __init__(self, handle: int, sid: str, ledger: Ledger) -> None:
         self.handle, self.sid, self.ledger = handle, sid, ledger
         self.stages: list[str] = []
         self.asserted: list[str] = []
         self.created = False  # the state holds facts of this run
+        self.parsed: dict[str, dict[str, Any] | None] = {}  # each asserted text, read when a firing quotes it
 
     def assert_all(self, facts: list[dict[str, Any]], stage: dict[str, Any]) -> int:
         """The observations and the first stage, in one call: the state's offset."""
@@ -154,11 +155,13 @@ class _Session:
             self.handle, "[" + ",".join(texts + self.stages) + "]"), [*facts, stage])
         self.created = True
         self.asserted += texts
+        self.parsed.update(dict.fromkeys(texts + self.stages))
         return offset
 
     def assert_stage(self, stage: dict[str, Any]) -> int:
         text = _dumps(stage)
         self.stages.append(text)
+        self.parsed[text] = None
         return _state_offset(durable_rules_engine.assert_fact(self.handle, text), stage)
 
     def assert_fact(self, fact: dict[str, Any]) -> None:
@@ -167,6 +170,7 @@ class _Session:
             fact["sid"] = self.sid
         text = _dumps(fact)
         self.asserted.append(text)
+        self.parsed[text] = None
         _state_offset(durable_rules_engine.assert_fact(self.handle, text), fact)
 
     def clear(self, offset: int) -> bool:
@@ -253,12 +257,11 @@ class Engine:
         (durable.engine.Ruleset.do_actions and _flush_actions). An action's error is re-raised here."""
         handle, actions = compiled.handle, compiled.actions
         started = durable_rules_engine.start_action_for_state(handle, offset)
-        pending = orjson.loads(started[1]) if started else None
+        pending = _firing(started[1], session) if started else None
         while pending:
-            for rule_name, message in pending.items():  # one rule per action
-                actions[rule_name](session, message)
+            actions[pending[0]](session, pending[1])
             following = durable_rules_engine.complete_and_start_action(handle, offset)
-            pending = orjson.loads(following) if following else None
+            pending = _firing(following, session) if following else None
         if session.ledger.errors:
             raise EngineError(session.ledger.errors[0])
 
@@ -275,6 +278,32 @@ class Engine:
                 ledger.errors.append(f"{rule.id}: {traceback.format_exc(limit=3)}")
 
         return run
+
+
+def _firing(text: str, session: _Session) -> tuple[str, dict[str, Any]]:
+    """The rule and the facts of one firing, `{"RULE":{"as":FACT,...}}`. durable-rules writes each fact
+    as the very text it was given, so a fact is looked up by its text and read once per run (the
+    profile fact is quoted by most firings); a fresh copy per firing, as parsing gave. Anything else
+    is parsed whole."""
+    head = text.find('":{"')
+    rule, p, facts = text[2:head], head + 3, {}
+    while 0 < p < len(text) and text[p] == '"':
+        q = text.find('":', p)
+        end = text.find("}", q) + 1
+        fact_text = text[q + 2:end]
+        if fact_text not in session.parsed or q < 0 or end == 0:
+            break
+        fact = session.parsed[fact_text]
+        if fact is None:
+            fact = session.parsed[fact_text] = orjson.loads(fact_text)
+        facts[text[p + 1:q]] = dict(fact)
+        if text[end] == "}":
+            if end + 2 == len(text) and text[end + 1] == "}":
+                return rule, facts
+            break
+        p = end + 1 if text[end] == "," else -1
+    rule, whole = next(iter(orjson.loads(text).items()))  # one rule per action (durable.engine reads the first)
+    return rule, whole
 
 
 def _dumps(obj: Any) -> str:
