@@ -171,3 +171,25 @@ def test_100k_applicants_in_one_process_all_present_and_correct() -> None:
 def test_judge_never_raises_on_junk() -> None:
     for junk in (None, 3, "x", [], {"person": 1}, {"person": {"name": "a"}}):
         assert judge(junk, as_of=DAY).verdict == "invalid_input"
+
+
+def test_a_firing_is_read_from_the_texts_asserted_or_else_parsed_whole() -> None:
+    """durable-rules quotes each fact as the text it was given: Engine reads a firing's facts from the
+    texts it asserted (once per run); a text it cannot match (a `}` inside a string) is parsed whole."""
+    import orjson
+
+    from jifen_check.engine.backend import _firing, _Session
+
+    session = _Session(0, "1", None)  # type: ignore[arg-type]
+    stage, fact, odd = ({"sid": "1", "t": "stage", "name": "points"}, {"sid": "1", "t": "profile", "age": 36},
+                        {"sid": "1", "t": "qual", "name": "a}b"})
+    for f in (stage, fact, odd):
+        session.parsed[orjson.dumps(f).decode()] = None
+    for msg in ({"PTS-AGE#0": {"stage": stage, "m": fact}}, {"PTS-X#0!": {"stage": stage, "q": odd}},
+                {"AGG-TOTAL#0": {"stage": stage}}):
+        text = orjson.dumps(msg).decode()
+        rule, facts = _firing(text, session)
+        assert {rule: facts} == orjson.loads(text)
+    first = _firing(orjson.dumps({"R#0": {"stage": stage, "m": fact}}).decode(), session)[1]["m"]
+    second = _firing(orjson.dumps({"R#0": {"stage": stage, "m": fact}}).decode(), session)[1]["m"]
+    assert first == second and first is not second  # each firing its own copy, as parsing gave

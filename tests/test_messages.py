@@ -80,3 +80,39 @@ def test_an_english_template_is_checked_at_load_too(tmp_path: Path) -> None:
     path.write_text(body.replace('detail_en: "aged {age}"', 'detail_en: "aged {ages}"'), encoding="utf-8")
     with pytest.raises(rulebook.RulesetError, match=r"points\.yaml: PTS-AGE: .*detail_en: unknown placeholder \{ages\}"):
         rulebook.Rulebook(root)
+
+
+ODD_VALUES = [0, 3.0, 2.5, -1, True, None, "", "上海、杭州", ["a", "b"], {"k": 1}, (1, 2), 10**20, float("nan")]
+
+
+def test_the_python_fill_prints_what_jinja_prints_for_every_template_of_the_ruleset() -> None:
+    """render fills a template's pieces itself; jinja (render_jinja) must print the same for every
+    template the rules hold, whatever the values (numbers, floats that are whole, lists, None)."""
+    book = rulebook.load()
+    params = book.snapshot(book.header.in_force["from"])
+    templates = set()
+    for rule in book.rules.values():
+        templates |= {e for e in rule.evidence if not e.startswith("*")}
+        for case in rule.cases:
+            line = case.then.line
+            templates |= {case.message, case.remedy, case.deadline or "", case.message_en, case.remedy_en,
+                          line.detail if line else "", line.detail_en if line else ""}
+    templates = {t for t in templates if "{" in t}
+    assert len(templates) > 100
+    for i, text in enumerate(sorted(templates)):
+        names, _ = messages.check(text)
+        for j in range(3):
+            ctx = {n: ODD_VALUES[(i + j + k) % len(ODD_VALUES)] for k, n in enumerate(sorted(names))}
+            assert messages._template(text)[2] is not None, text
+            assert render(text, ctx, params) == messages.render_jinja(text, ctx, params), text
+
+
+def test_the_python_fill_leaves_to_jinja_what_it_cannot_look_up() -> None:
+    params = {"d": {0: "int key", "values": "the key"}, "l": [[1, 2]], "m": {"x": 1}}
+    for text, ctx in (("{@d.0}", {}), ("{@d.values}", {}), ("{@l.0.1}", {}), ("{s.0}", {"s": "abc"}),
+                      ("{@m.values}", {}), ("{s.upper}", {"s": "abc"}), ("{x}", {"x": 3.0})):
+        assert render(text, ctx, params) == messages.render_jinja(text, ctx, params), text
+    assert render("{@m.values}", {}, params).startswith("<built-in method values")  # jinja's attribute fallback
+    for text, ctx in (("{@l.5}", {}), ("{x}", {}), ("{x.y}", {"x": {}})):
+        with pytest.raises(KeyError):
+            render(text, ctx, params)

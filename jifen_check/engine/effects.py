@@ -30,7 +30,15 @@ class Effects:
     def __init__(self, ledger: Ledger, rule: Rule, case: Case, fact: dict[str, Any],
                  blk: dict[str, Any] | None, closure: Any) -> None:
         self.ledger, self.rule, self.case, self.fact, self.blk, self.c = ledger, rule, case, fact, blk, closure
-        self.ctx = ledger.context(fact)
+        self._ctx: dict[str, Any] | None = None
+
+    @property
+    def ctx(self) -> dict[str, Any]:
+        """What messages quote: made on first use, as most firings (a block, a record, the total, the
+        verdict) quote nothing; the effects that read it run before `total` changes the ledger."""
+        if self._ctx is None:
+            self._ctx = self.ledger.context(self.fact)
+        return self._ctx
 
     def en(self, template: str) -> EnText | None:
         """The case's English template, to be filled when asked."""

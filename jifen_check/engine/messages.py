@@ -8,8 +8,9 @@ is off: these are plain-text messages (the HTML templates of render/ and web/ ke
 
 A template is only placeholders and text: `check` (used by the rulebook at load) rejects anything
 else and lists the fact names (`jinja2.meta.find_undeclared_variables`) and parameter paths it uses.
-Each distinct template is compiled once (`_compiled`); rendering costs a dictionary lookup and the
-compiled function.
+Each distinct template is compiled once (`_compiled`), and read once into its pieces (text and name
+paths) from jinja's own parse: `render` fills those in Python, as jinja's compiled function would
+print them, and leaves to jinja only what they cannot fill (a missing name, a key that is a method).
 """
 
 from __future__ import annotations
@@ -102,16 +103,72 @@ def check(template: str) -> tuple[set[str], list[str]]:
 
 # ---------------------------------------------------------------- rendering
 
-_compiled: dict[str, tuple[jinja2.Template, bool]] = {}
+# A template as its pieces: text, or the path of a placeholder, (True, path) for a parameter and
+# (False, path) for a fact; a path part is a key, or an int for `.0`.
+Plan = tuple[str | tuple[bool, tuple[str | int, ...]], ...]
+_compiled: dict[str, tuple[jinja2.Template, bool, Plan | None]] = {}
 
 
-def _template(text: str) -> tuple[jinja2.Template, bool]:
-    """The compiled template and whether it quotes parameters; compiled once per distinct text."""
+def _plan(source: str) -> Plan | None:
+    """The pieces of a template that is only text and name paths (as `check` admits), read from jinja's
+    own parse (so its text is what jinja would print); None for anything else (jinja renders it)."""
+    out: list[str | tuple[bool, tuple[str | int, ...]]] = []
+    for body in ENV.parse(source).body:
+        if not isinstance(body, nodes.Output):
+            return None
+        for node in body.nodes:
+            if isinstance(node, nodes.TemplateData):
+                out.append(node.data)
+                continue
+            path = _path(node)
+            if path is None or not _plain(node):
+                return None
+            parts = tuple(int(x) if isinstance(n, nodes.Getitem) else x for x, n in zip(path, _chain(node), strict=True))
+            out.append((parts[0] == PARAMS, parts[1:] if parts[0] == PARAMS else parts))
+    return tuple(out)
+
+
+def _chain(node: nodes.Node) -> list[nodes.Node]:
+    """The nodes of a name path, outermost last (`a.b.0`: Name a, Getattr b, Getitem 0)."""
+    return _chain(node.node) + [node] if isinstance(node, (nodes.Getattr, nodes.Getitem)) else [node]
+
+
+def _plain(node: nodes.Node) -> bool:
+    return all(isinstance(n, (nodes.Name, nodes.Getattr)) or
+               (isinstance(n, nodes.Getitem) and isinstance(n.arg, nodes.Const) and type(n.arg.value) is int)
+               for n in _chain(node))
+
+
+def _template(text: str) -> tuple[jinja2.Template, bool, Plan | None]:
+    """The compiled template, whether it quotes parameters, and its pieces; made once per distinct text."""
     hit = _compiled.get(text)
     if hit is None:
         source = _source(text)
-        hit = _compiled[text] = (ENV.from_string(source), source != text)
+        hit = _compiled[text] = (ENV.from_string(source), source != text, _plan(source))
     return hit
+
+
+class _Slow(Exception):
+    """A placeholder the pieces cannot fill as jinja would: jinja renders the template (and raises)."""
+
+
+def _fill(plan: Plan, ctx: dict[str, Any], params: dict[str, Any]) -> str:
+    """What jinja prints for these pieces: each value as `str(_finalize(value))`, keys looked up as
+    `_Environment.getattr` and `getitem` look them up when they succeed."""
+    out = []
+    for piece in plan:
+        if type(piece) is str:
+            out.append(piece)
+            continue
+        from_params, path = piece  # type: ignore[misc]
+        value: Any = params if from_params else ctx
+        try:
+            for part in path:
+                value = value[part]
+        except (TypeError, LookupError):
+            raise _Slow from None
+        out.append(str(_finalize(value)))
+    return "".join(out)
 
 
 def render(template: str, ctx: dict[str, Any], params: dict[str, Any]) -> str:
@@ -119,9 +176,22 @@ def render(template: str, ctx: dict[str, Any], params: dict[str, Any]) -> str:
     missing from them raises KeyError."""
     if "{" not in template:
         return template
-    compiled, quotes_params = _template(template)
-    # A context over `ctx` itself, not a copy (Template.render copies the variables twice, and
-    # routes render thousands of messages): the parameters go in the context's own variables.
+    plan = _template(template)[2]
+    if plan is not None and type(ctx) is dict:
+        # The pieces filled in Python: a jinja render builds a Context and a generator per message, and
+        # routes render thousands; anything the pieces cannot fill as jinja would goes through jinja.
+        try:
+            return _fill(plan, ctx, params)
+        except _Slow:
+            pass
+    return render_jinja(template, ctx, params)
+
+
+def render_jinja(template: str, ctx: dict[str, Any], params: dict[str, Any]) -> str:
+    """`render` through jinja itself (what `_fill` must equal; tests/test_messages.py compares them)."""
+    compiled, quotes_params, _ = _template(template)
+    # A context over `ctx` itself, not a copy (Template.render copies the variables twice): the
+    # parameters go in the context's own variables.
     context = Context(ENV, ctx, None, {})
     if quotes_params:
         context.vars[PARAMS] = params
