@@ -1,4 +1,4 @@
-"""The durable-rules backend: one Host per process, one compiled ruleset per parameter set, and
+"""The durable-rules backend: one engine per process, one compiled ruleset per parameter set, and
 every quirk of durable-rules 2.0.28 handled in this one module.
 
 How an applicant is judged:
@@ -23,7 +23,8 @@ Traps handled here (measured on durable-rules 2.0.28):
   delete_state), so no Host and no thread; a run costs about half the CPU. For code that does use a
   Host (tests/test_conditions.py), `_QuietHost` disables the threads and durable.engine's `json`
   and clock are swapped for orjson and `time.time` (module patch below, same results, faster);
-- a ruleset holds at most 1024 live states: each applicant's state is deleted in `finally`;
+- a ruleset holds at most 1024 live states: applicants share one state, emptied after each run;
+  a run that fails or leaves a fact behind gives its state up in `finally` (`Engine._give_up`);
 - a fact no pattern tests is rejected (and spoils its whole batch); deleting a state in which no
   rule ever fired segfaults (every run here fires at least its verdict): see `retention_patterns`;
 - an exception inside an action is stored, not raised, by durable.engine: here the action records
