@@ -201,7 +201,6 @@ class Engine:
     def __init__(self, book: Rulebook) -> None:
         self.book = book
         self._rulesets: dict[dt.date, _Compiled] = {}
-        self._ledgers: dict[str, Ledger] = {}
         self._sids = itertools.count(1)
         self._order = list(book.rules)
 
@@ -225,7 +224,6 @@ class Engine:
         sid = compiled.sid
         ledger = Ledger(obs, compiled.params, rule_order=self._order)
         session = _Session(compiled.handle, sid, ledger)
-        self._ledgers[sid] = ledger
         stages = [{"sid": sid, "t": "stage", "name": stage} for stage in self.book.header.stages]
         emptied = False
         try:
@@ -237,7 +235,6 @@ class Engine:
                 self._fire(compiled, session, session.assert_stage(stage))
             emptied = session.clear(offset)
         finally:
-            del self._ledgers[sid]
             if not emptied:
                 self._give_up(compiled, session)
         if len(ledger.verdicts) != 1:

@@ -1,6 +1,6 @@
 """What an action does when a rule case fires: record, block, line, finding, choose_best, total,
 verdict. `Effects` writes into the applicant's `Ledger`; the facts it asserts (a `block`, the
-`total`) go back into the engine through the firing's closure."""
+`total`) go back into the engine through the applicant's engine session."""
 
 from __future__ import annotations
 
@@ -28,8 +28,9 @@ class Effects:
     """Applies a case's `then` for one firing."""
 
     def __init__(self, ledger: Ledger, rule: Rule, case: Case, fact: dict[str, Any],
-                 blk: dict[str, Any] | None, closure: Any) -> None:
-        self.ledger, self.rule, self.case, self.fact, self.blk, self.c = ledger, rule, case, fact, blk, closure
+                 blk: dict[str, Any] | None, session: Any) -> None:
+        # `session` (backend._Session) takes the facts a firing asserts (a block, the total).
+        self.ledger, self.rule, self.case, self.fact, self.blk, self.session = ledger, rule, case, fact, blk, session
         self._ctx: dict[str, Any] | None = None
 
     @property
@@ -81,7 +82,7 @@ class Effects:
                      "status": eff.status, "reason": self.rule.id, "n": next(self.ledger.block_seq)}
             if eff.keep is not None:
                 block["keep"] = amount(eff.keep, self.fact, self.ledger.params)
-            self.c.assert_fact(block)
+            self.session.assert_fact(block)
 
     def line(self) -> None:
         eff = self.case.then.line
@@ -131,4 +132,4 @@ class Effects:
 
     def total(self) -> None:
         self.ledger.total = total(self.ledger, self.rule.id)
-        self.c.assert_fact(dict(self.ledger.total))
+        self.session.assert_fact(dict(self.ledger.total))
