@@ -130,7 +130,8 @@ def xlsx_safe(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
-def text_cell(ws: WriteOnlyWorksheet, value: object, *, wrap: bool = False) -> WriteOnlyCell:
+def text_cell(ws: WriteOnlyWorksheet, value: object, *, wrap: bool = False,
+              fill: PatternFill | None = None) -> WriteOnlyCell:
     """A cell for any value; text that Excel would run as a formula stays literal text."""
     if isinstance(value, str):
         value = xlsx_safe(value)
@@ -138,7 +139,7 @@ def text_cell(ws: WriteOnlyWorksheet, value: object, *, wrap: bool = False) -> W
     formula = isinstance(value, str) and value.startswith(FORMULA_START)
     if formula:
         cell.data_type = "s"
-    cell._style = copy(_style(ws, WRAP if wrap else TOP, quote=formula))
+    cell._style = copy(_style(ws, WRAP if wrap else TOP, quote=formula, fill=fill))
     return cell
 
 
@@ -150,18 +151,6 @@ def date_cell(ws: WriteOnlyWorksheet, text: str | None) -> WriteOnlyCell:
         return text_cell(ws, text)
     cell = WriteOnlyCell(ws, value=value)
     cell._style = copy(_style(ws, TOP, number_format=DATE_FORMAT))
-    return cell
-
-
-def filled(cell: WriteOnlyCell, fill: PatternFill) -> WriteOnlyCell:
-    """`cell` with a background colour (its other formats kept)."""
-    key = (tuple(cell._style), id(fill))
-    styles = _styles_of(cell.parent)
-    if key not in styles:
-        cell.fill = fill
-        styles[key] = (fill, copy(cell._style))
-    else:
-        cell._style = copy(styles[key][1])
     return cell
 
 
@@ -180,8 +169,8 @@ def _styles_of(ws: WriteOnlyWorksheet) -> dict[Any, Any]:
 
 
 def _style(ws: WriteOnlyWorksheet, alignment: Alignment, *, quote: bool = False,
-           number_format: str | None = None) -> StyleArray:
-    key = (id(alignment), quote, number_format)
+           number_format: str | None = None, fill: PatternFill | None = None) -> StyleArray:
+    key = (id(alignment), quote, number_format, id(fill))
     styles = _styles_of(ws)
     found = styles.get(key)
     if found is None:
@@ -191,8 +180,10 @@ def _style(ws: WriteOnlyWorksheet, alignment: Alignment, *, quote: bool = False,
         if quote:
             template.quotePrefix = True
         template.alignment = alignment
-        found = styles[key] = (alignment, template._style)  # the alignment is kept alive with its id
-    return found[1]
+        if fill is not None:
+            template.fill = fill
+        found = styles[key] = (alignment, fill, template._style)  # kept alive with their ids
+    return found[-1]
 
 
 def _print_setup(ws: WriteOnlyWorksheet, frozen: str) -> None:
@@ -255,13 +246,11 @@ class SummaryWorkbook:
             self.action_rows += 1
 
     def verdict_cell(self, ws: WriteOnlyWorksheet, row: RowSummary) -> WriteOnlyCell:
-        return filled(text_cell(ws, self.words.code("verdict", row.verdict), wrap=True), self._fills[row.verdict])
+        return text_cell(ws, self.words.code("verdict", row.verdict), wrap=True, fill=self._fills[row.verdict])
 
     def urgent_cell(self, ws: WriteOnlyWorksheet, row: RowSummary) -> WriteOnlyCell:
-        cell = text_cell(ws, row.main_problem, wrap=True)
-        if row.verdict == "eligible" and row.problems and row.problems[0].deadline:
-            return filled(cell, self._urgent)
-        return cell
+        urgent = row.verdict == "eligible" and row.problems and row.problems[0].deadline
+        return text_cell(ws, row.main_problem, wrap=True, fill=self._urgent if urgent else None)
 
     def link(self, pdf: str | None) -> WriteOnlyCell:
         if not pdf:
@@ -294,8 +283,7 @@ class SummaryWorkbook:
             n = tally.counts.get(verdict, 0)
             share = WriteOnlyCell(ws, value=n / tally.total if tally.total else None)
             share.number_format = "0%"
-            label = text_cell(ws, self.words.code("verdict", verdict))
-            label.fill = self._fills[verdict]
+            label = text_cell(ws, self.words.code("verdict", verdict), fill=self._fills[verdict])
             ws.append([label, WriteOnlyCell(ws, value=n), share])
         ws.append([text_cell(ws, "合计" if self.lang == "zh" else "Total"), WriteOnlyCell(ws, value=tally.total)])
         ws.append([])
