@@ -720,16 +720,7 @@ def _convert_row(out: Assembled, layout: Layout,
         value = values[i] if i < width else None
         if value is None or value == "":
             continue
-        if memo is None:
-            got = _conversion(value, column)
-        else:
-            key = (value.__class__, value)  # by type too: True == 1 == 1.0, but converts differently
-            try:
-                got = memo[key]
-            except KeyError:
-                got = memo[key] = _conversion(value, column)
-            except TypeError:  # an unhashable cell value
-                got = _conversion(value, column)
+        got = _cached(value, column, memo)
         if got is _SKIP:
             continue
         item[column.field] = got[0]
