@@ -87,8 +87,10 @@ _BOUNDED = frozenset({"PTS-AGE", "PTS-SI-YEARS", "BON-SI-BASE", "PTS-EDU", "PTS-
 
 
 def gain_bound(book: Rulebook, app: Applicant, as_of: dt.date, result: Result,
-               band_months: list[int], *, counted: bool = False) -> Callable[[int], int]:
-    """`ahead -> an upper bound on the points time adds by a date `ahead` months on`.
+               band_months: list[int], *, counted: bool = False,
+               horizon: int = HORIZON_MONTHS) -> Callable[[int], int]:
+    """`ahead -> an upper bound on the points time adds by a date `ahead` months on` (0 ≤ ahead ≤
+    `horizon`: the months projected; the argument below holds for any horizon).
 
     reach(day) is a sum over score lines, so the bound is a sum of per-line bounds, each
     ≥ (value on the projected date − value in reach today). The age part is negative where the
@@ -132,15 +134,15 @@ def gain_bound(book: Rulebook, app: Applicant, as_of: dt.date, result: Result,
     for ln in lines:
         if ln.status == "counted" or (ln.status == "at_risk" and not counted):
             in_reach[ln.rule] += ln.points + (0 if counted else ln.at_risk_points)
-    horizon = project(app, as_of, mo.first_day(start + HORIZON_MONTHS + 1))
-    si, tax = expand_si(horizon), expand_tax(horizon)
+    ahead_app = project(app, as_of, mo.first_day(start + horizon + 1))
+    si, tax = expand_si(ahead_app), expand_tax(ahead_app)
     wages = wages_for(book)
 
     si_years = _si_years_gain(p, app, start, in_reach.get("PTS-SI-YEARS", 0))
-    bands = _band_gain(p, si, tax, wages, start, in_reach.get("BON-SI-BASE", 0))
+    bands = _band_gain(p, si, tax, wages, start, in_reach.get("BON-SI-BASE", 0), horizon)
     age = _age_gain(p, app, as_of, in_reach.get("PTS-AGE", 0))
     edu_title = _edu_title_gain(p, app, lines, si, wages, start,
-                                in_reach.get("PTS-EDU", 0) + in_reach.get("PTS-TITLE", 0), counted)
+                                in_reach.get("PTS-EDU", 0) + in_reach.get("PTS-TITLE", 0), counted, horizon)
     spouse = _spouse_gain(p, app, as_of)
     years_bonus = p["bonuses"]["remote_area_per_year"] if app.bonuses.remote_area is not None else 0
     fixed = sum(-ln.points for ln in lines if ln.rule.startswith("DED-") and ln.points < 0)
@@ -165,13 +167,13 @@ def _si_years_gain(p: dict[str, Any], app: Applicant, start: int, now: int) -> C
 
 
 def _band_gain(p: dict[str, Any], si: dict[int, Any], tax: dict[int, Any], wages: Any, start: int,
-               now: int) -> Callable[[int], int]:
+               now: int, horizon: int = HORIZON_MONTHS) -> Callable[[int], int]:
     bands = p["si_base_bands"]
     widest = max(b["window_months"] for b in bands)
     min_ratio = p["tax_match"]["min_ratio"]
     first = start - widest
     ratios = []  # per month from `first`: its base as a multiple of its wage, 0 if it cannot count
-    for m in range(first, start + HORIZON_MONTHS + 1):
+    for m in range(first, start + horizon + 1):
         rec, t = si.get(m), tax.get(m)
         ok = rec is not None and not rec.back_payment and not rec.transferred and t is not None \
             and t[0] >= min_ratio * rec.base
@@ -215,7 +217,8 @@ def _age_gain(p: dict[str, Any], app: Applicant, as_of: dt.date, now: int) -> Ca
 
 
 def _edu_title_gain(p: dict[str, Any], app: Applicant, lines: list[Any], si: dict[int, Any], wages: Any,
-                    start: int, now: int, counted: bool = False) -> Callable[[int], int]:
+                    start: int, now: int, counted: bool = False,
+                    horizon: int = HORIZON_MONTHS) -> Callable[[int], int]:
     """Education and title are alternatives: the pair is worth at most its best line that can count.
 
     For counted points, a line kept at risk by a reason of `_STATIC_RISKS` cannot count."""
@@ -230,7 +233,7 @@ def _edu_title_gain(p: dict[str, Any], app: Applicant, lines: list[Any], si: dic
     # Months (from `first`) whose base, real or projected, reaches the title's multiple of the wage.
     first = start - tb["window_months"]
     counts = _running([rec is not None and not rec.back_payment and rec.base >= tb["multiple"] * wages.at(m) - 1e-6
-                       for m in range(first, start + HORIZON_MONTHS + 1) for rec in (si.get(m),)])
+                       for m in range(first, start + horizon + 1) for rec in (si.get(m),)])
 
     def gain(ahead: int) -> int:
         end = start + ahead - first

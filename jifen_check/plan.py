@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from jifen_check import months as mo
 from jifen_check import rulebook, yamlio
 from jifen_check.applicant import Applicant, Education, IncomeTaxRow, Qualification, SocialInsuranceRow
-from jifen_check.earliest import candidates, gain_bound, project
+from jifen_check.earliest import HORIZON_MONTHS, candidates, gain_bound, project
 from jifen_check.facts import expand_si, expand_tax
 from jifen_check.labels import CONFIDENCE_EN, CONFIDENCE_ZH
 from jifen_check.result import Result, Route, RouteCost, RouteStep, RouteVerified
@@ -666,13 +666,22 @@ def _held_for_good(ctx: Context, r: Result) -> bool:
 
 
 def first_eligible(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, float, float] | None,
-                   end: dt.date, known: tuple[Result, list[int]] | None = None) -> tuple[dt.date, Any] | None:
+                   end: dt.date, known: tuple[Result, list[int]] | None = None,
+                   before: tuple[dt.date, Result] | None = None,
+                   judged: list[tuple[dt.date, Result]] | None = None) -> tuple[dt.date, Any] | None:
     """The first date from `d0` on which the judge finds the changed applicant eligible (or None).
 
-    `known`: the judge's result and band months on `d0` when they are already at hand (no steps)."""
+    `known`: the judge's result and band months on `d0` when they are already at hand (no steps).
+    `before`: the judge's result for this changed applicant on a day before the raise (`_hopeless`).
+    `judged`: gets the judge's result on `d0` when this call runs the judge there."""
+    if known is None and before is not None and raise_to is not None and _hopeless(ctx, app, d0, raise_to,
+                                                                                   end, before):
+        return None
     base = projected(app, ctx.as_of, d0, raise_to)
     if known is None:
         j0 = ctx.verify(base, d0)
+        if judged is not None:
+            judged.append((d0, j0.result))
         if j0.result.verdict == "eligible":
             return d0, j0
         r0, bands = j0.result, (j0.ledger.obs.details.get("band_months", []) if j0.ledger else [])
@@ -694,6 +703,39 @@ def first_eligible(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[in
         if j.result.verdict == "eligible":
             return day, j
     return None
+
+
+def _hopeless(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, float, float], end: dt.date,
+              before: tuple[dt.date, Result]) -> bool:
+    """Whether a raised route surely finds nothing, decided before the judge runs on `d0`.
+
+    `before` = (x, rx): rx is the judge's result for the changed applicant `app` on a day x whose
+    month comes before the raise's first month. On x the raise has not begun (`projected` returns
+    the unraised projection before `raise_to[0]`), so rx is also the judge of this route's
+    applicant on x. From x on, the route's applicant is, month for month, the basis's rows
+    continued (`_bound_basis`: raised SI from the raise month, raised tax one month on), which is
+    exactly what `earliest.gain_bound` projects; so its counted points on any date `ahead` months
+    after x are at most rx's counted points + gain_bound(..., x, rx, counted=True)(ahead), by the
+    argument given there. first_eligible judges only d0 and candidate dates up to `end` and to
+    d0 + HORIZON_MONTHS (`earliest.candidates`), and `eligible` needs counted points ≥ the pass
+    mark in force on that date (VERDICT-ELIGIBLE). Where every month of that span falls short of
+    the lowest pass mark in force in it, first_eligible would return None: it is not called.
+    tests/test_plan_properties.py compares the search with and without this check.
+    """
+    x, rx = before
+    if rx.verdict == "invalid_input" or mo.of_date(x) >= raise_to[0] or d0 > end:
+        return False
+    last = min(end, mo.first_day(mo.of_date(d0) + HORIZON_MONTHS))
+    lo, hi = mo.of_date(d0) - mo.of_date(x), mo.of_date(last) - mo.of_date(x)
+    bound = gain_bound(ctx.book, _bound_basis(app, ctx.as_of, d0, raise_to), x, rx, [], counted=True, horizon=hi)
+    short = _lowest(ctx.book, "pass_mark", d0, last) - rx.score.total
+    return all(bound(ahead) < short for ahead in range(lo, hi + 1))
+
+
+def _lowest(book: rulebook.Rulebook, name: str, first: dt.date, last: dt.date) -> Any:
+    """The lowest value a parameter takes from `first` to `last` (the days it changes, and `first`)."""
+    param = book.parameters[name]
+    return min([book.param(name, first), *(book.param(name, d) for d in param.dates if first < d <= last)])
 
 
 def _blockers_covered(ctx: Context, steps: list[Step]) -> bool:
@@ -830,6 +872,7 @@ def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: 
     found: list[Route] = []
     reached: list[tuple[frozenset[int], dt.date]] = []  # step sets that worked, and from when
     failed: dict[frozenset[int], list[tuple[float, dt.date]]] = {}  # raise routes that found nothing
+    judged: dict[frozenset[int], tuple[dt.date, Result]] = {}  # step sets without a raise: judged on d0
     for steps in combinations(ctx, candidate_steps(ctx, longer), search["max_steps"]):
         if longer and not any(s.action.longer for s in steps):
             continue  # tried already without the long steps
@@ -847,7 +890,13 @@ def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: 
         if raise_to and prune and not exhaustive and _outdone(failed.get(others, []), raise_to[1], stop):
             continue
         known = (result, band_months) if not steps and band_months is not None else None
-        hit = first_eligible(ctx, changed, d0, raise_to, stop, known)
+        before = None  # the judge of this applicant before the raise begins, for _hopeless
+        if raise_to and prune:
+            before = (as_of, result) if not others else judged.get(others)
+        seen: list[tuple[dt.date, Result]] = []
+        hit = first_eligible(ctx, changed, d0, raise_to, stop, known, before, seen)
+        if seen and not raise_to:  # the judge of this changed applicant, for the same steps with a raise
+            judged[mine] = seen[0]
         if hit is None and raise_to:
             failed.setdefault(others, []).append((raise_to[1], stop))
         if hit is not None:
@@ -864,7 +913,7 @@ def plan_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result:
                 band_months: list[int] | None = None, prune: bool = True, verify: Verify) -> list[Route]:
     """The best routes to eligibility, best first (empty for eligible or invalid applicants).
 
-    `prune=False` (tests only) searches every base raise, as a check on `_outdone`."""
+    `prune=False` (tests only) searches every base raise, as a check on `_outdone` and `_hopeless`."""
     if result.verdict not in ("not_eligible", "needs_review"):
         return []
     found = all_routes(book, app, as_of, result, ruleset_id, band_months=band_months, prune=prune, verify=verify)

@@ -170,6 +170,31 @@ def test_lower_raises_are_skipped_only_where_a_higher_one_found_nothing(monkeypa
     assert any(s.id == "ACT-BASE-RAISE" for r in helped for s in r.steps) and n_helped == n_all
 
 
+def test_raises_that_cannot_reach_the_pass_mark_are_decided_without_the_judge(monkeypatch: Any) -> None:
+    """plan._hopeless: a raised route whose counted points, bounded from the judge's result before the
+    raise begins, cannot reach the pass mark on any date it could be found, is not judged at all; the
+    routes are those of the search without it. Where a raise does reach 120 it is judged."""
+    def searched(doc: dict[str, Any], prune: bool) -> tuple[list[Any], list[bool], int]:
+        decided: list[bool] = []
+        days: list[dt.date] = []
+        real, judge_route = plan._hopeless, route_verifier()
+        monkeypatch.setattr(plan, "_hopeless", lambda *a: decided.append(real(*a)) or decided[-1])
+        j = judge_full(doc)
+        routes = plan.plan_routes(plan.rulebook.load(), j.applicant, TODAY, j.result, prune=prune,
+                                  verify=lambda app, day: days.append(day) or judge_route(app, day))
+        monkeypatch.setattr(plan, "_hopeless", real)
+        return [(r.eligible_on, r.points_then, [s.action for s in r.steps]) for r in routes], decided, len(days)
+
+    stuck = base_applicant(social_insurance=[si_row("2022-09..2026-11", 11000)], education=[degree("junior_college")],
+                           income_tax=[tax_row("2022-09..2026-10", 12100)])
+    pruned, decided, judged = searched(stuck, True)
+    full, never, judged_all = searched(stuck, False)
+    assert pruned == full and decided == [True] and never == [] and judged < judged_all
+    helped, decided, _ = searched(short_history(8000), True)
+    assert helped == searched(short_history(8000), False)[0]
+    assert any("提高到" in step for _, _, steps in helped for step in steps) and False in decided
+
+
 def test_base_raise_cost_from_contribution_rates() -> None:
     r = judge(short_history(8000), with_routes=True)
     s = next(s for route in r.routes for s in route.steps if s.id == "ACT-BASE-RAISE")
