@@ -34,11 +34,20 @@ def curable(book: Rulebook, result: Result) -> bool:
 
 def lower_bound(result: Result, as_of: dt.date) -> dt.date:
     """No date before this can work: the dates the time-bound blockers themselves name."""
-    bound = as_of + dt.timedelta(days=1)
-    for f in result.blockers():
-        if f.rule in ("PRE-PERMIT-SYNC", "PRE-SI-6OF12") and f.deadline and f.deadline[:1].isdigit():
-            bound = max(bound, parse_iso_or_month(f.deadline))
-    return bound
+    return max(as_of + dt.timedelta(days=1), blocked_until(result) or as_of)
+
+
+def blocked_until(result: Result) -> dt.date | None:
+    """The latest date a time-bound blocker names: no date before it can be eligible.
+
+    PRE-PERMIT-SYNC names the permit's first usable day; PRE-SI-6OF12 the first month whose 12
+    months before hold 6 paid ones had every month from the application month on been paid
+    (facts' _six_cure), no later than where the projection (which pays from the next month on,
+    at most those months) reaches 6. Contributions continuing and the permit unchanged, either
+    blocker stands on every date before the day it names."""
+    days = [parse_iso_or_month(f.deadline) for f in result.blockers()
+            if f.rule in ("PRE-PERMIT-SYNC", "PRE-SI-6OF12") and f.deadline and f.deadline[:1].isdigit()]
+    return max(days, default=None)
 
 
 def candidates(book: Rulebook, app: Applicant, result: Result, as_of: dt.date) -> list[dt.date]:

@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from jifen_check import months as mo
 from jifen_check import rulebook, yamlio
 from jifen_check.applicant import Applicant, Education, IncomeTaxRow, Qualification, SocialInsuranceRow
-from jifen_check.earliest import HORIZON_MONTHS, candidates, gain_bound, project
+from jifen_check.earliest import HORIZON_MONTHS, blocked_until, candidates, gain_bound, project
 from jifen_check.facts import expand_si, expand_tax
 from jifen_check.labels import CONFIDENCE_EN, CONFIDENCE_ZH
 from jifen_check.result import Result, Route, RouteCost, RouteStep, RouteVerified
@@ -672,10 +672,9 @@ def first_eligible(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[in
     """The first date from `d0` on which the judge finds the changed applicant eligible (or None).
 
     `known`: the judge's result and band months on `d0` when they are already at hand (no steps).
-    `before`: the judge's result for this changed applicant on a day before the raise (`_hopeless`).
+    `before`: a judge's result from which `_hopeless` may rule the search out before judging.
     `judged`: gets the judge's result on `d0` when this call runs the judge there."""
-    if known is None and before is not None and raise_to is not None and _hopeless(ctx, app, d0, raise_to,
-                                                                                   end, before):
+    if known is None and before is not None and _hopeless(ctx, app, d0, raise_to, end, before):
         return None
     base = projected(app, ctx.as_of, d0, raise_to)
     if known is None:
@@ -705,31 +704,67 @@ def first_eligible(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[in
     return None
 
 
-def _hopeless(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, float, float], end: dt.date,
-              before: tuple[dt.date, Result]) -> bool:
-    """Whether a raised route surely finds nothing, decided before the judge runs on `d0`.
+def _hopeless(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, float, float] | None,
+              end: dt.date, before: tuple[dt.date, Result]) -> bool:
+    """Whether a route surely finds nothing, decided before the judge runs on `d0`.
 
-    `before` = (x, rx): rx is the judge's result for the changed applicant `app` on a day x whose
-    month comes before the raise's first month. On x the raise has not begun (`projected` returns
-    the unraised projection before `raise_to[0]`), so rx is also the judge of this route's
-    applicant on x. From x on, the route's applicant is, month for month, the basis's rows
-    continued (`_bound_basis`: raised SI from the raise month, raised tax one month on), which is
-    exactly what `earliest.gain_bound` projects; so its counted points on any date `ahead` months
-    after x are at most rx's counted points + gain_bound(..., x, rx, counted=True)(ahead), by the
-    argument given there. first_eligible judges only d0 and candidate dates up to `end` and to
-    d0 + HORIZON_MONTHS (`earliest.candidates`), and `eligible` needs counted points ≥ the pass
-    mark in force on that date (VERDICT-ELIGIBLE). Where every month of that span falls short of
-    the lowest pass mark in force in it, first_eligible would return None: it is not called.
-    tests/test_plan_properties.py compares the search with and without this check.
+    `before` = (x, rx), x ≤ d0: rx is the judge's result on x for an applicant whose score lines
+    are those of this route's applicant on x, apart from BON-SI-BASE and the settled choice between
+    PTS-EDU and PTS-TITLE (engine.scoring.choose_best weighs the other lines' counted points; the
+    line passed over stays listed, not counted for PTS-EDU-OR-TITLE, with its points). Two cases
+    (`_before`):
+
+    - a raise, rx judged on the changed applicant `app` on a day whose month comes before the
+      raise's first month: there `projected` returns the unraised projection, so rx is the judge of
+      this route's applicant itself (x = today, rx = today's result, for a raise alone);
+    - steps that change nothing but the tax rows (ACT-TAX-CORRECT, ACT-WITHHOLDER-FIX), rx =
+      today's result: the facts read `income_tax` only for the base-band months (tax match and
+      the payer/withholder check: BON-SI-BASE, and its part at risk through PIT-DOUBLE-CITY) and
+      for findings that carry no points (PIT-EMPLOYER-CONSISTENT's blocker and warning,
+      PIT-SI-TAX-MISMATCH); tests/test_plan.py checks that other tax rows change no other line.
+
+    From x on, the route's applicant is, month for month, the basis's rows continued
+    (`_bound_basis`: for a raise, raised SI from the raise month and raised tax one month on),
+    which is what `earliest.gain_bound` projects. By the argument given there, its counted points
+    on a date `ahead` months after x are at most rx's counted points + gain_bound(..., x, rx,
+    counted=True)(ahead): the base-band part is bounded from the basis's own months whatever rx
+    counts for it (rx's count is subtracted, and added back with rx's total), and the education or
+    title part by the best line of the pair that could count, whichever is chosen. first_eligible judges
+    only d0 and candidate dates up to `end` and up to d0 + HORIZON_MONTHS (`earliest.candidates`),
+    and `eligible` needs counted points ≥ the pass mark in force on that date (VERDICT-ELIGIBLE).
+    Where every month of that span falls short of the lowest pass mark in force in it, no date
+    first_eligible would judge can be eligible, and it returns None without judging. So too where
+    the span ends before the day a time-bound blocker of rx names (`earliest.blocked_until`): a
+    raise changes SI bases, not which months are paid, and tax rows change neither those months nor
+    the permit, so the blocker stands on this route's applicant until that day (`eligible` needs
+    no blocker).
+    tests/test_plan_properties.py compares the search with a brute force and with an unpruned one.
     """
     x, rx = before
-    if rx.verdict == "invalid_input" or mo.of_date(x) >= raise_to[0] or d0 > end:
+    if rx.verdict == "invalid_input" or x > d0 or d0 > end or (raise_to and mo.of_date(x) >= raise_to[0]):
         return False
     last = min(end, mo.first_day(mo.of_date(d0) + HORIZON_MONTHS))
+    if (until := blocked_until(rx)) is not None and last < until:
+        return True  # a blocker stands on every date judged (no step here changes SI months or the permit)
     lo, hi = mo.of_date(d0) - mo.of_date(x), mo.of_date(last) - mo.of_date(x)
     bound = gain_bound(ctx.book, _bound_basis(app, ctx.as_of, d0, raise_to), x, rx, [], counted=True, horizon=hi)
     short = _lowest(ctx.book, "pass_mark", d0, last) - rx.score.total
     return all(bound(ahead) < short for ahead in range(lo, hi + 1))
+
+
+# Kinds of step that change nothing but the applicant's tax rows (see _hopeless).
+TAX_ONLY = frozenset({"correct_tax", "fix_withholder"})
+
+
+def _before(steps: list[Step], raise_to: tuple[int, float, float] | None, as_of: dt.date, result: Result,
+            judged: dict[frozenset[int], tuple[dt.date, Result]]) -> tuple[dt.date, Result] | None:
+    """A judge's result that bounds this step set's route before its own judge runs (`_hopeless`)."""
+    others = [s for s in steps if s.raise_to is None]
+    if raise_to and frozenset(id(s) for s in others) in judged:
+        return judged[frozenset(id(s) for s in others)]
+    if (raise_to or others) and all(s.action.apply in TAX_ONLY and set(s.change) <= {"income_tax"} for s in others):
+        return as_of, result
+    return None
 
 
 def _lowest(book: rulebook.Rulebook, name: str, first: dt.date, last: dt.date) -> Any:
@@ -890,9 +925,7 @@ def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: 
         if raise_to and prune and not exhaustive and _outdone(failed.get(others, []), raise_to[1], stop):
             continue
         known = (result, band_months) if not steps and band_months is not None else None
-        before = None  # the judge of this applicant before the raise begins, for _hopeless
-        if raise_to and prune:
-            before = (as_of, result) if not others else judged.get(others)
+        before = _before(steps, raise_to, as_of, result, judged) if prune else None
         seen: list[tuple[dt.date, Result]] = []
         hit = first_eligible(ctx, changed, d0, raise_to, stop, known, before, seen)
         if seen and not raise_to:  # the judge of this changed applicant, for the same steps with a raise

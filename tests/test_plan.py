@@ -195,6 +195,36 @@ def test_raises_that_cannot_reach_the_pass_mark_are_decided_without_the_judge(mo
     assert any("提高到" in step for _, _, steps in helped for step in steps) and False in decided
 
 
+def test_a_tax_correction_before_the_6_of_12_cure_is_decided_without_the_judge(monkeypatch: Any) -> None:
+    """238 points, blocked by 6-of-12 until 2027-03 (as things are, eligible 2027-03-01), two months'
+    tax under 90 %: the correction (2026-12-18) cannot beat that date, and the blocker it does not
+    touch stands until then (earliest.blocked_until), so the judge is not run for it; where the
+    correction does reach 120 (sample 10) it is judged and proposed."""
+    def searched(doc: dict[str, Any], prune: bool) -> tuple[list[Any], list[bool], int]:
+        decided: list[bool] = []
+        days: list[dt.date] = []
+        real, judge_route = plan._hopeless, route_verifier()
+        monkeypatch.setattr(plan, "_hopeless", lambda *a: decided.append(real(*a)) or decided[-1])
+        j = judge_full(doc)
+        routes = plan.plan_routes(plan.rulebook.load(), j.applicant, TODAY, j.result, prune=prune,
+                                  verify=lambda app, day: days.append(day) or judge_route(app, day))
+        monkeypatch.setattr(plan, "_hopeless", real)
+        return [(r.eligible_on, r.points_then, [s.action for s in r.steps]) for r in routes], decided, len(days)
+
+    gap = base_applicant(social_insurance=[si_row("2020-01..2025-10", 26000), si_row("2026-09..2026-11", 26000)],
+                         income_tax=[tax_row("2020-01..2025-06", 28000), tax_row("2025-07..2025-08", 9000),
+                                     tax_row("2025-09..2025-10", 28000), tax_row("2026-09..2026-10", 28000)],
+                         education=[degree("bachelor")])
+    r = judge(gap)
+    assert (r.verdict, r.earliest_eligible) == ("not_eligible", "2027-03-01")
+    assert {f.rule for f in r.findings} >= {"PRE-SI-6OF12", "PIT-SI-TAX-MISMATCH"}
+    routes, decided, judged = searched(gap, True)
+    assert routes == searched(gap, False)[0] and decided == [True] and judged == 0
+    routes, decided, judged = searched(sample("10"), True)
+    assert any("更正申报" in step for _, _, steps in routes for step in steps)
+    assert routes == searched(sample("10"), False)[0] and False in decided and judged > 0
+
+
 def test_base_raise_cost_from_contribution_rates() -> None:
     r = judge(short_history(8000), with_routes=True)
     s = next(s for route in r.routes for s in route.steps if s.id == "ACT-BASE-RAISE")

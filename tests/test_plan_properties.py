@@ -7,7 +7,7 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from builders import AS_OF, base_applicant, degree, si_row, tax_row
+from builders import AS_OF, OTHER_SH_USCC, base_applicant, degree, si_row, tax_row
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -118,3 +118,51 @@ def test_skipping_lower_base_raises_changes_no_route(doc: dict[str, Any]) -> Non
     pruned = plan.plan_routes(book, j.applicant, TODAY, j.result, verify=route_verifier())
     full = plan.plan_routes(book, j.applicant, TODAY, j.result, prune=False, verify=route_verifier())
     assert _shown(pruned) == _shown(full)
+
+
+def _every(routes: list[Any]) -> list[tuple[str, int, list[str]]]:
+    return sorted(_shown(routes))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(applicants())
+def test_deciding_without_the_judge_changes_no_step_sets_date(doc: dict[str, Any]) -> None:
+    """plan._hopeless rules a step set out before judging it: in the exhaustive search (every step
+    set's first date, none hidden by another) it changes no date, no points, no step."""
+    j = judge_full(doc, with_routes=False)
+    if j.result.verdict not in ("not_eligible", "needs_review"):
+        return
+    book = rulebook.load()
+    for longer in (False, True):
+        with_check = plan.all_routes(book, j.applicant, TODAY, j.result, exhaustive=True, longer=longer,
+                                     verify=route_verifier())
+        without = plan.all_routes(book, j.applicant, TODAY, j.result, exhaustive=True, longer=longer,
+                                  prune=False, verify=route_verifier())
+        assert _every(with_check) == _every(without)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(applicants(), st.sampled_from([0.3, 0.89, 0.9, 1.2]), st.booleans(), st.integers(0, 40))
+def test_tax_rows_change_no_line_but_the_base_bonus(doc: dict[str, Any], ratio: float, other_withholder: bool,
+                                                    months: int) -> None:
+    """What plan._hopeless assumes of tax-only steps (ACT-TAX-CORRECT, ACT-WITHHOLDER-FIX): other tax
+    rows (income, withholder, months declared) change no score line but BON-SI-BASE, and of the
+    education-or-title pair only which line is chosen, never the lines and their points."""
+    j = judge_full(doc, with_routes=False)
+    if j.result.verdict == "invalid_input":
+        return
+    base = doc["social_insurance"][0]["base"]
+    changed = dict(doc, income_tax=[tax_row(f"{mo.fmt(NOW - 1 - months)}..{mo.fmt(NOW - 1)}", base * ratio)])
+    if other_withholder:
+        changed["income_tax"][0]["withholder_uscc"] = OTHER_SH_USCC
+    k = judge_full(changed, with_routes=False)
+    if k.result.verdict == "invalid_input":
+        return
+
+    def lines(r: Any) -> tuple[dict[str, Any], set[tuple[str, int]]]:
+        pair = {(x.rule, x.points) for x in r.score.lines if x.rule in ("PTS-EDU", "PTS-TITLE")}
+        rest = {x.rule: (x.points, x.status, x.at_risk_points, x.reason) for x in r.score.lines
+                if x.rule not in ("PTS-EDU", "PTS-TITLE", "BON-SI-BASE")}
+        return rest, pair
+
+    assert lines(j.result) == lines(k.result)
