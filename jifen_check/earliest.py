@@ -97,7 +97,8 @@ _BOUNDED = frozenset({"PTS-AGE", "PTS-SI-YEARS", "BON-SI-BASE", "PTS-EDU", "PTS-
 
 def gain_bound(book: Rulebook, app: Applicant, as_of: dt.date, result: Result,
                band_months: list[int], *, counted: bool = False,
-               horizon: int = HORIZON_MONTHS) -> Callable[[int], int]:
+               horizon: int = HORIZON_MONTHS, new_title: int = 0,
+               new_title_waiting: int = 0) -> Callable[[int], int]:
     """`ahead -> an upper bound on the points time adds by a date `ahead` months on` (0 ≤ ahead ≤
     `horizon`: the months projected; the argument below holds for any horizon).
 
@@ -105,6 +106,11 @@ def gain_bound(book: Rulebook, app: Applicant, as_of: dt.date, result: Result,
     ≥ (value on the projected date − value in reach today). The age part is negative where the
     age points surely fall (after 43): still an upper bound on the change, and it keeps a falling
     score from looking curable. (The other parts stay ≥ 0.)
+
+    `new_title`: the most a PTS-TITLE candidate not among `result`'s lines may score (a
+    qualification a route adds): the education-or-title pair may then be worth that much.
+    `new_title_waiting`: the same for one that PIT-TITLE-SI-BASE keeps out until its base months
+    fill: it counts like a title waiting for them (below).
 
     `counted=True` bounds the counted points instead (an eligible date needs counted ≥ the pass
     mark): values are counted points, a line at risk today may become counted later unless its
@@ -151,7 +157,8 @@ def gain_bound(book: Rulebook, app: Applicant, as_of: dt.date, result: Result,
     bands = _band_gain(p, si, tax, wages, start, in_reach.get("BON-SI-BASE", 0), horizon)
     age = _age_gain(p, app, as_of, in_reach.get("PTS-AGE", 0))
     edu_title = _edu_title_gain(p, app, lines, si, wages, start,
-                                in_reach.get("PTS-EDU", 0) + in_reach.get("PTS-TITLE", 0), counted, horizon)
+                                in_reach.get("PTS-EDU", 0) + in_reach.get("PTS-TITLE", 0), counted, horizon,
+                                new_title, new_title_waiting)
     spouse = _spouse_gain(p, app, as_of)
     years_bonus = p["bonuses"]["remote_area_per_year"] if app.bonuses.remote_area is not None else 0
     fixed = sum(-ln.points for ln in lines if ln.rule.startswith("DED-") and ln.points < 0)
@@ -227,7 +234,8 @@ def _age_gain(p: dict[str, Any], app: Applicant, as_of: dt.date, now: int) -> Ca
 
 def _edu_title_gain(p: dict[str, Any], app: Applicant, lines: list[Any], si: dict[int, Any], wages: Any,
                     start: int, now: int, counted: bool = False,
-                    horizon: int = HORIZON_MONTHS) -> Callable[[int], int]:
+                    horizon: int = HORIZON_MONTHS, new_title: int = 0,
+                    new_title_waiting: int = 0) -> Callable[[int], int]:
     """Education and title are alternatives: the pair is worth at most its best line that can count.
 
     For counted points, a line kept at risk by a reason of `_STATIC_RISKS` cannot count."""
@@ -236,8 +244,10 @@ def _edu_title_gain(p: dict[str, Any], app: Applicant, lines: list[Any], si: dic
                        or (ln.status == "at_risk" and not (counted and ln.reason in _STATIC_RISKS))
                        or (ln.status == "not_counted" and ln.reason not in _STATIC_BLOCKS | {"PIT-TITLE-SI-BASE"}))),
                  default=0)
+    steady = max(steady, new_title)
     waiting = max((ln.points for ln in lines if ln.rule == "PTS-TITLE" and ln.status == "not_counted"
                    and ln.reason == "PIT-TITLE-SI-BASE"), default=0)
+    waiting = max(waiting, new_title_waiting)
     tb = p["title_si_base"]
     # Months (from `first`) whose base, real or projected, reaches the title's multiple of the wage.
     first = start - tb["window_months"]

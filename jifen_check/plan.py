@@ -667,7 +667,7 @@ def _held_for_good(ctx: Context, r: Result) -> bool:
 
 def first_eligible(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, float, float] | None,
                    end: dt.date, known: tuple[Result, list[int]] | None = None,
-                   before: tuple[dt.date, Result] | None = None,
+                   before: Before | None = None,
                    judged: list[tuple[dt.date, Result]] | None = None) -> tuple[dt.date, Any] | None:
     """The first date from `d0` on which the judge finds the changed applicant eligible (or None).
 
@@ -705,14 +705,14 @@ def first_eligible(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[in
 
 
 def _hopeless(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, float, float] | None,
-              end: dt.date, before: tuple[dt.date, Result]) -> bool:
+              end: dt.date, before: Before) -> bool:
     """Whether a route surely finds nothing, decided before the judge runs on `d0`.
 
-    `before` = (x, rx), x ≤ d0: rx is the judge's result on x for an applicant whose score lines
-    are those of this route's applicant on x, apart from BON-SI-BASE and the settled choice between
-    PTS-EDU and PTS-TITLE (engine.scoring.choose_best weighs the other lines' counted points; the
-    line passed over stays listed, not counted for PTS-EDU-OR-TITLE, with its points). Two cases
-    (`_before`):
+    `before` = (x, rx, added), x ≤ d0: rx is the judge's result on x for an applicant whose score
+    lines are those of this route's applicant on x, apart from BON-SI-BASE, the PTS-TITLE candidates
+    of the qualifications `added` (kind, level), and the settled choice between PTS-EDU and
+    PTS-TITLE (engine.scoring.choose_best weighs the other lines' counted points; the line passed
+    over stays listed, not counted for PTS-EDU-OR-TITLE, with its points). Three cases (`_before`):
 
     - a raise, rx judged on the changed applicant `app` on a day whose month comes before the
       raise's first month: there `projected` returns the unraised projection, so rx is the judge of
@@ -721,7 +721,15 @@ def _hopeless(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, fl
       today's result: the facts read `income_tax` only for the base-band months (tax match and
       the payer/withholder check: BON-SI-BASE, and its part at risk through PIT-DOUBLE-CITY) and
       for findings that carry no points (PIT-EMPLOYER-CONSISTENT's blocker and warning,
-      PIT-SI-TAX-MISMATCH); tests/test_plan.py checks that other tax rows change no other line.
+      PIT-SI-TAX-MISMATCH); tests/test_plan_properties.py checks that other tax rows change no
+      other line;
+    - steps that add a qualification (ACT-SKILL-CERT, ACT-TITLE-EXAM; with tax-only steps or a
+      raise), rx = today's result: a qualification's facts (`qual`) are read only by PTS-TITLE and
+      the PIT-TITLE-* blocks that target it, so the route's applicant has rx's line candidates
+      plus one PTS-TITLE candidate worth at most `_title_points`, which gain_bound counts into the
+      education-or-title pair (`new_title`), or, for a grade PIT-TITLE-SI-BASE holds back, only
+      once the basis's base months fill (`new_title_waiting`). tests/test_plan.py checks both
+      against the judge.
 
     From x on, the route's applicant is, month for month, the basis's rows continued
     (`_bound_basis`: for a raise, raised SI from the raise month and raised tax one month on),
@@ -735,42 +743,69 @@ def _hopeless(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, fl
     Where every month of that span falls short of the lowest pass mark in force in it, no date
     first_eligible would judge can be eligible, and it returns None without judging. So too where
     the span ends before the day a time-bound blocker of rx names (`earliest.blocked_until`): a
-    raise changes SI bases, not which months are paid, and tax rows change neither those months nor
-    the permit, so the blocker stands on this route's applicant until that day (`eligible` needs
-    no blocker).
+    raise changes SI bases, not which months are paid, and tax rows and a new qualification change
+    neither those months nor the permit, so the blocker stands on this route's applicant until that
+    day (`eligible` needs no blocker).
     tests/test_plan_properties.py compares the search with a brute force and with an unpruned one.
     """
-    x, rx = before
+    x, rx, added = before
     if rx.verdict == "invalid_input" or x > d0 or d0 > end or (raise_to and mo.of_date(x) >= raise_to[0]):
         return False
     last = min(end, mo.first_day(mo.of_date(d0) + HORIZON_MONTHS))
     if (until := blocked_until(rx)) is not None and last < until:
         return True  # a blocker stands on every date judged (no step here changes SI months or the permit)
     lo, hi = mo.of_date(d0) - mo.of_date(x), mo.of_date(last) - mo.of_date(x)
-    bound = gain_bound(ctx.book, _bound_basis(app, ctx.as_of, d0, raise_to), x, rx, [], counted=True, horizon=hi)
-    short = _lowest(ctx.book, "pass_mark", d0, last) - rx.score.total
+    new = {waits: max((_title_points(ctx.book, kind, level, d0, last) for kind, level in added
+                       if (f"{kind}/{level}" in TITLE_SI_BASE_GRADES) == waits), default=0) for waits in (False, True)}
+    bound = gain_bound(ctx.book, _bound_basis(app, ctx.as_of, d0, raise_to), x, rx, [], counted=True, horizon=hi,
+                       new_title=new[False], new_title_waiting=new[True])
+    short = min(_in_force(ctx.book, "pass_mark", d0, last)) - rx.score.total
     return all(bound(ahead) < short for ahead in range(lo, hi + 1))
 
 
-# Kinds of step that change nothing but the applicant's tax rows (see _hopeless).
+# Kinds of step that change nothing but the applicant's tax rows, and that add a qualification (see
+# _hopeless).
 TAX_ONLY = frozenset({"correct_tax", "fix_withholder"})
+NEW_QUALIFICATION = frozenset({"add_skill", "add_title"})
+# The grades PIT-TITLE-SI-BASE keeps out of PTS-TITLE until 6 of the 12 months' bases reach the wage
+# (its `upper_grades`; tests/test_plan.py checks a new intermediate title against the judge).
+TITLE_SI_BASE_GRADES = frozenset({"skill_level/2", "skill_level/1", "professional_title/intermediate",
+                                  "vocational_qualification/intermediate", "professional_title/senior",
+                                  "vocational_qualification/senior"})
+Before = tuple[dt.date, Result, tuple[tuple[str, Any], ...]]  # (x, rx, (kind, level) of qualifications added)
 
 
-def _before(steps: list[Step], raise_to: tuple[int, float, float] | None, as_of: dt.date, result: Result,
-            judged: dict[frozenset[int], tuple[dt.date, Result]]) -> tuple[dt.date, Result] | None:
+def _before(ctx: Context, steps: list[Step], raise_to: tuple[int, float, float] | None,
+            judged: dict[frozenset[int], tuple[dt.date, Result]]) -> Before | None:
     """A judge's result that bounds this step set's route before its own judge runs (`_hopeless`)."""
     others = [s for s in steps if s.raise_to is None]
     if raise_to and frozenset(id(s) for s in others) in judged:
-        return judged[frozenset(id(s) for s in others)]
-    if (raise_to or others) and all(s.action.apply in TAX_ONLY and set(s.change) <= {"income_tax"} for s in others):
-        return as_of, result
-    return None
+        return (*judged[frozenset(id(s) for s in others)], ())
+    added: list[tuple[str, Any]] = []
+    for s in others:
+        if s.action.apply in TAX_ONLY and set(s.change) <= {"income_tax"}:
+            continue
+        if s.action.apply in NEW_QUALIFICATION and set(s.change) == {"qualifications"}:
+            old = list(ctx.app.qualifications)
+            if s.change["qualifications"][: len(old)] == old:
+                added += [(q.kind, q.level) for q in s.change["qualifications"][len(old):]]
+                continue
+        return None
+    return (ctx.as_of, ctx.result, tuple(added)) if raise_to or others else None
 
 
-def _lowest(book: rulebook.Rulebook, name: str, first: dt.date, last: dt.date) -> Any:
-    """The lowest value a parameter takes from `first` to `last` (the days it changes, and `first`)."""
-    param = book.parameters[name]
-    return min([book.param(name, first), *(book.param(name, d) for d in param.dates if first < d <= last)])
+def _in_force(book: rulebook.Rulebook, name: str, first: dt.date, last: dt.date) -> list[Any]:
+    """The values a parameter takes from `first` to `last` (on `first`, and on each day it changes)."""
+    days = [first, *(d for d in book.parameters[name].dates if first < d <= last)]
+    return [book.snapshot(d)[name] for d in days]
+
+
+def _title_points(book: rulebook.Rulebook, kind: str, level: Any, first: dt.date, last: dt.date) -> int:
+    """The most points.yaml's PTS-TITLE gives a qualification of this kind and level from `first` to
+    `last`: title_points.skill.<level> for a skill level, title_points.title.<level> for a title
+    (tests/test_plan.py checks it against the judge)."""
+    group = "skill" if kind == "skill_level" else "title"
+    return max(int(v[group][str(level)]) for v in _in_force(book, "title_points", first, last))
 
 
 def _blockers_covered(ctx: Context, steps: list[Step]) -> bool:
@@ -925,7 +960,7 @@ def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: 
         if raise_to and prune and not exhaustive and _outdone(failed.get(others, []), raise_to[1], stop):
             continue
         known = (result, band_months) if not steps and band_months is not None else None
-        before = _before(steps, raise_to, as_of, result, judged) if prune else None
+        before = _before(ctx, steps, raise_to, judged) if prune else None
         seen: list[tuple[dt.date, Result]] = []
         hit = first_eligible(ctx, changed, d0, raise_to, stop, known, before, seen)
         if seen and not raise_to:  # the judge of this changed applicant, for the same steps with a raise

@@ -14,7 +14,7 @@ from builders import AS_OF, base_applicant, degree, si_row, tax_row, tweak
 from conftest import ROOT, run_cli
 
 from jifen_check import plan
-from jifen_check.judge import judge, judge_full, route_verifier
+from jifen_check.judge import judge, judge_full, route_verifier, verify
 from jifen_check.result import Result
 from jifen_check.workdays import add_working_days
 
@@ -189,7 +189,7 @@ def test_raises_that_cannot_reach_the_pass_mark_are_decided_without_the_judge(mo
                            income_tax=[tax_row("2022-09..2026-10", 12100)])
     pruned, decided, judged = searched(stuck, True)
     full, never, judged_all = searched(stuck, False)
-    assert pruned == full and decided == [True] and never == [] and judged < judged_all
+    assert pruned == full and decided[0] is True and never == [] and judged < judged_all  # [0]: the raise
     helped, decided, _ = searched(short_history(8000), True)
     assert helped == searched(short_history(8000), False)[0]
     assert any("提高到" in step for _, _, steps in helped for step in steps) and False in decided
@@ -223,6 +223,27 @@ def test_a_tax_correction_before_the_6_of_12_cure_is_decided_without_the_judge(m
     routes, decided, judged = searched(sample("10"), True)
     assert any("更正申报" in step for _, _, steps in routes for step in steps)
     assert routes == searched(sample("10"), False)[0] and False in decided and judged > 0
+
+
+def test_new_qualifications_score_what_the_route_bound_assumes() -> None:
+    """plan._hopeless bounds a qualification a route adds (ACT-SKILL-CERT, ACT-TITLE-EXAM) by
+    plan._title_points, and holds one of plan.TITLE_SI_BASE_GRADES back until its base months fill:
+    the judge agrees, with bases under the wage (title held back) and over it."""
+    book = plan.rulebook.load()
+    for base in (8000, 14000):
+        j = judge_full(short_history(base))
+        assert j.result.verdict == "not_eligible"
+        ctx = plan.Context(book, plan.plan_data(), j.applicant, TODAY, j.result, book.id, route_verifier())
+        steps = [s for s in plan.candidate_steps(ctx, longer=True) if s.action.apply in plan.NEW_QUALIFICATION]
+        assert sorted(s.action.apply for s in steps) == sorted(plan.NEW_QUALIFICATION)
+        for s in steps:
+            (q,) = s.change["qualifications"][len(j.applicant.qualifications):]
+            res = verify(plan.projected(plan.apply_steps(j.applicant, [s]), TODAY, s.effective, None), s.effective,
+                         book.id).result
+            title = next(x for x in res.score.lines if x.rule == "PTS-TITLE")
+            assert title.points == plan._title_points(book, q.kind, q.level, s.effective, s.effective) > 0
+            held = base < 10000 and f"{q.kind}/{q.level}" in plan.TITLE_SI_BASE_GRADES
+            assert (title.status, title.reason) == (("not_counted", "PIT-TITLE-SI-BASE") if held else ("counted", None))
 
 
 def test_base_raise_cost_from_contribution_rates() -> None:
