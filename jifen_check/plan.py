@@ -889,7 +889,9 @@ def _route(ctx: Context, steps: list[Step], day: dt.date, judgement: Any, app: A
                   confidence=conf, decision_by=sorted({s.action.decision_by for s in shown if s.action.decision_by}),
                   verified=RouteVerified(as_of=day.isoformat(), verdict=judgement.result.verdict, total=total))
     route._assumptions_en = assumptions_en
-    route._projected = projected(app, ctx.as_of, day, next((s.raise_to for s in steps if s.raise_to), None))
+    # The applicant the judge found eligible on `day` (judge.Judgement keeps it), else projected again.
+    route._projected = getattr(judgement, "applicant", None) or projected(
+        app, ctx.as_of, day, next((s.raise_to for s in steps if s.raise_to), None))
     route._judged = judgement.result
     return route
 
