@@ -953,7 +953,6 @@ def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: 
         mine, stop = frozenset(id(s) for s in steps), end
         if not exhaustive:  # a route adding steps to one that works no later is never shown
             stop = min([stop, *(day - dt.timedelta(days=1) for ids, day in reached if ids <= mine)])
-        changed = apply_steps(app, steps)
         d0 = max([as_of, *(s.effective for s in steps)])
         if d0 > stop:
             continue
@@ -961,6 +960,7 @@ def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: 
         others = frozenset(id(s) for s in steps if s.raise_to is None)
         if raise_to and prune and not exhaustive and _outdone(failed.get(others, []), raise_to[1], stop):
             continue
+        changed = apply_steps(app, steps)  # only for the step sets searched (most are passed over above)
         known = (result, band_months) if not steps and band_months is not None else None
         before = _before(ctx, steps, raise_to, judged) if prune else None
         seen: list[tuple[dt.date, Result]] = []
