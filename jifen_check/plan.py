@@ -756,7 +756,7 @@ def _hopeless(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, fl
         return True  # a blocker stands on every date judged (no step here changes SI months or the permit)
     lo, hi = mo.of_date(d0) - mo.of_date(x), mo.of_date(last) - mo.of_date(x)
     new = {waits: max((_title_points(ctx.book, kind, level, d0, last) for kind, level in added
-                       if (f"{kind}/{level}" in TITLE_SI_BASE_GRADES) == waits), default=0) for waits in (False, True)}
+                       if held_back(ctx.book, kind, level) == waits), default=0) for waits in (False, True)}
     bound = gain_bound(ctx.book, _bound_basis(app, ctx.as_of, d0, raise_to), x, rx, [], counted=True, horizon=hi,
                        new_title=new[False], new_title_waiting=new[True])
     short = min(_in_force(ctx.book, "pass_mark", d0, last)) - rx.score.total
@@ -767,11 +767,26 @@ def _hopeless(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, fl
 # _hopeless).
 TAX_ONLY = frozenset({"correct_tax", "fix_withholder"})
 NEW_QUALIFICATION = frozenset({"add_skill", "add_title"})
-# The grades PIT-TITLE-SI-BASE keeps out of PTS-TITLE until 6 of the 12 months' bases reach the wage
-# (its `upper_grades`; tests/test_plan.py checks a new intermediate title against the judge).
-TITLE_SI_BASE_GRADES = frozenset({"skill_level/2", "skill_level/1", "professional_title/intermediate",
-                                  "vocational_qualification/intermediate", "professional_title/senior",
-                                  "vocational_qualification/senior"})
+
+
+def held_back(book: rulebook.Rulebook, kind: str, level: Any) -> bool:
+    """Whether PIT-TITLE-SI-BASE keeps a qualification of this grade out of PTS-TITLE until its base
+    months fill: the grade is in the `grade` list of the rule's `qual` condition (`upper_grades` in
+    pitfalls.yaml), read from the rule itself so the bound follows the ruleset (tests/test_plan.py
+    checks a new intermediate title against the judge). Where the rule names no such list (another
+    ruleset), no grade is held back: the bound then counts a new title from the day it is added,
+    which only loosens it."""
+    grades = _held_grades(book)
+    return grades is not None and f"{kind}/{level}" in grades
+
+
+def _held_grades(book: rulebook.Rulebook) -> frozenset[str] | None:
+    rule = book.rules.get("PIT-TITLE-SI-BASE")
+    grades = {g for case in (rule.cases if rule else []) for pat in case.when.all if pat.fact == "qual"
+              for g in ((pat.test or {}).get("grade") or {}).get("in", [])}
+    return frozenset(grades) or None
+
+
 Before = tuple[dt.date, Result, tuple[tuple[str, Any], ...]]  # (x, rx, (kind, level) of qualifications added)
 
 

@@ -227,9 +227,11 @@ def test_a_tax_correction_before_the_6_of_12_cure_is_decided_without_the_judge(m
 
 def test_new_qualifications_score_what_the_route_bound_assumes() -> None:
     """plan._hopeless bounds a qualification a route adds (ACT-SKILL-CERT, ACT-TITLE-EXAM) by
-    plan._title_points, and holds one of plan.TITLE_SI_BASE_GRADES back until its base months fill:
+    plan._title_points, and holds one of plan.held_back back until its base months fill:
     the judge agrees, with bases under the wage (title held back) and over it."""
     book = plan.rulebook.load()
+    assert plan.held_back(book, "professional_title", "intermediate") and plan.held_back(book, "skill_level", 2)
+    assert not plan.held_back(book, "professional_title", "junior") and not plan.held_back(book, "skill_level", 3)
     for base in (8000, 14000):
         j = judge_full(short_history(base))
         assert j.result.verdict == "not_eligible"
@@ -242,7 +244,7 @@ def test_new_qualifications_score_what_the_route_bound_assumes() -> None:
                          book.id).result
             title = next(x for x in res.score.lines if x.rule == "PTS-TITLE")
             assert title.points == plan._title_points(book, q.kind, q.level, s.effective, s.effective) > 0
-            held = base < 10000 and f"{q.kind}/{q.level}" in plan.TITLE_SI_BASE_GRADES
+            held = base < 10000 and plan.held_back(book, q.kind, q.level)
             assert (title.status, title.reason) == (("not_counted", "PIT-TITLE-SI-BASE") if held else ("counted", None))
 
 
