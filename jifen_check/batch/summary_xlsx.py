@@ -26,7 +26,6 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
@@ -37,7 +36,9 @@ from jifen_check.batch.readers import Notice
 from jifen_check.batch.summary import VERDICTS, RowSummary, Tally
 from jifen_check.render.plain import Lang, Words, side
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Characters no sheet XML may hold: the C0 controls but tab, LF and CR (openpyxl's ILLEGAL_CHARACTERS_RE),
+# lone surrogates (no UTF-8 form) and U+FFFE/U+FFFF (not XML characters: the sheet would not parse).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 VERDICT_FILL = {
     "eligible": "C6EFCE", "needs_review": "FFEB9C", "not_eligible": "FFC7CE", "invalid_input": "D9D9D9",
@@ -123,10 +124,9 @@ SHEET_NAMES = {"main": ("汇总", "Summary"), "problems": ("问题清单", "Prob
 
 def xlsx_safe(text: str) -> str:
     """Text an xlsx cell can hold: control characters (a \\x0b in a name, `_x0000_` read back
-    from a workbook) and lone surrogates become U+FFFD. Only the summary's copy changes:
+    from a workbook), lone surrogates and U+FFFE/U+FFFF become U+FFFD. Only the summary's copy changes:
     results.jsonl keeps the original text."""
-    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
-    return _SURROGATE.sub("\ufffd", text)
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def text_cell(ws: WriteOnlyWorksheet, value: object, *, wrap: bool = False,
@@ -137,7 +137,7 @@ def text_cell(ws: WriteOnlyWorksheet, value: object, *, wrap: bool = False,
         value = xlsx_safe(value)
         formula = value.startswith(FORMULA_START)
     # The cell gets its own copy of the formats' template (a header cell changes its font after).
-    cell = Cell(ws, value=value, style_array=_style(ws, WRAP if wrap else TOP, quote=formula, fill=fill))
+    cell = Cell(ws, 1, 1, value, style_array=_style(ws, WRAP if wrap else TOP, quote=formula, fill=fill))
     if formula:
         cell.data_type = "s"
     return cell
@@ -149,7 +149,7 @@ def date_cell(ws: WriteOnlyWorksheet, text: str | None) -> WriteOnlyCell:
         value: object = dt.date.fromisoformat((text or "")[:10]) if text else None
     except ValueError:
         return text_cell(ws, text)
-    return Cell(ws, value=value, style_array=_style(ws, TOP, number_format=DATE_FORMAT))
+    return Cell(ws, 1, 1, value, style_array=_style(ws, TOP, number_format=DATE_FORMAT))
 
 
 # Each combination of formats a cell gets, set up once per workbook and copied onto each cell after:
