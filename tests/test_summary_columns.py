@@ -50,3 +50,15 @@ def test_a_new_column_is_one_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert row[at] == 120 and row[at - 1] == "暂不符合申请条件" and row[at + 1] == 100
     ws = load_workbook(tmp_path / "s.xlsx")["汇总"]
     assert ws.auto_filter.ref.endswith(f"{ws.cell(1, len(header)).column_letter}2")
+
+
+def test_text_that_is_no_xml_character_becomes_a_replacement_mark(tmp_path: Path) -> None:
+    """U+FFFE/U+FFFF (a JSON file's \\uffff, a workbook's _xFFFF_) are no XML characters: written as
+    they are, the sheet would not parse and Excel would call the whole summary damaged."""
+    row = RowSummary(**{**ROW.__dict__, "name": "张\uffff三", "employee_no": "E\ufffe01", "steps": ()})
+    book = sx.SummaryWorkbook(tmp_path / "s.xlsx")
+    book.add(row)
+    book.close(Tally(), [], {})
+    main = _sheet(tmp_path / "s.xlsx", "汇总")
+    assert main[1][2:4] == ("E\ufffd01", "张\ufffd三")
+    assert _sheet(tmp_path / "s.xlsx", "问题清单")[1][1:3] == ("E\ufffd01", "张\ufffd三")

@@ -68,7 +68,7 @@ class Outcome:
     """What the parent keeps of one applicant: its JSON line, its summary row, any log text."""
 
     index: int
-    line: str
+    line: bytes  # UTF-8, encoded in the worker: the parent writes it to results.jsonl as it is
     row: RowSummary
     log: str | None = None
 
@@ -105,7 +105,7 @@ def process_item(item: Item, layouts: dict[str, Layout], options: Options, pdf_n
         result = internal_error_result(item, options, exc)
     pdf, pdf_error = _render_pdf(result, options, pdf_name, log) if pdf_name else (None, None)
     # A lone surrogate (from `_xD800_` in a workbook) has no UTF-8 form: it would stop the batch.
-    line = _SURROGATE.sub("\ufffd", json.dumps(result.to_json_dict(), ensure_ascii=False))
+    line = _SURROGATE.sub("\ufffd", json.dumps(result.to_json_dict(), ensure_ascii=False)).encode()
     row = summarise(item.index, result, pdf, options.lang, pdf_error)  # type: ignore[arg-type]
     text = "\n".join(log) or None
     if text and not options.show_id:  # tracebacks quote values: no ID-shaped number in the log
@@ -461,7 +461,7 @@ def _close(executor: ProcessPoolExecutor | None, grace_s: float = 5.0) -> None:
 def dead_worker_outcome(item: Item, options: Options, name: str | None) -> Outcome:
     exc = RuntimeError("工作进程异常退出")
     result = internal_error_result(item, options, exc)
-    line = json.dumps(result.to_json_dict(), ensure_ascii=False)
+    line = json.dumps(result.to_json_dict(), ensure_ascii=False).encode()
     pdf_error = "材料清单 PDF 未生成（判断时工作进程异常退出）" if name else None
     row = summarise(item.index, result, None, options.lang, pdf_error)  # type: ignore[arg-type]
     return Outcome(item.index, line, row, f"{item.source}: 工作进程在单独判断此人时 {SOLO_DEATHS} 次异常退出")
