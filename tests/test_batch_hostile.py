@@ -153,6 +153,7 @@ def test_long_and_reserved_names_still_get_their_pdf(tmp_path: Path) -> None:
     assert "CON_.pdf" in names
     assert safe_file_name("lpt1") == "lpt1_" and safe_file_name("E1-" + "名" * 200, keep="E1").startswith("E1-")
     assert len(safe_file_name("x" * 400).encode()) <= MAX_NAME_BYTES
+    assert safe_file_name("E1-\ufffe名\uffff") == "E1-_名_"  # not XML characters: the summary links to the file
 
 
 def test_a_pdf_that_cannot_be_written_is_that_persons_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

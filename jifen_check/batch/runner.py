@@ -45,7 +45,8 @@ from jifen_check.result import ApplicantRef, Finding, Result, RulesetRef, Score
 SERIAL_BELOW = 100  # applicants; judging takes ~3 ms each, starting the pool about a second
 _ID_RUN = re.compile(r"\d{14,17}[\dXx]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\ud800-\udfff]+')
+# U+FFFE/U+FFFF are not XML characters: in a name, summary.xlsx's link to the PDF would not parse.
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]+')
 # Bytes, not characters: 85 × 𠮷 is 340 bytes, over every file system's 255. Leaves room for
 # "-<n>" of a repeated name and ".pdf".
 MAX_NAME_BYTES = 200
