@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from jifen_check import months as mo
 from jifen_check import yamlio
@@ -166,38 +166,77 @@ def _all_value_problems(doc: Any) -> list[Problem]:
 
 def _plainly_clean(doc: Any) -> bool:
     """True only if `value_problems` would find nothing: a cheap pass that builds no paths and flags
-    anything doubtful (a big integer, a deep container) for the full pass to decide. It runs three
-    times per applicant; building every value's path made it the largest cost in a profile of judging."""
-    count = 1
-    stack: list[tuple[Any, int]] = [(doc, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            if not _keys_clean(node):
-                return False
-            children = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            return _scalar_clean(node)  # only the root can be a scalar here
+    anything doubtful (a big integer, a deep container) for the full pass to decide. It runs for
+    every applicant; building every value's path made it the largest cost in a profile of judging.
+    Level by level (the depth is the level's), the common types first: no per-value tuple or call."""
+    if not isinstance(doc, dict | list):
+        return _scalar_clean(doc)
+    count, depth, level = 1, 0, [doc]
+    while level:
         if depth >= MAX_DEPTH:
             return False
-        count += len(children)
-        if count > MAX_VALUES:
-            return False
+        below: list[Any] = []
+        for node in level:
+            if isinstance(node, dict):
+                try:  # the usual case: text keys, all ASCII
+                    keys_ascii = "".join(node).isascii()
+                except TypeError:
+                    keys_ascii = False
+                if not keys_ascii and not _keys_clean(node):
+                    return False
+                children = node.values()
+            else:
+                children = node
+            count += len(children)
+            if count > MAX_VALUES:
+                return False
+            for value in children:
+                kind = type(value)
+                if kind is str:  # most values: ASCII text has no surrogates
+                    if not value.isascii() and _SURROGATE.search(value):
+                        return False
+                elif kind is int:
+                    if abs(value) >= MAX_MAGNITUDE:
+                        return False
+                elif kind is float:
+                    if not abs(value) < MAX_MAGNITUDE:  # also NaN and ±Inf
+                        return False
+                elif kind is bool or value is None:
+                    continue
+                elif isinstance(value, dict | list):
+                    below.append(value)
+                elif not _scalar_clean(value):
+                    return False
+        level, depth = below, depth + 1
+    return True
+
+
+def _model_plainly_clean(app: BaseModel) -> bool:
+    """True only if `_plainly_clean` would pass the model's dump (model_dump by alias, without None):
+    the same checks on the model's own values, with no dump built. Its nesting is the schema's (4
+    levels); the count is bounded from above by every field of every model, None or not; the keys
+    are field names. Anything doubtful is left to the dump's full check."""
+    bound, stack = 1, [app]
+    while stack:
+        node = stack.pop()
+        children = node if type(node) is list else node.__dict__.values()
+        bound += len(children)
         for value in children:
             kind = type(value)
-            if kind is str:  # most values: ASCII text has no surrogates
+            if kind is str:
                 if not value.isascii() and _SURROGATE.search(value):
+                    return False
+            elif kind is float:
+                if not abs(value) < MAX_MAGNITUDE:  # also NaN and ±Inf
                     return False
             elif kind is int:
                 if abs(value) >= MAX_MAGNITUDE:
                     return False
-            elif isinstance(value, dict | list):
-                stack.append((value, depth + 1))
+            elif kind is list or isinstance(value, BaseModel):
+                stack.append(value)
             elif not _scalar_clean(value):
                 return False
-    return True
+    return bound <= MAX_VALUES
 
 
 def _keys_clean(node: dict[Any, Any]) -> bool:
@@ -333,6 +372,8 @@ def to_applicant(doc: Any) -> tuple[Applicant | None, list[Problem]]:
         return None, schema_problems(e)
     # Text such as "1e999" or "inf" (YAML reads 1e999 without a dot as text) becomes a float only
     # in the model: check the numbers again as the judge will see them.
+    if _model_plainly_clean(app):
+        return app, []
     if bad := value_problems(app.model_dump(mode="python", by_alias=True, exclude_none=True)):
         return None, bad
     return app, []
