@@ -424,16 +424,25 @@ class Checker:
                 self.add("DATA-ID-NUMBER", "family.spouse.id_number", msg)
 
     def usccs(self) -> None:
+        """Each distinct code once, named by the first field that holds it (a row's path is built only
+        for a code not seen yet: most rows repeat the employer's code)."""
         checked: set[str] = set()
-        candidates = [("employer.uscc", self.app.employer.uscc), ("contract.employer_uscc", self.app.contract.employer_uscc)]
-        candidates += [(f"social_insurance[{i}].payer_uscc", r.payer_uscc) for i, r in enumerate(self.app.social_insurance)]
-        candidates += [(f"income_tax[{i}].withholder_uscc", r.withholder_uscc) for i, r in enumerate(self.app.income_tax)]
-        for path, code in candidates:
-            if not code or code in checked:
-                continue
-            checked.add(code)
-            for msg in check_uscc(code):
-                self.add("DATA-USCC", path, f"{code}: {msg}")
+        app = self.app
+        self._uscc(checked, app.employer.uscc, "employer.uscc")
+        self._uscc(checked, app.contract.employer_uscc, "contract.employer_uscc")
+        for i, r in enumerate(app.social_insurance):
+            if r.payer_uscc and r.payer_uscc not in checked:
+                self._uscc(checked, r.payer_uscc, f"social_insurance[{i}].payer_uscc")
+        for i, t in enumerate(app.income_tax):
+            if t.withholder_uscc and t.withholder_uscc not in checked:
+                self._uscc(checked, t.withholder_uscc, f"income_tax[{i}].withholder_uscc")
+
+    def _uscc(self, checked: set[str], code: str | None, path: str) -> None:
+        if not code or code in checked:
+            return
+        checked.add(code)
+        for msg in check_uscc(code):
+            self.add("DATA-USCC", path, f"{code}: {msg}")
 
     def month_rows(self) -> None:
         app_month = mo.of_date(self.as_of)
@@ -463,16 +472,19 @@ class Checker:
 
     def tax_rows(self, app_month: int) -> None:
         seen: dict[int, int] = {}
+        bounds = mo.spec_bounds
         for i, row in enumerate(self.app.income_tax):
-            first, last = mo.spec_bounds(row.month)
-            path = f"income_tax[{i}]"
+            first, last = bounds(row.month)
             if row.income < 0:
-                self.add("DATA-FORMAT", f"{path}.income", f"个税收入不能为负数（实际为 {row.income:g}）")
+                self.add("DATA-FORMAT", f"income_tax[{i}].income", f"个税收入不能为负数（实际为 {row.income:g}）")
             if last > app_month:
-                self.add("DATA-DATES", f"{path}.month", f"{row.month} 晚于申请月 {mo.fmt(app_month)}")
+                self.add("DATA-DATES", f"income_tax[{i}].month", f"{row.month} 晚于申请月 {mo.fmt(app_month)}")
+            if first == last and first not in seen:  # the usual row: one month, not seen before
+                seen[first] = i
+                continue
             for m in range(first, last + 1):
                 if m in seen:
-                    self.add("DATA-SI-MONTH", f"{path}.month", f"{mo.fmt(m)} 与 income_tax[{seen[m]}] 重复")
+                    self.add("DATA-SI-MONTH", f"income_tax[{i}].month", f"{mo.fmt(m)} 与 income_tax[{seen[m]}] 重复")
                     break
                 seen[m] = i
 
