@@ -12,11 +12,14 @@ from typing import Any
 
 import pytest
 from builders import AS_OF, EMPLOYER_USCC, OTHER_SH_USCC, base_applicant, si_row, tax_row
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jifen_check import rulebook
 from jifen_check.applicant import Applicant
 from jifen_check.facts import measure
 from jifen_check.facts import social_insurance as si
+from jifen_check.facts.social_insurance import _band_months
 
 DAY = dt.date.fromisoformat(AS_OF)
 
@@ -94,3 +97,15 @@ def test_the_memo_gives_what_judging_every_month_gives(monkeypatch: pytest.Monke
         alone = measure(book, app, DAY)
         assert (alone.profile, alone.details) == (seen.profile, seen.details)
     assert len({str(sorted(o.profile.items())) for o in warm}) > 20  # the variants do differ
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.integers(min_value=-60, max_value=-1), st.integers(min_value=0, max_value=4), max_size=48),
+       st.lists(st.sampled_from([12, 24, 36, 48]), min_size=4, max_size=4))
+def test_band_counts_are_the_months_in_each_window_reaching_it(offsets: dict[int, int], windows: list[int]) -> None:
+    """Per band (highest first), the months of its window missing at most its rank of bands."""
+    am = 2026 * 12 + 10
+    bands = [{"window_months": w} for w in windows]
+    missed = {am + d: r for d, r in offsets.items()}
+    expected = [sum(1 for m, r in missed.items() if m >= am - b["window_months"] and r <= k) for k, b in enumerate(bands)]
+    assert _band_months(bands, missed, am) == expected

@@ -9,6 +9,7 @@ decided by BON-SI-BASE; the SI-years points by PTS-SI-YEARS."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -70,8 +71,16 @@ def _band_months(bands: list[dict[str, Any]], missed: dict[int, int], am: int) -
     """Per band (highest first), the usable months in its window whose base reaches it. `missed`: per
     usable month, how many bands (highest first) it does not reach; a month at a higher multiple also
     counts toward the lower bands. Which band is reached, and its points, BON-SI-BASE decides."""
-    pairs = list(missed.items())
-    return [sum(1 for m, r in pairs if m >= am - b["window_months"] and r <= k) for k, b in enumerate(bands)]
+    if not missed:
+        return [0] * len(bands)
+    earliest, reaching = min(missed), Counter(missed.values())  # reaching[r]: months missing r bands
+    out, reached = [], 0
+    for k, b in enumerate(bands):
+        reached += reaching[k]  # months reaching band k: those missing at most k bands
+        first = am - b["window_months"]
+        # A window holding every month (the widest, usually) needs no month-by-month count.
+        out.append(reached if first <= earliest else sum(1 for m, r in missed.items() if m >= first and r <= k))
+    return out
 
 
 class SocialInsuranceMeasures(MeasurerBase):
