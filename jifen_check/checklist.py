@@ -389,18 +389,21 @@ def _holds(cond: Cond, ctx: _Ctx) -> bool:
 
 
 def _holds_combined(cond: Cond, ctx: _Ctx) -> bool:
+    # The hits a branch adds are kept or dropped in place (no scoped copy of the context per node).
+    mark = len(ctx.hits)
     if cond.not_ is not None:
-        # A negated atom is not a reason: evaluate it with a throw-away hit list.
-        return not _holds(cond.not_, ctx.scoped())
+        # A negated atom is not a reason: its hits are thrown away.
+        ok = _holds(cond.not_, ctx)
+        del ctx.hits[mark:]
+        return not ok
     if cond.any_of is not None:
         # No short-circuit: every branch that holds contributes its rule to `because`.
         results = [_holds(c, ctx) for c in cond.any_of]
         return any(results)
     assert cond.all_of is not None
-    scratch = ctx.scoped()
-    ok = all(_holds(c, scratch) for c in cond.all_of)
-    if ok:
-        ctx.hits.extend(scratch.hits)
+    ok = all(_holds(c, ctx) for c in cond.all_of)
+    if not ok:  # only a whole conjunction that holds is a reason
+        del ctx.hits[mark:]
     return ok
 
 
@@ -476,10 +479,10 @@ def _items_for(doc: DocumentSpec, ctx: _Ctx) -> list[ChecklistItem]:
                 because = _because(doc, scoped.hits, ctx.findings)
                 items.append(_item(doc, because, _child_note(child, i, doc.note)))
         return items
-    scoped = ctx.scoped()
-    if not _holds(doc.when, scoped):
+    ctx.hits = []  # each document's own reasons (the context is otherwise the same for all)
+    if not _holds(doc.when, ctx):
         return []
-    return [_item(doc, _because(doc, scoped.hits, ctx.findings), doc.note)]
+    return [_item(doc, _because(doc, ctx.hits, ctx.findings), doc.note)]
 
 
 def build_checklist(
