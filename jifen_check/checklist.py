@@ -307,18 +307,19 @@ def _check_references(path: Path, catalogue: Catalogue) -> None:
 @dataclass(slots=True)
 class _Ctx:
     applicant: Applicant
-    lines: list[ScoreLine]
+    lines: dict[str, list[ScoreLine]]  # by rule: a line atom looks only at its rule's lines
     findings: list[Finding]
     as_of: dt.date
     counted_education: Education | None
     counted_qualification: Qualification | None
     child: Child | None = None
     hits: list[str] = field(default_factory=list)
+    found: dict[str, list[Finding]] = field(default_factory=dict)  # `findings` by rule
 
     def scoped(self, child: Child | None = None) -> _Ctx:
         """A copy with an empty hit list (dataclasses.replace is ~10x slower on this hot path)."""
         return _Ctx(self.applicant, self.lines, self.findings, self.as_of, self.counted_education,
-                    self.counted_qualification, child if child is not None else self.child, [])
+                    self.counted_qualification, child if child is not None else self.child, [], self.found)
 
 
 def _resolve(obj: Any, path: str) -> Any:
@@ -368,11 +369,11 @@ def _holds(cond: Cond, ctx: _Ctx) -> bool:
     if cond.always:
         return True
     if cond.line is not None:
-        ok = any(_line_ok(line, cond.line) for line in ctx.lines)
+        ok = any(_line_ok(line, cond.line) for line in ctx.lines.get(cond.line.rule, ()))
         return _hit(ok, cond.line.rule, ctx)
     if cond.finding is not None:
         sev = cond.finding.severity
-        ok = any(f.rule == cond.finding.rule and (sev is None or f.severity in sev) for f in ctx.findings)
+        ok = any(sev is None or f.severity in sev for f in ctx.found.get(cond.finding.rule, ()))
         return _hit(ok, cond.finding.rule, ctx)
     if cond.applicant is not None:
         return _matches(ctx.applicant, cond.applicant)
@@ -389,18 +390,21 @@ def _holds(cond: Cond, ctx: _Ctx) -> bool:
 
 
 def _holds_combined(cond: Cond, ctx: _Ctx) -> bool:
+    # The hits a branch adds are kept or dropped in place (no scoped copy of the context per node).
+    mark = len(ctx.hits)
     if cond.not_ is not None:
-        # A negated atom is not a reason: evaluate it with a throw-away hit list.
-        return not _holds(cond.not_, ctx.scoped())
+        # A negated atom is not a reason: its hits are thrown away.
+        ok = _holds(cond.not_, ctx)
+        del ctx.hits[mark:]
+        return not ok
     if cond.any_of is not None:
         # No short-circuit: every branch that holds contributes its rule to `because`.
         results = [_holds(c, ctx) for c in cond.any_of]
         return any(results)
     assert cond.all_of is not None
-    scratch = ctx.scoped()
-    ok = all(_holds(c, scratch) for c in cond.all_of)
-    if ok:
-        ctx.hits.extend(scratch.hits)
+    ok = all(_holds(c, ctx) for c in cond.all_of)
+    if not ok:  # only a whole conjunction that holds is a reason
+        del ctx.hits[mark:]
     return ok
 
 
@@ -476,10 +480,17 @@ def _items_for(doc: DocumentSpec, ctx: _Ctx) -> list[ChecklistItem]:
                 because = _because(doc, scoped.hits, ctx.findings)
                 items.append(_item(doc, because, _child_note(child, i, doc.note)))
         return items
-    scoped = ctx.scoped()
-    if not _holds(doc.when, scoped):
+    ctx.hits = []  # each document's own reasons (the context is otherwise the same for all)
+    if not _holds(doc.when, ctx):
         return []
-    return [_item(doc, _because(doc, scoped.hits, ctx.findings), doc.note)]
+    return [_item(doc, _because(doc, ctx.hits, ctx.findings), doc.note)]
+
+
+def _by_rule(entries: list[Any]) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for e in entries:
+        out.setdefault(e.rule, []).append(e)
+    return out
 
 
 def build_checklist(
@@ -492,8 +503,8 @@ def build_checklist(
 ) -> list[ChecklistItem]:
     """The documents this applicant must bring, grouped and ordered as printed."""
     ctx = _Ctx(
-        applicant=applicant, lines=lines, findings=findings, as_of=as_of,
+        applicant=applicant, lines=_by_rule(lines), findings=findings, as_of=as_of,
         counted_education=_counted_education(applicant, lines),
-        counted_qualification=_counted_qualification(applicant, lines),
+        counted_qualification=_counted_qualification(applicant, lines), found=_by_rule(findings),
     )
     return [item for doc in _printed_order(catalogue) for item in _items_for(doc, ctx)]

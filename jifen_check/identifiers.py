@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Any
 
 from jifen_check.reference import province_code_valid
@@ -55,6 +56,15 @@ def id_birth_date(s: str) -> dt.date | None:
 
 def check_id_number(s: str, today: dt.date | None = None) -> list[str]:
     """Problems with a resident ID number (empty list = valid). `today` bounds the birth date."""
+    return list(_id_number_problems(s, today or dt.date.today()))
+
+
+@lru_cache(maxsize=4096)  # bounded; a route's projected applicants have their ID checked again
+def _id_number_problems(s: str, today: dt.date) -> tuple[str, ...]:
+    return tuple(_check_id_number(s, today))
+
+
+def _check_id_number(s: str, today: dt.date) -> list[str]:
     s = normalize_id(s)
     if len(s) != _ID_LENGTH:
         return [f"身份证号码应为 18 位，实际为 {len(s)} 位"]
@@ -62,7 +72,7 @@ def check_id_number(s: str, today: dt.date | None = None) -> list[str]:
         # Never quote the digits: a message must not show more of an ID than its mask.
         bad = next(i for i, c in enumerate(s[:17]) if not (c.isascii() and c.isdigit()))
         return [f"身份证号码前 17 位应全为数字，第 {bad + 1} 位不是数字"]
-    problems = _id_area_problems(s) + _id_birth_problems(s, today or dt.date.today())
+    problems = _id_area_problems(s) + _id_birth_problems(s, today)
     problems += _id_check_problems(s)
     return problems
 
@@ -232,6 +242,15 @@ def uscc_check_char(first17: str) -> str:
 
 def check_uscc(s: str) -> list[str]:
     """Problems with a 统一社会信用代码 (empty list = valid)."""
+    return list(_uscc_problems(s))
+
+
+@lru_cache(maxsize=4096)  # bounded; most people of a batch share their employer's code
+def _uscc_problems(s: str) -> tuple[str, ...]:
+    return tuple(_check_uscc(s))
+
+
+def _check_uscc(s: str) -> list[str]:
     s = normalize_uscc(s)
     if len(s) != _USCC_LENGTH:
         return [f"统一社会信用代码应为 18 位，实际为 {len(s)} 位"]

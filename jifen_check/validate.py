@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from jifen_check import months as mo
 from jifen_check import yamlio
@@ -166,38 +166,77 @@ def _all_value_problems(doc: Any) -> list[Problem]:
 
 def _plainly_clean(doc: Any) -> bool:
     """True only if `value_problems` would find nothing: a cheap pass that builds no paths and flags
-    anything doubtful (a big integer, a deep container) for the full pass to decide. It runs three
-    times per applicant; building every value's path made it the largest cost in a profile of judging."""
-    count = 1
-    stack: list[tuple[Any, int]] = [(doc, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            if not _keys_clean(node):
-                return False
-            children = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            return _scalar_clean(node)  # only the root can be a scalar here
+    anything doubtful (a big integer, a deep container) for the full pass to decide. It runs for
+    every applicant; building every value's path made it the largest cost in a profile of judging.
+    Level by level (the depth is the level's), the common types first: no per-value tuple or call."""
+    if not isinstance(doc, dict | list):
+        return _scalar_clean(doc)
+    count, depth, level = 1, 0, [doc]
+    while level:
         if depth >= MAX_DEPTH:
             return False
-        count += len(children)
-        if count > MAX_VALUES:
-            return False
+        below: list[Any] = []
+        for node in level:
+            if isinstance(node, dict):
+                try:  # the usual case: text keys, all ASCII
+                    keys_ascii = "".join(node).isascii()
+                except TypeError:
+                    keys_ascii = False
+                if not keys_ascii and not _keys_clean(node):
+                    return False
+                children = node.values()
+            else:
+                children = node
+            count += len(children)
+            if count > MAX_VALUES:
+                return False
+            for value in children:
+                kind = type(value)
+                if kind is str:  # most values: ASCII text has no surrogates
+                    if not value.isascii() and _SURROGATE.search(value):
+                        return False
+                elif kind is int:
+                    if abs(value) >= MAX_MAGNITUDE:
+                        return False
+                elif kind is float:
+                    if not abs(value) < MAX_MAGNITUDE:  # also NaN and ±Inf
+                        return False
+                elif kind is bool or value is None:
+                    continue
+                elif isinstance(value, dict | list):
+                    below.append(value)
+                elif not _scalar_clean(value):
+                    return False
+        level, depth = below, depth + 1
+    return True
+
+
+def _model_plainly_clean(app: BaseModel) -> bool:
+    """True only if `_plainly_clean` would pass the model's dump (model_dump by alias, without None):
+    the same checks on the model's own values, with no dump built. Its nesting is the schema's (4
+    levels); the count is bounded from above by every field of every model, None or not; the keys
+    are field names. Anything doubtful is left to the dump's full check."""
+    bound, stack = 1, [app]
+    while stack:
+        node = stack.pop()
+        children = node if type(node) is list else node.__dict__.values()
+        bound += len(children)
         for value in children:
             kind = type(value)
-            if kind is str:  # most values: ASCII text has no surrogates
+            if kind is str:
                 if not value.isascii() and _SURROGATE.search(value):
+                    return False
+            elif kind is float:
+                if not abs(value) < MAX_MAGNITUDE:  # also NaN and ±Inf
                     return False
             elif kind is int:
                 if abs(value) >= MAX_MAGNITUDE:
                     return False
-            elif isinstance(value, dict | list):
-                stack.append((value, depth + 1))
-            elif not _scalar_clean(value):
-                return False
-    return True
+            elif kind is list or isinstance(value, BaseModel):
+                stack.append(value)
+            elif isinstance(value, dict | tuple | set) or not _scalar_clean(value):
+                return False  # no field holds these today: the dump's scan decides, should one appear
+    return bound <= MAX_VALUES
 
 
 def _keys_clean(node: dict[Any, Any]) -> bool:
@@ -333,6 +372,8 @@ def to_applicant(doc: Any) -> tuple[Applicant | None, list[Problem]]:
         return None, schema_problems(e)
     # Text such as "1e999" or "inf" (YAML reads 1e999 without a dot as text) becomes a float only
     # in the model: check the numbers again as the judge will see them.
+    if _model_plainly_clean(app):
+        return app, []
     if bad := value_problems(app.model_dump(mode="python", by_alias=True, exclude_none=True)):
         return None, bad
     return app, []
@@ -383,16 +424,25 @@ class Checker:
                 self.add("DATA-ID-NUMBER", "family.spouse.id_number", msg)
 
     def usccs(self) -> None:
+        """Each distinct code once, named by the first field that holds it (a row's path is built only
+        for a code not seen yet: most rows repeat the employer's code)."""
         checked: set[str] = set()
-        candidates = [("employer.uscc", self.app.employer.uscc), ("contract.employer_uscc", self.app.contract.employer_uscc)]
-        candidates += [(f"social_insurance[{i}].payer_uscc", r.payer_uscc) for i, r in enumerate(self.app.social_insurance)]
-        candidates += [(f"income_tax[{i}].withholder_uscc", r.withholder_uscc) for i, r in enumerate(self.app.income_tax)]
-        for path, code in candidates:
-            if not code or code in checked:
-                continue
-            checked.add(code)
-            for msg in check_uscc(code):
-                self.add("DATA-USCC", path, f"{code}: {msg}")
+        app = self.app
+        self._uscc(checked, app.employer.uscc, "employer.uscc")
+        self._uscc(checked, app.contract.employer_uscc, "contract.employer_uscc")
+        for i, r in enumerate(app.social_insurance):
+            if r.payer_uscc and r.payer_uscc not in checked:
+                self._uscc(checked, r.payer_uscc, f"social_insurance[{i}].payer_uscc")
+        for i, t in enumerate(app.income_tax):
+            if t.withholder_uscc and t.withholder_uscc not in checked:
+                self._uscc(checked, t.withholder_uscc, f"income_tax[{i}].withholder_uscc")
+
+    def _uscc(self, checked: set[str], code: str | None, path: str) -> None:
+        if not code or code in checked:
+            return
+        checked.add(code)
+        for msg in check_uscc(code):
+            self.add("DATA-USCC", path, f"{code}: {msg}")
 
     def month_rows(self) -> None:
         app_month = mo.of_date(self.as_of)
@@ -422,16 +472,19 @@ class Checker:
 
     def tax_rows(self, app_month: int) -> None:
         seen: dict[int, int] = {}
+        bounds = mo.spec_bounds
         for i, row in enumerate(self.app.income_tax):
-            first, last = mo.spec_bounds(row.month)
-            path = f"income_tax[{i}]"
+            first, last = bounds(row.month)
             if row.income < 0:
-                self.add("DATA-FORMAT", f"{path}.income", f"个税收入不能为负数（实际为 {row.income:g}）")
+                self.add("DATA-FORMAT", f"income_tax[{i}].income", f"个税收入不能为负数（实际为 {row.income:g}）")
             if last > app_month:
-                self.add("DATA-DATES", f"{path}.month", f"{row.month} 晚于申请月 {mo.fmt(app_month)}")
+                self.add("DATA-DATES", f"income_tax[{i}].month", f"{row.month} 晚于申请月 {mo.fmt(app_month)}")
+            if first == last and first not in seen:  # the usual row: one month, not seen before
+                seen[first] = i
+                continue
             for m in range(first, last + 1):
                 if m in seen:
-                    self.add("DATA-SI-MONTH", f"{path}.month", f"{mo.fmt(m)} 与 income_tax[{seen[m]}] 重复")
+                    self.add("DATA-SI-MONTH", f"income_tax[{i}].month", f"{mo.fmt(m)} 与 income_tax[{seen[m]}] 重复")
                     break
                 seen[m] = i
 

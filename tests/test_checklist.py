@@ -511,3 +511,23 @@ def test_batch_invalid_checklist_names_the_cell_not_the_field_path() -> None:
     result = result.model_copy(update={"verdict": "invalid_input", "findings": [bad]})
     fixes = Handover(result).corrections()
     assert fixes[0]["where"] == "社保!D368" and fixes[0]["message"] == "缴费基数必须是数字，实际为 '一万二'"
+
+
+def test_reasons_of_a_failed_conjunction_or_a_negation_are_not_given(tmp_path: Path) -> None:
+    """`because` lists the atoms that made the document needed: not those of an all_of that failed as
+    a whole, nor those under a not; every branch of an any_of that holds."""
+    catalogue = _write_bad(tmp_path, "when: {line: {rule: BON-AWARD, min_points: 1}}",
+                           "when: {any_of: [{all_of: [{line: {rule: PTS-EDU, min_points: 1}}, "
+                           "{line: {rule: BON-AWARD, min_points: 1}}]}, {not: {line: {rule: PTS-TITLE}}}, "
+                           "{finding: {rule: PIT-TITLE-MATCH}}]}")
+    title = line("PTS-TITLE", 100)
+
+    def because(lines: list[ScoreLine], findings: list[Finding]) -> list[str] | None:
+        items = build_checklist(applicant(), lines, findings, AS_OF, catalogue=catalogue)
+        return next((i.because for i in items if i.id == "DOC-AWARD"), None)
+
+    assert because([EDU_90, title], [finding("PIT-TITLE-MATCH")]) == ["PIT-TITLE-MATCH"]
+    assert because([EDU_90, title, line("BON-AWARD", 10)], [finding("PIT-TITLE-MATCH")]) == \
+        ["PTS-EDU", "BON-AWARD", "PIT-TITLE-MATCH"]
+    assert because([EDU_90], []) == []  # only the negation holds: needed, with no atom to cite
+    assert because([EDU_90, title], []) is None

@@ -21,6 +21,7 @@ from builders import (
     has_chinese,
     run,
     si_row,
+    tax_row,
     with_path,
 )
 
@@ -111,6 +112,28 @@ def test_DATA_USCC_bad_payer_code_names_row():
     doc = base_applicant(social_insurance=[si_row("2023-01..2026-10"), si_row("2026-11", payer="91310115MA1K3P7Q0Z")])
     r = run(doc)
     assert_invalid(r, "DATA-USCC", "social_insurance[1].payer_uscc")
+
+
+def test_DATA_USCC_bad_withholder_named_by_its_first_row():
+    """DATA-USCC: a bad withholder code on several monthly tax rows is reported once, at its first row."""
+    bad = "91310115MA1K3P7Q0Z"
+    tax = [tax_row("2026-01"), tax_row("2026-02", withholder=bad), tax_row("2026-03", withholder=bad)]
+    r = run(base_applicant(income_tax=tax))
+    assert_invalid(r, "DATA-USCC", "income_tax[1].withholder_uscc")
+    assert list(data_problems(r, "DATA-USCC")) == ["income_tax[1].withholder_uscc"]
+
+
+def test_DATA_SI_MONTH_duplicate_tax_months_single_and_in_ranges():
+    """DATA-SI-MONTH: a tax month given twice, as two single rows or a single row inside a range."""
+    tax = [tax_row("2026-01"), tax_row("2026-02"), tax_row("2026-01", income=9000), tax_row("2025-06..2025-12"),
+           tax_row("2025-09"), tax_row("2025-05"), tax_row("2025-04..2025-05")]
+    r = run(base_applicant(income_tax=tax))
+    got = data_problems(r, "DATA-SI-MONTH")
+    assert "2026-01 与 income_tax[0] 重复" in assert_invalid(r, "DATA-SI-MONTH", "income_tax[2].month").message
+    assert "2025-09 与 income_tax[3] 重复" in got["income_tax[4].month"].message
+    assert "2025-05 与 income_tax[5] 重复" in got["income_tax[6].month"].message
+    assert len(got) == 3
+    assert findings(run(base_applicant(income_tax=[tax_row("2026-01"), tax_row("2026-02")])), "DATA-SI-MONTH") == []
 
 
 def test_DATA_USCC_wrong_length():

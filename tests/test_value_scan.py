@@ -10,10 +10,22 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from builders import base_applicant, tax_row, with_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
-from jifen_check.validate import MAX_DEPTH, MAX_MAGNITUDE, _all_value_problems, _plainly_clean, value_problems
+from jifen_check.applicant import Applicant
+from jifen_check.validate import (
+    MAX_DEPTH,
+    MAX_MAGNITUDE,
+    MAX_VALUES,
+    _all_value_problems,
+    _model_plainly_clean,
+    _plainly_clean,
+    to_applicant,
+    value_problems,
+)
 
 KEYS = st.sampled_from(["month", "base", "id_number", "uscc", "employee_no", "name", "备注", "k\ud800", "x", 7])
 SCALARS = st.one_of(
@@ -53,3 +65,35 @@ def test_too_deep_is_left_to_the_full_scan() -> None:
         doc = [doc]
     assert not _plainly_clean(doc)
     assert value_problems(doc) == _all_value_problems(doc) != []
+
+
+# Text the schema turns into a number (YAML reads 1e999 without a dot as text): only the model holds it.
+NUMBERS = st.one_of(st.floats(allow_nan=True, allow_infinity=True),
+                    st.integers(min_value=-2 * MAX_MAGNITUDE, max_value=2 * MAX_MAGNITUDE),
+                    st.sampled_from(["1e999", "-inf", "nan", "1e10", "15000", str(MAX_MAGNITUDE), "999999999.5"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(base=NUMBERS, income=NUMBERS, years=st.one_of(st.integers(min_value=0, max_value=2 * MAX_MAGNITUDE),
+                                                   st.sampled_from(["12", str(10 * MAX_MAGNITUDE)])))
+def test_the_model_scan_agrees_with_the_scan_of_its_dump(base: Any, income: Any, years: Any) -> None:
+    """`to_applicant` checks the model's values without dumping it: never passing what the dump fails."""
+    doc = base_applicant(income_tax=[tax_row("2026-01", income=income)])
+    doc = with_path(with_path(doc, "social_insurance[0].base", base), "bonuses.public_service_years", years)
+    try:
+        app = Applicant.model_validate(doc)
+    except ValidationError:
+        return
+    dump = app.model_dump(mode="python", by_alias=True, exclude_none=True)
+    assert _model_plainly_clean(app) == _plainly_clean(dump)
+    assert to_applicant(doc)[1] == (value_problems(dump) if value_problems(doc) == [] else value_problems(doc))
+
+
+def test_the_model_scan_leaves_a_huge_model_to_the_full_scan() -> None:
+    """Defaults count: rows given with one key each dump to more values than the file held."""
+    doc = base_applicant(education=[{"level": "bachelor"}] * (MAX_VALUES // 7))
+    app = Applicant.model_validate(doc)
+    dump = app.model_dump(mode="python", by_alias=True, exclude_none=True)
+    assert _plainly_clean(doc) and not _plainly_clean(dump)
+    assert not _model_plainly_clean(app)
+    assert to_applicant(doc)[1] == value_problems(dump) != []

@@ -47,11 +47,18 @@ def expand_si(app: Applicant) -> dict[int, SiMonth]:
 
 
 def expand_tax(app: Applicant) -> dict[int, tuple[float, str | None, int]]:
+    """Income tax by month: (income, withholder, row). Duplicates are reported by validation; first row wins."""
     out: dict[int, tuple[float, str | None, int]] = {}
+    bounds = mo.spec_bounds
     for i, row in enumerate(app.income_tax):
-        first, last = mo.spec_bounds(row.month)
+        first, last = bounds(row.month)
+        if first == last:  # most tax rows are single months: no range and no second tuple
+            if first not in out:
+                out[first] = (row.income, row.withholder_uscc, i)
+            continue
+        value = (row.income, row.withholder_uscc, i)
         for m in range(first, last + 1):
-            out.setdefault(m, (row.income, row.withholder_uscc, i))
+            out.setdefault(m, value)
     return out
 
 

@@ -9,7 +9,9 @@ decided by BON-SI-BASE; the SI-years points by PTS-SI-YEARS."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -38,28 +40,47 @@ def band_field(band: dict[str, Any], safe: bool = False) -> str:
     return f"si_base_months_{band['multiple']:g}x".replace(".", "_") + ("_safe" if safe else "")
 
 
-_NO_TAX = (None, None)
 _MEMO_LIMIT = 200_000  # months remembered per (wages, parameters); a long batch starts afresh
-_memos: dict[tuple[int, int], tuple[Any, Any, dict[tuple[Any, ...], tuple[str | None, int, str | None, bool]]]] = {}
+_Verdict = tuple[str | None, int, str | None, bool]
+_memos: dict[tuple[int, int], tuple[Any, Any, dict[tuple[Any, ...], _Verdict], dict[int, tuple[Any, ...]]]] = {}
 
 
-def _month_memo(wages: Any, params: dict[str, Any]) -> dict[tuple[Any, ...], tuple[str | None, int, str | None, bool]]:
+def _month_memo(wages: Any, params: dict[str, Any]) -> tuple[dict[tuple[Any, ...], _Verdict], dict[int, tuple[Any, ...]]]:
     """The months already judged against these wages and parameters (both cached for the process, so
-    their identity names them; the entry keeps them alive so an id is never reused)."""
+    their identity names them; the entry keeps them alive so an id is never reused), and each
+    month's wage class (`_wage_class`)."""
     entry = _memos.get((id(wages), id(params)))
     if entry is None or entry[0] is not wages or entry[1] is not params:
-        entry = _memos[(id(wages), id(params))] = (wages, params, {})
+        entry = _memos[(id(wages), id(params))] = (wages, params, {}, {})
     if len(entry[2]) > _MEMO_LIMIT:
         entry[2].clear()
-    return entry[2]
+    return entry[2], entry[3]
+
+
+def _wage_class(wages: Any, classes: dict[int, tuple[Any, ...]], m: int) -> tuple[Any, ...]:
+    """All that `_judge_month` reads of month `m` from the wages: the wage compared with (thresholds,
+    bands), the declared wage (practice reference), provisional and unverified. Months of one class
+    with the same record are judged alike, so a year of identical rows is judged once."""
+    c = classes.get(m)
+    if c is None:
+        c = classes[m] = (wages.at(m), wages.declared(m), wages.provisional(m), wages.unverified(m))
+    return c
 
 
 def _band_months(bands: list[dict[str, Any]], missed: dict[int, int], am: int) -> list[int]:
     """Per band (highest first), the usable months in its window whose base reaches it. `missed`: per
     usable month, how many bands (highest first) it does not reach; a month at a higher multiple also
     counts toward the lower bands. Which band is reached, and its points, BON-SI-BASE decides."""
-    pairs = list(missed.items())
-    return [sum(1 for m, r in pairs if m >= am - b["window_months"] and r <= k) for k, b in enumerate(bands)]
+    if not missed:
+        return [0] * len(bands)
+    earliest, reaching = min(missed), Counter(missed.values())  # reaching[r]: months missing r bands
+    out, reached = [], 0
+    for k, b in enumerate(bands):
+        reached += reaching[k]  # months reaching band k: those missing at most k bands
+        first = am - b["window_months"]
+        # A window holding every month (the widest, usually) needs no month-by-month count.
+        out.append(reached if first <= earliest else sum(1 for m, r in missed.items() if m >= first and r <= k))
+    return out
 
 
 class SocialInsuranceMeasures(MeasurerBase):
@@ -193,15 +214,28 @@ class SocialInsuranceMeasures(MeasurerBase):
         bands = self.p["si_base_bands"]
         lowest = min(b["multiple"] for b in bands)
         scan = BandScan({"backpay": [], "transferred": [], "inconsistent": [], "tax": []}, {}, [], [], [])
-        memo = _month_memo(self.wages, self.p)
+        memo, classes = _month_memo(self.wages, self.p)
+        wages, si, tax, unit = self.wages, self.si, self.tax, self.contract_uscc
+        ratio, (start, end) = self.p["tax_match"]["min_ratio"], self.contract_months
+        needs: dict[float, Decimal] = {}
         for m in range(self.app_month - max(b["window_months"] for b in bands), self.app_month):
-            rec = self.si.get(m)
+            rec = si.get(m)
             if rec is None:
                 continue
-            # A month's verdict depends only on these: routes and the earliest-date search judge the
-            # same months again for each projected applicant.
-            key = (m, rec.base, rec.payer, rec.back_payment, rec.transferred, self.tax.get(m, _NO_TAX)[:2],
-                   self.in_contract(m), self.contract_uscc)
+            # A month's verdict depends only on these: of its tax row, only the withholder and whether
+            # the income matches the base (incomes differ month by month), so the months of one
+            # contribution row within one wage year are judged once; routes and the earliest-date
+            # search judge the same months again for each projected applicant.
+            t = tax.get(m)
+            if t is None:
+                withholder, matches = None, False
+            else:  # tax_matches, with the base's share worked out once per base
+                need = needs.get(rec.base)
+                if need is None:
+                    need = needs[rec.base] = dec(ratio) * dec(rec.base)
+                withholder, matches = t[1], dec(t[0]) >= need
+            key = (classes.get(m) or _wage_class(wages, classes, m), rec.base, rec.payer, rec.back_payment,
+                   rec.transferred, withholder, matches, start <= m <= end, unit)
             known = memo.get(key)
             if known is None:
                 known = memo[key] = self._judge_month(m, rec, bands, lowest)
