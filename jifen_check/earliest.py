@@ -19,7 +19,7 @@ from jifen_check import months as mo
 from jifen_check.applicant import Applicant, Contract, IncomeTaxRow, ResidencePermit, SocialInsuranceRow
 from jifen_check.dates import parse_iso_or_month
 from jifen_check.engine.backend import engine_for_process
-from jifen_check.facts import age_on, expand_si, expand_tax, expiry, measure, table_points, wages_for
+from jifen_check.facts import SiMonth, age_on, expand_si, expand_tax, expiry, measure, table_points, wages_for
 from jifen_check.identifiers import id_birth_date
 from jifen_check.result import Result
 from jifen_check.rulebook import Rulebook
@@ -149,11 +149,10 @@ def gain_bound(book: Rulebook, app: Applicant, as_of: dt.date, result: Result,
     for ln in lines:
         if ln.status == "counted" or (ln.status == "at_risk" and not counted):
             in_reach[ln.rule] += ln.points + (0 if counted else ln.at_risk_points)
-    ahead_app = project(app, as_of, mo.first_day(start + horizon + 1))
-    si, tax = expand_si(ahead_app), expand_tax(ahead_app)
+    si, tax = _ahead_months(app, as_of, mo.first_day(start + horizon + 1))
     wages = wages_for(book)
 
-    si_years = _si_years_gain(p, app, start, in_reach.get("PTS-SI-YEARS", 0))
+    si_years = _si_years_gain(p, app, start, in_reach.get("PTS-SI-YEARS", 0), si)
     bands = _band_gain(p, si, tax, wages, start, in_reach.get("BON-SI-BASE", 0), horizon)
     age = _age_gain(p, app, as_of, in_reach.get("PTS-AGE", 0))
     edu_title = _edu_title_gain(p, app, lines, si, wages, start,
@@ -176,8 +175,12 @@ def gain_bound(book: Rulebook, app: Applicant, as_of: dt.date, result: Result,
     return bound
 
 
-def _si_years_gain(p: dict[str, Any], app: Applicant, start: int, now: int) -> Callable[[int], int]:
-    months = sum(1 for m, r in expand_si(app).items() if m <= start and not r.back_payment and not r.transferred)
+def _si_years_gain(p: dict[str, Any], app: Applicant, start: int, now: int,
+                   si: dict[int, SiMonth] | None = None) -> Callable[[int], int]:
+    """`si`: the applicant's months projected on from `start` (`_ahead_months`), whose months up to
+    `start` are the applicant's own (the projection adds months after `start` only)."""
+    months = sum(1 for m, r in (expand_si(app) if si is None else si).items()
+                 if m <= start and not r.back_payment and not r.transferred)
     per, block = p["si_years"]["points_per_block"], p["si_years"]["months_per_block"]
     return lambda ahead: max(0, per * ((months + ahead) // block) - now)
 
@@ -276,6 +279,28 @@ def _spouse_gain(p: dict[str, Any], app: Applicant, as_of: dt.date) -> Callable[
         return max(0, min(bp["spouse_max"], bp["spouse_per_year"] * years) - now)
 
     return gain
+
+
+def _ahead_months(app: Applicant, as_of: dt.date, day: dt.date) -> tuple[dict[int, SiMonth], dict[int, Any]]:
+    """`expand_si(project(app, as_of, day))` and `expand_tax(...)` of the same, month for month (row
+    numbers included), without building the projected applicant: gain_bound needs only the months,
+    and building the rows and the applicant was a quarter of its time. `project`'s added rows come
+    after the applicant's, so they fill only months no row of the applicant holds (first row wins).
+    tests/test_earliest_bound.py compares the two."""
+    start, end = mo.of_date(as_of), mo.of_date(day)
+    si, tax = expand_si(app), expand_tax(app)
+    paid = [r for r in app.social_insurance if not r.back_payment]
+    if paid and end > start:
+        last = max(paid, key=lambda r: mo.spec_bounds(r.month)[1])
+        rec = SiMonth(last.base, last.payer_uscc, False, False, len(app.social_insurance))
+        for m in range(max(mo.spec_bounds(last.month)[1] + 1, start + 1), end + 1):
+            si.setdefault(m, rec)
+    if app.income_tax:
+        last_t = max(app.income_tax, key=lambda r: mo.spec_bounds(r.month)[1])
+        value = (last_t.income, last_t.withholder_uscc, len(app.income_tax))
+        for m in range(mo.spec_bounds(last_t.month)[1] + 1, end):
+            tax.setdefault(m, value)
+    return si, tax
 
 
 def project(app: Applicant, as_of: dt.date, day: dt.date) -> Applicant:

@@ -207,6 +207,29 @@ def test_bound_holds_on_every_date(doc: dict[str, Any], offset: int) -> None:
         assert _counted(then) - _counted(result) <= counted_bound(ahead), (day, _counted(then), _counted(result))
 
 
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(applicants(), st.integers(-2, earliest.HORIZON_MONTHS + 2), st.sampled_from([0, 1, 2]),
+       st.booleans())
+def test_ahead_months_are_the_projection_expanded(doc: dict[str, Any], ahead: int, later: int,
+                                                  back_paid: bool) -> None:
+    """gain_bound's months without building the projected applicant (`_ahead_months`) are those of
+    `project`'s applicant, month for month and row number for row number: from today and from a
+    later date, with a back-paid row after the last paid one (project continues the paid rows)."""
+    from jifen_check.applicant import SocialInsuranceRow
+    from jifen_check.facts import expand_si, expand_tax
+    from jifen_check.validate import to_applicant
+
+    app, problems = to_applicant(doc)
+    assert app is not None, problems
+    if back_paid:
+        app = app.model_copy(update={"social_insurance": [
+            *app.social_insurance, SocialInsuranceRow(month="2026-12..2027-01", base=WAGE, back_payment=True)]})
+    as_of = mo.first_day(mo.of_date(AS_OF) + later) if later else AS_OF
+    day = mo.first_day(mo.of_date(as_of) + ahead)
+    projected = earliest.project(app, as_of, day)
+    assert earliest._ahead_months(app, as_of, day) == (expand_si(projected), expand_tax(projected))
+
+
 def _result_of(book: Any, engine: Any, app: Any, day: dt.date) -> Any:
     from jifen_check.judge import _result
     from jifen_check.result import ApplicantRef
