@@ -186,6 +186,14 @@ def _named(key: str) -> bool:
     return any(k in folded for k in _ID_KEYS)
 
 
+def may_hold_id(text: str) -> bool:
+    """Whether `scrub_text` could change `text` for some set of `id_candidates`: every candidate
+    holds a run of PIECE or more of [0-9Xx] (an ID shape, or a named key's value with such a run),
+    and scrub_text changes only a candidate found verbatim or such a run. Without one, the text
+    needs no scrubbing whatever the input holds, and the candidates need not be looked for."""
+    return _DIGIT_RUN.search(text) is not None
+
+
 def scrub_text(text: str, ids: set[str]) -> str:
     """`text` with every ID of `ids`, and every run of digits sharing PIECE characters with one,
     replaced by its mask."""

@@ -19,7 +19,7 @@ from jifen_check.earliest import earliest_eligible
 from jifen_check.engine.backend import engine_for_process
 from jifen_check.engine.ledger import Ledger
 from jifen_check.facts import measure
-from jifen_check.identifiers import id_candidates, mask_id, scrub_ids, scrub_text
+from jifen_check.identifiers import id_candidates, mask_id, may_hold_id, scrub_ids, scrub_text
 from jifen_check.labels import DATA_REMEDY
 from jifen_check.result import (
     SEVERITY_RANK,
@@ -58,20 +58,28 @@ def judge_full(doc: Any, *, as_of: dt.date | None = None, source: str | None = N
                             problems=problems, with_earliest=with_earliest, with_routes=with_routes,
                             with_checklist=with_checklist)
     if not show_id:
-        judgement.result = mask_result(judgement.result, id_candidates(doc))
+        judgement.result = mask_result(judgement.result, partial(id_candidates, doc))
     return judgement
 
 
-def mask_result(result: Result, ids: set[str]) -> Result:
+def mask_result(result: Result, ids: set[str] | Callable[[], set[str]]) -> Result:
     """No message echoes more than the mask of an input ID (a bad or misspelt ID is quoted by
-    schema errors), and no birth date is given (facts keep the age)."""
+    schema errors), and no birth date is given (facts keep the age).
+
+    `ids`: the input's ID candidates, or a function giving them: it is called only when the
+    result's text could hold one (identifiers.may_hold_id), which most results cannot."""
     for line in result.score.lines:  # in place: cheap, and every result has an age line
         if "birth_date" in line.facts:
             line.facts = {k: v for k, v in line.facts.items() if k != "birth_date"}
     for finding in result.findings:
         if "birth_date" in finding.facts:
             finding.facts = {k: v for k, v in finding.facts.items() if k != "birth_date"}
-    if not ids or scrub_text(text := result.model_dump_json(), ids) == text:
+    text = result.model_dump_json()
+    if not may_hold_id(text):
+        return result
+    if callable(ids):
+        ids = ids()
+    if not ids or scrub_text(text, ids) == text:
         return result
     masked = Result.model_validate(scrub_ids(result.model_dump(mode="json"), ids))
     _carry_english(result, masked, ids)

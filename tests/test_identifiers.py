@@ -311,3 +311,36 @@ def test_id_candidates_agree_with_their_definition(doc: object) -> None:
     from jifen_check.identifiers import id_candidates
 
     assert id_candidates(doc) == _candidates_by_definition(doc)
+
+
+# --- mask_result looks for ID candidates only where the result's text could hold one
+# (identifiers.may_hold_id): a text without a run of 10 [0-9Xx] is never changed by scrub_text.
+
+@given(_ID_DOCS, st.lists(st.one_of(st.text(max_size=12), st.sampled_from(["1101 0519", "X", "2024-01", "0123456"])),
+                          max_size=6), st.data())
+def test_a_text_may_hold_no_id_unless_it_has_a_long_run(doc: object, parts: list[str], data: st.DataObject) -> None:
+    from jifen_check.identifiers import id_candidates, may_hold_id, scrub_text
+
+    ids = id_candidates(doc)
+    # the text quotes the input's values (normalised or not) among other text, as messages do
+    quoted = [str(v) for v in _leaves(doc)] + sorted(ids)
+    text = "".join(parts + data.draw(st.lists(st.sampled_from(quoted), max_size=4)) if quoted else parts)
+    if not may_hold_id(text):
+        assert scrub_text(text, ids) == text
+    if any(i in text for i in ids):
+        assert may_hold_id(text)  # a candidate quoted verbatim always counts
+
+
+def _leaves(doc: object) -> list[object]:
+    if isinstance(doc, dict):
+        return [x for v in doc.values() for x in _leaves(v)]
+    if isinstance(doc, list):
+        return [x for v in doc for x in _leaves(v)]
+    return [doc]
+
+
+def test_may_hold_id_fires_on_a_quoted_id_and_not_on_a_mask() -> None:
+    """A message quoting a mistyped ID goes on to be scrubbed; the masked ID and dates do not."""
+    from jifen_check.identifiers import may_hold_id
+
+    assert may_hold_id("身份证号 11010519491231002Y 校验位不符") and not may_hold_id("110105********0021，2026-11-18")

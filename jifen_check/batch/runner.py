@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from jifen_check import __version__, rulebook
@@ -126,7 +127,7 @@ def _judge_item(item: Item, layouts: dict[str, Layout], options: Options) -> Res
     # The reader's own messages quote cells (an ID typed into the wrong column): mask them too.
     if options.show_id or not assembled.problems:
         return result
-    return mask_result(result, id_candidates(assembled.doc))
+    return mask_result(result, partial(id_candidates, assembled.doc))
 
 
 def _with_ref(result: Result, item: Item, extra: dict[str, str] | None = None) -> Result:
