@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -170,20 +171,26 @@ def test_lower_raises_are_skipped_only_where_a_higher_one_found_nothing(monkeypa
     assert any(s.id == "ACT-BASE-RAISE" for r in helped for s in r.steps) and n_helped == n_all
 
 
+def _searched_with_hopeless(monkeypatch: Any, doc: dict[str, Any],
+                            prune: bool) -> tuple[list[Any], list[bool], int]:
+    """The routes found (date, points, steps), what plan._hopeless decided at each call, and how
+    many times the judge ran for routes."""
+    decided: list[bool] = []
+    days: list[dt.date] = []
+    real, judge_route = plan._hopeless, route_verifier()
+    monkeypatch.setattr(plan, "_hopeless", lambda *a: decided.append(real(*a)) or decided[-1])
+    j = judge_full(doc)
+    routes = plan.plan_routes(plan.rulebook.load(), j.applicant, TODAY, j.result, prune=prune,
+                              verify=lambda app, day: days.append(day) or judge_route(app, day))
+    monkeypatch.setattr(plan, "_hopeless", real)
+    return [(r.eligible_on, r.points_then, [s.action for s in r.steps]) for r in routes], decided, len(days)
+
+
 def test_raises_that_cannot_reach_the_pass_mark_are_decided_without_the_judge(monkeypatch: Any) -> None:
     """plan._hopeless: a raised route whose counted points, bounded from the judge's result before the
     raise begins, cannot reach the pass mark on any date it could be found, is not judged at all; the
     routes are those of the search without it. Where a raise does reach 120 it is judged."""
-    def searched(doc: dict[str, Any], prune: bool) -> tuple[list[Any], list[bool], int]:
-        decided: list[bool] = []
-        days: list[dt.date] = []
-        real, judge_route = plan._hopeless, route_verifier()
-        monkeypatch.setattr(plan, "_hopeless", lambda *a: decided.append(real(*a)) or decided[-1])
-        j = judge_full(doc)
-        routes = plan.plan_routes(plan.rulebook.load(), j.applicant, TODAY, j.result, prune=prune,
-                                  verify=lambda app, day: days.append(day) or judge_route(app, day))
-        monkeypatch.setattr(plan, "_hopeless", real)
-        return [(r.eligible_on, r.points_then, [s.action for s in r.steps]) for r in routes], decided, len(days)
+    searched = partial(_searched_with_hopeless, monkeypatch)
 
     stuck = base_applicant(social_insurance=[si_row("2022-09..2026-11", 11000)], education=[degree("junior_college")],
                            income_tax=[tax_row("2022-09..2026-10", 12100)])
@@ -200,16 +207,7 @@ def test_a_tax_correction_before_the_6_of_12_cure_is_decided_without_the_judge(m
     tax under 90 %: the correction (2026-12-18) cannot beat that date, and the blocker it does not
     touch stands until then (earliest.blocked_until), so the judge is not run for it; where the
     correction does reach 120 (sample 10) it is judged and proposed."""
-    def searched(doc: dict[str, Any], prune: bool) -> tuple[list[Any], list[bool], int]:
-        decided: list[bool] = []
-        days: list[dt.date] = []
-        real, judge_route = plan._hopeless, route_verifier()
-        monkeypatch.setattr(plan, "_hopeless", lambda *a: decided.append(real(*a)) or decided[-1])
-        j = judge_full(doc)
-        routes = plan.plan_routes(plan.rulebook.load(), j.applicant, TODAY, j.result, prune=prune,
-                                  verify=lambda app, day: days.append(day) or judge_route(app, day))
-        monkeypatch.setattr(plan, "_hopeless", real)
-        return [(r.eligible_on, r.points_then, [s.action for s in r.steps]) for r in routes], decided, len(days)
+    searched = partial(_searched_with_hopeless, monkeypatch)
 
     gap = base_applicant(social_insurance=[si_row("2020-01..2025-10", 26000), si_row("2026-09..2026-11", 26000)],
                          income_tax=[tax_row("2020-01..2025-06", 28000), tax_row("2025-07..2025-08", 9000),
