@@ -284,46 +284,61 @@ def _spouse_gain(p: dict[str, Any], app: Applicant, as_of: dt.date) -> Callable[
 def _ahead_months(app: Applicant, as_of: dt.date, day: dt.date) -> tuple[dict[int, SiMonth], dict[int, Any]]:
     """`expand_si(project(app, as_of, day))` and `expand_tax(...)` of the same, month for month (row
     numbers included), without building the projected applicant: gain_bound needs only the months,
-    and building the rows and the applicant was a quarter of its time. `project`'s added rows come
-    after the applicant's, so they fill only months no row of the applicant holds (first row wins).
-    tests/test_earliest_bound.py compares the two."""
-    start, end = mo.of_date(as_of), mo.of_date(day)
+    and building the rows and the applicant was a quarter of its time. The rows continued are
+    `project`'s own (`_continued`); they come after the applicant's, so they fill only months no row
+    of the applicant holds (first row wins). tests/test_earliest_bound.py compares the two."""
     si, tax = expand_si(app), expand_tax(app)
-    paid = [r for r in app.social_insurance if not r.back_payment]
-    if paid and end > start:
-        last = max(paid, key=lambda r: mo.spec_bounds(r.month)[1])
-        rec = SiMonth(last.base, last.payer_uscc, False, False, len(app.social_insurance))
-        for m in range(max(mo.spec_bounds(last.month)[1] + 1, start + 1), end + 1):
+    si_more, tax_more = _continued(app, as_of, day)
+    if si_more:
+        first, last, row = si_more
+        rec = SiMonth(row.base, row.payer_uscc, False, False, len(app.social_insurance))
+        for m in range(first, last + 1):
             si.setdefault(m, rec)
-    if app.income_tax:
-        last_t = max(app.income_tax, key=lambda r: mo.spec_bounds(r.month)[1])
-        value = (last_t.income, last_t.withholder_uscc, len(app.income_tax))
-        for m in range(mo.spec_bounds(last_t.month)[1] + 1, end):
+    if tax_more:
+        first, last, trow = tax_more
+        value = (trow.income, trow.withholder_uscc, len(app.income_tax))
+        for m in range(first, last + 1):
             tax.setdefault(m, value)
     return si, tax
 
 
 def project(app: Applicant, as_of: dt.date, day: dt.date) -> Applicant:
     """The applicant on `day`, had the latest contribution and tax rows continued monthly."""
+    si_more, tax_more = _continued(app, as_of, day)
+    si, tax = list(app.social_insurance), list(app.income_tax)
+    if si_more:
+        first, last, row = si_more
+        si.append(SocialInsuranceRow(month=f"{mo.fmt(first)}..{mo.fmt(last)}", base=row.base,
+                                     payer_uscc=row.payer_uscc))
+    if tax_more:
+        first, last, trow = tax_more
+        tax.append(IncomeTaxRow(month=f"{mo.fmt(first)}..{mo.fmt(last)}", income=trow.income,
+                                withholder_uscc=trow.withholder_uscc))
+    return app.model_copy(update={"social_insurance": si, "income_tax": tax, "as_of": day,
+                                  "residence_permit": _kept_valid_permit(app, day),
+                                  "contract": _kept_contract(app, as_of, day)})
+
+
+def _continued(app: Applicant, as_of: dt.date, day: dt.date) -> tuple[
+        tuple[int, int, SocialInsuranceRow] | None, tuple[int, int, IncomeTaxRow] | None]:
+    """The rows `project` continues, each with the first and last month it adds: the latest paid
+    contribution row, from the month after it (and after `as_of`'s) to `day`'s month; the latest
+    tax row, from the month after it to the month before `day`'s (a month's tax is declared the
+    month after). None where nothing is added."""
     start, end = mo.of_date(as_of), mo.of_date(day)
-    si = list(app.social_insurance)
-    paid = [r for r in si if not r.back_payment]
+    si_more = tax_more = None
+    paid = [r for r in app.social_insurance if not r.back_payment]
     if paid and end > start:
         last = max(paid, key=lambda r: mo.spec_bounds(r.month)[1])
         first = max(mo.spec_bounds(last.month)[1] + 1, start + 1)
         if first <= end:
-            si.append(SocialInsuranceRow(month=f"{mo.fmt(first)}..{mo.fmt(end)}", base=last.base,
-                                         payer_uscc=last.payer_uscc))
-    tax = list(app.income_tax)
-    if tax:
-        last_t = max(tax, key=lambda r: mo.spec_bounds(r.month)[1])
+            si_more = (first, end, last)
+    if app.income_tax:
+        last_t = max(app.income_tax, key=lambda r: mo.spec_bounds(r.month)[1])
         first_t = mo.spec_bounds(last_t.month)[1] + 1
         if first_t <= end - 1:
-            tax.append(IncomeTaxRow(month=f"{mo.fmt(first_t)}..{mo.fmt(end - 1)}", income=last_t.income,
-                                    withholder_uscc=last_t.withholder_uscc))
-    return app.model_copy(update={"social_insurance": si, "income_tax": tax, "as_of": day,
-                                  "residence_permit": _kept_valid_permit(app, day),
-                                  "contract": _kept_contract(app, as_of, day)})
+            tax_more = (first_t, end - 1, last_t)
+    return si_more, tax_more
 
 
 def _kept_valid_permit(app: Applicant, day: dt.date) -> ResidencePermit:
