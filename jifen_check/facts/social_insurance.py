@@ -103,8 +103,19 @@ class SocialInsuranceMeasures(MeasurerBase):
         return True
 
     def tax_matches(self, mi: int, base: float) -> bool:
+        """The month's declared income is at least min_ratio × base, exactly (money.at_least's
+        comparison), with the base's share worked out once per base: band_scan asks every month."""
         tax = self.tax.get(mi)
-        return tax is not None and at_least(tax[0], self.p["tax_match"]["min_ratio"], base)
+        if tax is None:
+            return False
+        need = self._tax_needs.get(base)
+        if need is None:
+            need = self._tax_needs[base] = dec(self.p["tax_match"]["min_ratio"]) * dec(base)
+        return dec(tax[0]) >= need
+
+    @cached_property
+    def _tax_needs(self) -> dict[float, Decimal]:
+        return {}
 
     # ------------------------------------------------ the months the quantities are counted from
 
@@ -216,8 +227,6 @@ class SocialInsuranceMeasures(MeasurerBase):
         scan = BandScan({"backpay": [], "transferred": [], "inconsistent": [], "tax": []}, {}, [], [], [])
         memo, classes = _month_memo(self.wages, self.p)
         wages, si, tax, unit = self.wages, self.si, self.tax, self.contract_uscc
-        ratio, (start, end) = self.p["tax_match"]["min_ratio"], self.contract_months
-        needs: dict[float, Decimal] = {}
         for m in range(self.app_month - max(b["window_months"] for b in bands), self.app_month):
             rec = si.get(m)
             if rec is None:
@@ -227,15 +236,8 @@ class SocialInsuranceMeasures(MeasurerBase):
             # contribution row within one wage year are judged once; routes and the earliest-date
             # search judge the same months again for each projected applicant.
             t = tax.get(m)
-            if t is None:
-                withholder, matches = None, False
-            else:  # tax_matches, with the base's share worked out once per base
-                need = needs.get(rec.base)
-                if need is None:
-                    need = needs[rec.base] = dec(ratio) * dec(rec.base)
-                withholder, matches = t[1], dec(t[0]) >= need
             key = (classes.get(m) or _wage_class(wages, classes, m), rec.base, rec.payer, rec.back_payment,
-                   rec.transferred, withholder, matches, start <= m <= end, unit)
+                   rec.transferred, t[1] if t else None, self.tax_matches(m, rec.base), self.in_contract(m), unit)
             known = memo.get(key)
             if known is None:
                 known = memo[key] = self._judge_month(m, rec, bands, lowest)
