@@ -265,3 +265,14 @@ def test_a_yaml_folder_batch_applies_the_file_limits(tmp_path: Path) -> None:
     assert [r["verdict"] for r in results] == ["invalid_input"] * 3
     messages = [errors(r)[0] for r in results]
     assert "别名" in messages[0] and "超过上限" in messages[1] and "第 2 行" in messages[2]
+
+
+def test_a_dead_workers_result_line_survives_a_lone_surrogate(tmp_path: Path) -> None:
+    """A person whose worker died is written like any other (runner.json_line): a lone surrogate in
+    the name (`_xD800_` in a workbook) becomes U+FFFD instead of failing to encode."""
+    from jifen_check.batch.readers import SheetPerson
+
+    item = SheetPerson(index=0, source="人员!A2", row=(2, []), employee_no="E1", name="张\ud800三")
+    outcome = runner.dead_worker_outcome(item, Options(out_dir=tmp_path, as_of=AS_OF, pdf=False), None)
+    line = json.loads(outcome.line)
+    assert line["applicant"]["name"] == "张\ufffd三" and line["verdict"] == "invalid_input"

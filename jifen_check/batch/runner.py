@@ -106,13 +106,18 @@ def process_item(item: Item, layouts: dict[str, Layout], options: Options, pdf_n
         log.append(f"{item.source}: 判断时内部错误\n{traceback.format_exc()}")
         result = internal_error_result(item, options, exc)
     pdf, pdf_error = _render_pdf(result, options, pdf_name, log) if pdf_name else (None, None)
-    # A lone surrogate (from `_xD800_` in a workbook) has no UTF-8 form: it would stop the batch.
-    line = _SURROGATE.sub("\ufffd", json.dumps(result.to_json_dict(), ensure_ascii=False)).encode()
+    line = json_line(result)
     row = summarise(item.index, result, pdf, options.lang, pdf_error)  # type: ignore[arg-type]
     text = "\n".join(log) or None
     if text and not options.show_id:  # tracebacks quote values: no ID-shaped number in the log
         text = _ID_RUN.sub(lambda m: mask_id(m[0]), text)
     return Outcome(item.index, line, row, text)
+
+
+def json_line(result: Result) -> bytes:
+    """The result's line of results.jsonl, UTF-8. A lone surrogate (from `_xD800_` in a workbook)
+    has no UTF-8 form: it becomes U+FFFD rather than stop the batch."""
+    return _SURROGATE.sub("\ufffd", json.dumps(result.to_json_dict(), ensure_ascii=False)).encode()
 
 
 def _judge_item(item: Item, layouts: dict[str, Layout], options: Options) -> Result:
@@ -463,7 +468,7 @@ def _close(executor: ProcessPoolExecutor | None, grace_s: float = 5.0) -> None:
 def dead_worker_outcome(item: Item, options: Options, name: str | None) -> Outcome:
     exc = RuntimeError("工作进程异常退出")
     result = internal_error_result(item, options, exc)
-    line = json.dumps(result.to_json_dict(), ensure_ascii=False).encode()
+    line = json_line(result)
     pdf_error = "材料清单 PDF 未生成（判断时工作进程异常退出）" if name else None
     row = summarise(item.index, result, None, options.lang, pdf_error)  # type: ignore[arg-type]
     return Outcome(item.index, line, row, f"{item.source}: 工作进程在单独判断此人时 {SOLO_DEATHS} 次异常退出")
