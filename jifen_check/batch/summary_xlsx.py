@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,15 +59,15 @@ class OutColumn:
     zh: str
     en: str
     width: int
-    cell: Callable[[SummaryWorkbook, WriteOnlyWorksheet, Any], WriteOnlyCell]
+    cell: Callable[[SummaryWorkbook, CellSheet, Any], WriteOnlyCell]
 
 
-def _text(get: Callable[[Any], object], wrap: bool = False) -> Callable[[SummaryWorkbook, WriteOnlyWorksheet, Any],
+def _text(get: Callable[[Any], object], wrap: bool = False) -> Callable[[SummaryWorkbook, CellSheet, Any],
                                                                          WriteOnlyCell]:
     return lambda _book, ws, row: text_cell(ws, get(row), wrap=wrap)
 
 
-def _date(get: Callable[[Any], str | None]) -> Callable[[SummaryWorkbook, WriteOnlyWorksheet, Any], WriteOnlyCell]:
+def _date(get: Callable[[Any], str | None]) -> Callable[[SummaryWorkbook, CellSheet, Any], WriteOnlyCell]:
     return lambda _book, ws, row: date_cell(ws, get(row))
 
 
@@ -129,7 +128,7 @@ def xlsx_safe(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def text_cell(ws: WriteOnlyWorksheet, value: object, *, wrap: bool = False,
+def text_cell(ws: CellSheet, value: object, *, wrap: bool = False,
               fill: PatternFill | None = None) -> WriteOnlyCell:
     """A cell for any value; text that Excel would run as a formula stays literal text."""
     formula = False
@@ -143,7 +142,7 @@ def text_cell(ws: WriteOnlyWorksheet, value: object, *, wrap: bool = False,
     return cell
 
 
-def date_cell(ws: WriteOnlyWorksheet, text: str | None) -> WriteOnlyCell:
+def date_cell(ws: CellSheet, text: str | None) -> WriteOnlyCell:
     """An ISO date as a real Excel date (sortable, filterable); anything else as text."""
     try:
         value: object = dt.date.fromisoformat((text or "")[:10]) if text else None
@@ -155,27 +154,14 @@ def date_cell(ws: WriteOnlyWorksheet, text: str | None) -> WriteOnlyCell:
 # Each combination of formats a cell gets, set up once per workbook and copied onto each cell after:
 # setting a format through openpyxl hashes the whole style object on every cell (measured: a third
 # of the batch parent's CPU on 2,000 staff). The first cell registers the formats, as before, so the
-# workbook's style tables come out the same.
-_TEMPLATES: weakref.WeakKeyDictionary[Any, dict[Any, Any]] = weakref.WeakKeyDictionary()
+# workbook's style tables come out the same. The sheets of one workbook share one dict (`_sheet`).
+Templates = dict[tuple[int, bool, str | None, int], tuple[Alignment, PatternFill | None, StyleArray]]
 
 
-def _styles_of(ws: WriteOnlyWorksheet) -> dict[Any, Any]:
-    if isinstance(ws, CellSheet):
-        return ws.templates
-    return _book_styles(ws.parent)
-
-
-def _book_styles(wb: Workbook) -> dict[Any, Any]:
-    styles = _TEMPLATES.get(wb)
-    if styles is None:
-        styles = _TEMPLATES[wb] = {}
-    return styles
-
-
-def _style(ws: WriteOnlyWorksheet, alignment: Alignment, *, quote: bool = False,
+def _style(ws: CellSheet, alignment: Alignment, *, quote: bool = False,
            number_format: str | None = None, fill: PatternFill | None = None) -> StyleArray:
     key = (id(alignment), quote, number_format, id(fill))
-    styles = _styles_of(ws)
+    styles = ws.templates
     found = styles.get(key)
     if found is None:
         template = WriteOnlyCell(ws)
@@ -196,9 +182,9 @@ class CellSheet(WriteOnlyWorksheet):
     cell fails that with an exception whose message formats the cell: a fifth of writing a sheet
     (measured on 2,000 staff). Here a cell is taken as it is; a plain value still becomes a cell."""
 
-    def __init__(self, parent: Workbook, title: str) -> None:
+    def __init__(self, parent: Workbook, title: str, templates: Templates) -> None:
         super().__init__(parent, title)
-        self.templates = _book_styles(parent)  # the workbook's, at hand without a lookup per cell
+        self.templates = templates  # its workbook's cell formats (`_style`)
 
     def _values_to_row(self, values: Iterable[Any], row_idx: int) -> Iterator[Cell]:
         for col_idx, item in enumerate(values, 1):
@@ -211,8 +197,8 @@ class CellSheet(WriteOnlyWorksheet):
             yield cell
 
 
-def _sheet(wb: Workbook, title: str) -> CellSheet:
-    ws = CellSheet(parent=wb, title=title)
+def _sheet(wb: Workbook, title: str, templates: Templates) -> CellSheet:
+    ws = CellSheet(parent=wb, title=title, templates=templates)
     wb._add_sheet(ws)  # what Workbook.create_sheet does for a write-only sheet
     return ws
 
@@ -237,11 +223,12 @@ class SummaryWorkbook:
         self.i = side(lang)
         self.extra_headers = tuple(extra_headers)
         self.wb = Workbook(write_only=True)
-        self.main = _sheet(self.wb, SHEET_NAMES["main"][self.i])
-        self.problems = _sheet(self.wb, SHEET_NAMES["problems"][self.i])
-        self.counts = _sheet(self.wb, SHEET_NAMES["counts"][self.i])
-        self.unmatched = _sheet(self.wb, SHEET_NAMES["unmatched"][self.i])
-        self.actions = _sheet(self.wb, SHEET_NAMES["actions"][self.i])
+        templates: Templates = {}
+        self.main = _sheet(self.wb, SHEET_NAMES["main"][self.i], templates)
+        self.problems = _sheet(self.wb, SHEET_NAMES["problems"][self.i], templates)
+        self.counts = _sheet(self.wb, SHEET_NAMES["counts"][self.i], templates)
+        self.unmatched = _sheet(self.wb, SHEET_NAMES["unmatched"][self.i], templates)
+        self.actions = _sheet(self.wb, SHEET_NAMES["actions"][self.i], templates)
         self.action_rows = 0
         self.rows = self.problem_rows = 0
         self._fills = {v: PatternFill("solid", fgColor=c) for v, c in VERDICT_FILL.items()}
@@ -253,7 +240,7 @@ class SummaryWorkbook:
         self._header(self.problems, PROBLEM_COLUMNS, frozen="D2")
         self._header(self.actions, ACTION_COLUMNS, frozen="C2")
 
-    def _header(self, ws: WriteOnlyWorksheet, columns: Iterable[tuple[str, str, int] | OutColumn],
+    def _header(self, ws: CellSheet, columns: Iterable[tuple[str, str, int] | OutColumn],
                 frozen: str = "A2") -> None:
         # Widths, panes and print setup go in the sheet's head: set before the first row.
         cells = []
@@ -276,10 +263,10 @@ class SummaryWorkbook:
             self.actions.append([c.cell(self, self.actions, (row, k, step)) for c in ACTION_COLUMNS])
             self.action_rows += 1
 
-    def verdict_cell(self, ws: WriteOnlyWorksheet, row: RowSummary) -> WriteOnlyCell:
+    def verdict_cell(self, ws: CellSheet, row: RowSummary) -> WriteOnlyCell:
         return text_cell(ws, self.words.code("verdict", row.verdict), wrap=True, fill=self._fills[row.verdict])
 
-    def urgent_cell(self, ws: WriteOnlyWorksheet, row: RowSummary) -> WriteOnlyCell:
+    def urgent_cell(self, ws: CellSheet, row: RowSummary) -> WriteOnlyCell:
         urgent = row.verdict == "eligible" and row.problems and row.problems[0].deadline
         return text_cell(ws, row.main_problem, wrap=True, fill=self._urgent if urgent else None)
 
