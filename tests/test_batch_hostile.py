@@ -276,3 +276,19 @@ def test_a_dead_workers_result_line_survives_a_lone_surrogate(tmp_path: Path) ->
     outcome = runner.dead_worker_outcome(item, Options(out_dir=tmp_path, as_of=AS_OF, pdf=False), None)
     line = json.loads(outcome.line)
     assert line["applicant"]["name"] == "张\ufffd三" and line["verdict"] == "invalid_input"
+
+
+@pytest.mark.parametrize("early", ['<c r="C900001">', '<c r="C0900001">', '<c r="AB1000000">', '<c r="C９００００１">',
+                                   '<c r="C5２００００">', '<row r="480000">', ""])
+def test_the_row_check_finds_a_larger_reference_before_the_last_rows(early: str) -> None:
+    """The guard takes the largest row of a text from its end, where a sorted sheet has it, and
+    checks that nothing before is larger: a far cell early in the sheet (or a row number in Unicode
+    digits, which the exact pattern reads too) still counts, exactly as a full search counts it."""
+    from jifen_check.batch import xlsx_guard
+
+    rows = "".join(f'<row r="{n}"><c r="A{n}"><v>1</v></c></row>' for n in range(470_000, 470_400))
+    text = '<row r="2"><c r="A2"><t>张三</t></c></row>' + early + rows
+    exact = max(map(int, xlsx_guard._BIG_ROW.findall(text)))
+    assert xlsx_guard._max_big_row(text, text.encode()) == exact
+    assert exact == {'<c r="C900001">': 900_001, '<c r="C0900001">': 900_001, '<c r="AB1000000">': 1_000_000,
+                     '<c r="C９００００１">': 900_001, '<c r="C5２００００">': 520_000, '<row r="480000">': 480_000}.get(early, 470_399)

