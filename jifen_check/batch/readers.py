@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import pickle
 import re
-import sqlite3
 import tempfile
-from collections.abc import Iterator
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, groupby, islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -110,82 +113,90 @@ Item = SheetPerson | FilePerson
 
 
 class DetailStore:
-    """Detail rows spilled to a temporary SQLite file, so the parent's memory stays flat.
+    """Detail rows spilled to a temporary file, so the parent's memory stays flat.
 
     A person's rows can be anywhere in a detail sheet (a payroll export is not sorted by 工号),
     so nobody can be judged before every sheet is read; holding a million month rows as Python
     objects until then took ~700 MB for 10,000 staff. Here they wait on disk, and each person's
     rows are loaded when that person is sent to a worker.
 
-    A run of adjacent rows of one person (a sorted export's 48 months) is one pickle and one SQLite
-    row, not 48: on a 10,000-person workbook (957,200 month rows) that saved the parent 5.8 CPU-s
-    (read_input 14.05 → 11.37, loading everyone 3.29 → 0.23; measured). Only the current run is held, and it
-    is cut at RUN_ROWS, so an unsorted sheet costs what one row per record did and memory stays flat.
-    The parent never unpickles them: `load` hands the pickles to the worker as bytes (`unpack`).
+    A block of adjacent sheet rows of one person (a sorted export's 48 months) is one pickle of
+    (first row number, rows), appended to one scratch file; the parent keeps only where each block
+    is (four numbers, in arrays) and each person's chain of blocks, in sheet order. A block is cut
+    at RUN_ROWS rows, so an unsorted sheet costs one small pickle per row and memory stays flat
+    apart from its 28 bytes of index. The parent never unpickles them: `load` hands the pickles
+    to the worker as bytes (`unpack`).
     """
 
-    BUFFER = 2_000  # runs per INSERT batch
-    RUN_ROWS = 1_000  # rows per run at most
+    RUN_ROWS = 1_000  # rows per block at most
 
     def __init__(self) -> None:
         self._dir = tempfile.TemporaryDirectory(prefix="jifen-batch-")
-        self._db = sqlite3.connect(Path(self._dir.name) / "rows.db")
-        # A scratch file for one run: no journal, no fsync.
-        self._db.execute("PRAGMA journal_mode=OFF")
-        self._db.execute("PRAGMA synchronous=OFF")
-        self._db.execute("CREATE TABLE rows (person INTEGER, sheet TEXT, data BLOB)")
-        self._buffer: list[tuple[int, str, bytes]] = []
-        self._run: list[tuple[int, Row]] = []
-        self._run_of: tuple[int, str] = (-1, "")
-        self._indexed = False
+        self._file = open(Path(self._dir.name) / "rows.bin", "w+b")  # noqa: SIM115 (closed by close())
+        self._size = 0
+        self._sheets: list[str] = []
+        self._offset = array("q")  # block → where it starts in the file
+        self._length = array("l")  # block → its size
+        self._sheet = array("h")  # block → its sheet (index into _sheets)
+        self._next = array("l")  # block → the person's next block, or -1
+        self._first: dict[int, int] = {}  # person → their first block
+        self._last: dict[int, int] = {}  # person → their last block
+        self._dirty = False
 
-    def add(self, person: int, sheet: str, n: int, values: Row) -> None:
-        if (person, sheet) != self._run_of or len(self._run) >= self.RUN_ROWS:
-            self._end_run()
-            self._run_of = (person, sheet)
-        self._run.append((n, tuple(values)))
+    def add_rows(self, person: int, sheet: str, first: int, rows: list[Row]) -> None:
+        """Rows of one person that are sheet rows first, first + 1, …"""
+        for i in range(0, len(rows), self.RUN_ROWS):
+            self._add_block(person, sheet, pickle.dumps((first + i, rows[i : i + self.RUN_ROWS]),
+                                                        protocol=pickle.HIGHEST_PROTOCOL))
 
-    def _end_run(self) -> None:
-        if self._run:
-            person, sheet = self._run_of
-            self._buffer.append((person, sheet, pickle.dumps(self._run, protocol=pickle.HIGHEST_PROTOCOL)))
-            self._run = []
-            if len(self._buffer) >= self.BUFFER:
-                self._flush()
-
-    def _flush(self) -> None:
-        self._db.executemany("INSERT INTO rows VALUES (?, ?, ?)", self._buffer)
-        self._buffer.clear()
+    def _add_block(self, person: int, sheet: str, data: bytes) -> None:
+        if not self._sheets or self._sheets[-1] != sheet:
+            self._sheets.append(sheet)
+        block = len(self._offset)
+        self._offset.append(self._size)
+        self._length.append(len(data))
+        self._sheet.append(len(self._sheets) - 1)
+        self._next.append(-1)
+        if person in self._last:
+            self._next[self._last[person]] = block
+        else:
+            self._first[person] = block
+        self._last[person] = block
+        self._file.write(data)
+        self._size += len(data)
+        self._dirty = True
 
     def packed_rows_of(self, person: int) -> dict[str, bytes]:
         """Sheet key → the person's rows of that sheet as concatenated pickles (see `unpack`)."""
-        if not self._indexed:
-            self._end_run()
-            self._flush()
-            self._db.execute("CREATE INDEX rows_person ON rows (person)")
-            self._indexed = True
+        if self._dirty:
+            self._file.flush()
+            self._dirty = False
         out: dict[str, list[bytes]] = {}
-        for sheet, data in self._db.execute("SELECT sheet, data FROM rows WHERE person = ? ORDER BY rowid",
-                                            (person,)):
-            out.setdefault(sheet, []).append(data)
+        block = self._first.get(person, -1)
+        fd = self._file.fileno()
+        while block >= 0:
+            data = os.pread(fd, self._length[block], self._offset[block])
+            out.setdefault(self._sheets[self._sheet[block]], []).append(data)
+            block = self._next[block]
         return {sheet: blobs[0] if len(blobs) == 1 else b"".join(blobs) for sheet, blobs in out.items()}
 
     def rows_of(self, person: int) -> dict[str, list[tuple[int, Row]]]:
         return {sheet: unpack(data) for sheet, data in self.packed_rows_of(person).items()}
 
     def close(self) -> None:
-        self._db.close()
+        self._file.close()
         self._dir.cleanup()
 
 
 def unpack(rows: list[tuple[int, Row]] | bytes) -> list[tuple[int, Row]]:
-    """A sheet's rows of one person: as given, or out of the store's concatenated pickled runs."""
+    """A sheet's rows of one person: as given, or out of the store's concatenated pickled blocks."""
     if not isinstance(rows, bytes):
         return rows
     out: list[tuple[int, Row]] = []
     stream = io.BytesIO(rows)
     while stream.tell() < len(rows):
-        out.extend(pickle.load(stream))
+        first, block = pickle.load(stream)
+        out.extend(enumerate(block, first))
     return out
 
 
@@ -530,26 +541,55 @@ def _attach_details(layout: Layout, table: Table, index: _PersonIndex, notices: 
     if no_i is None and id_i is None:
         notices.append(Notice(layout.name, "无法关联", f"「{layout.name}」表没有 工号 或 身份证号 列，整表未使用"))
         return
+    first = next(table.rows, None)
+    if first is None:
+        return
+    n = first[0]
+    # The hot loop of a big batch (a million month rows). A person's 48 month rows are adjacent in
+    # a sorted export and carry the same raw key cells: groupby (in C) cuts the sheet into runs of
+    # equal key cells, and the Python work (the lookup, the store) is done once per run. Rows are
+    # numbered consecutively (tables.Table), so a run's row numbers follow from where it starts.
+    values = chain((first[1],), map(itemgetter(1), table.rows))
     key = layout.sheet.key
-    # The hot loop of a big batch: a person's 48 month rows carry the same raw key cells, so the
-    # normalised lookup runs once per distinct (工号, 身份证号) pair.
     resolved: dict[tuple[object, object], SheetPerson | None] = {}
-    for n, values in table.rows:
-        raw = (_cell(values, no_i), _cell(values, id_i))
+    for cells, run in groupby(values, _key_cells(no_i, id_i, table.uniform)):
+        raw = cells if no_i is not None and id_i is not None else (cells, None) if id_i is None else (None, cells)
         try:
             person = resolved[raw]
         except KeyError:
             person = resolved[raw] = index.find(_key(raw[0]), _key(raw[1], upper=True))
         except TypeError:  # an unhashable cell value: resolve it directly
             person = index.find(_key(raw[0]), _key(raw[1], upper=True))
-        if person is _AMBIGUOUS:
-            index.ambiguous_row(_key(raw[0]), f"{layout.name}!{n}")
-        elif person is not None:
-            store.add(person.index, key, n, values)
-        elif _key(raw[0]).startswith(EXAMPLE_MARK):
-            continue  # the template's example rows go with the skipped example person
-        elif not all(is_blank(v) for v in values):
-            notices.append(_unmatched(layout.name, n, _key(raw[0]), _key(raw[1], upper=True)))
+        if person is not None and person is not _AMBIGUOUS:
+            while rows := list(islice(run, DetailStore.RUN_ROWS)):
+                store.add_rows(person.index, key, n, rows)
+                n += len(rows)
+            continue
+        for values_of_row in run:
+            _unattached(layout, person, n, values_of_row, no_i, id_i, index, notices)
+            n += 1
+
+
+def _key_cells(no_i: int | None, id_i: int | None, uniform: bool) -> Callable[[Row], Any]:
+    """A row's raw 工号 and 身份证号 cells (one of them, when the sheet has only that column)."""
+    if uniform:  # every row is as wide as the header: indexing cannot fail, and runs in C
+        return itemgetter(*(i for i in (no_i, id_i) if i is not None))
+    if no_i is not None and id_i is not None:
+        return lambda values: (_cell(values, no_i), _cell(values, id_i))
+    only = no_i if no_i is not None else id_i
+    return lambda values: _cell(values, only)
+
+
+def _unattached(layout: Layout, person: SheetPerson | None, n: int, values: Row, no_i: int | None,
+                id_i: int | None, index: _PersonIndex, notices: list[Notice]) -> None:
+    """A detail row that goes to nobody: of a shared 工号, of the template's example, blank, or unmatched."""
+    raw = (_cell(values, no_i), _cell(values, id_i))
+    if person is _AMBIGUOUS:
+        index.ambiguous_row(_key(raw[0]), f"{layout.name}!{n}")
+    elif _key(raw[0]).startswith(EXAMPLE_MARK):
+        return  # the template's example rows go with the skipped example person
+    elif not all(is_blank(v) for v in values):
+        notices.append(_unmatched(layout.name, n, _key(raw[0]), _key(raw[1], upper=True)))
 
 
 def _unmatched(sheet: str, row: int, employee_no: str, id_number: str) -> Notice:

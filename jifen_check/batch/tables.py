@@ -31,10 +31,12 @@ def _nothing() -> None:
 @dataclass(frozen=True)
 class Table:
     name: str  # tab or CSV file stem, as used in cell references
-    rows: Iterator[tuple[int, Row]]  # (spreadsheet row number, values)
+    rows: Iterator[tuple[int, Row]]  # (spreadsheet row number, values), numbered consecutively
     # Start preparing the rows now (a workbook sheet is parsed in a thread): called for the table
     # that will be read next, while the current one is being read.
     prefetch: Callable[[], None] = _nothing
+    # Every row is as wide as the header row (a workbook's sheet is a rectangle; CSV rows vary).
+    uniform: bool = False
 
 
 class InputError(Exception):
@@ -50,7 +52,8 @@ def open_xlsx(path: Path, uncached: dict[str, set[tuple[int, int]]] | None = Non
     with _calamine_tables(path) as tables:
         for name, cells in (uncached or {}).items():
             if cells and name in tables:
-                tables[name] = Table(name, _marked(tables[name].rows, cells), tables[name].prefetch)
+                tables[name] = Table(name, _marked(tables[name].rows, cells), tables[name].prefetch,
+                                     tables[name].uniform)
         yield tables
 
 
@@ -88,7 +91,7 @@ def _calamine_tables(path: Path) -> Iterator[dict[str, Table]]:
         raise InputError(_unreadable(path, exc)) from exc
     parser = _SheetParser(wb)
     try:
-        yield {name: Table(name, parser.rows(name), functools.partial(parser.prefetch, name))
+        yield {name: Table(name, parser.rows(name), functools.partial(parser.prefetch, name), uniform=True)
                for name in wb.sheet_names}
     finally:
         parser.close()
