@@ -346,3 +346,48 @@ def test_person_row_helper_is_complete() -> None:
     # Guards the helpers the other batch tests rely on.
     assert set(person_row("E1", "x", 1)) <= {c.header for c in PERSONS.columns}
     assert set(tax_row("E1")) | set(edu_row("E1")) >= {"工号", "月份", "学历层次"}
+
+
+def test_a_sheet_is_parsed_early_only_once_the_guard_has_passed_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 人员 sheet and the first detail sheet are parsed while the guard checks the others
+    (readers._EarlyParse), each only after its own scan passed; a hostile later sheet is refused
+    with the guard's message all the same, and a 人员 sheet over the person limit is never parsed."""
+    from jifen_check.batch import tables, xlsx_guard
+    from jifen_check.batch.xlsx_guard import Limits
+
+    events: list[str] = []
+    scan_sheet, prefetch = xlsx_guard._scan_sheet, tables._SheetParser.prefetch
+
+    def scanned(zf, member, sheet, *args):  # type: ignore[no-untyped-def]
+        scan = scan_sheet(zf, member, sheet, *args)
+        events.append(f"passed {sheet}")
+        return scan
+
+    def started(self, name):  # type: ignore[no-untyped-def]
+        if name not in self.pending:
+            events.append(f"parse {name}")
+        prefetch(self, name)
+
+    monkeypatch.setattr(xlsx_guard, "_scan_sheet", scanned)
+    monkeypatch.setattr(tables._SheetParser, "prefetch", started)
+    book = write_workbook(tmp_path / "in.xlsx", staff(3))
+    batch = read_input(book)
+    batch.close()
+    assert len(batch.items) == 3
+    order = events[: events.index("passed 个税") + 1]
+    assert order == ["passed 人员", "parse 人员", "passed 社保", "parse 社保", "passed 个税"]
+
+    wb = load_workbook(book)
+    wb["人员"]["A200000"] = "x"  # the guard counts rows from 100,000 on
+    wb.save(book)
+    events.clear()
+    with pytest.raises(InputError, match="「人员」表有 199,999 行，超过上限 2 人"):
+        read_input(book, Limits(max_persons=2))
+    assert "parse 人员" not in events and "parse 社保" in events
+
+    wb["个税"]["XFD5"] = "x"
+    wb.save(book)
+    events.clear()
+    with pytest.raises(InputError, match="「个税」表.*XFD"):
+        read_input(book)
+    assert "parse 社保" in events and "parse 个税" not in events

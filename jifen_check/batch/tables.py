@@ -44,12 +44,14 @@ class InputError(Exception):
 
 
 @contextmanager
-def open_xlsx(path: Path, uncached: dict[str, set[tuple[int, int]]] | None = None) -> Iterator[dict[str, Table]]:
+def open_xlsx(path: Path, uncached: dict[str, set[tuple[int, int]]] | None = None,
+              book: XlsxBook | None = None) -> Iterator[dict[str, Table]]:
     """The workbook's tabs by name. Tables must be consumed inside the `with`.
 
     `uncached`: sheet → (row number, 0-based column) of formula cells saved without a value;
-    those cells read as the UNCACHED marker instead of blank (xlsx_guard.py)."""
-    with _calamine_tables(path) as tables:
+    those cells read as the UNCACHED marker instead of blank (xlsx_guard.py).
+    `book`: the workbook as opened already (its first sheets may be parsing); closed on leaving."""
+    with _calamine_tables(path, book) as tables:
         for name, cells in (uncached or {}).items():
             if cells and name in tables:
                 tables[name] = Table(name, _marked(tables[name].rows, cells), tables[name].prefetch,
@@ -81,20 +83,51 @@ def _unreadable(path: Path, exc: Exception) -> str:
     return f"{path.name} 无法作为 .xlsx 工作簿打开：文件已损坏，或不是 Excel 工作簿（请在 Excel 中另存为 .xlsx 后再试）"
 
 
-@contextmanager
-def _calamine_tables(path: Path) -> Iterator[dict[str, Table]]:
-    from python_calamine import CalamineWorkbook
+class XlsxBook:
+    """A workbook opened with calamine, with the parser thread of its sheets (_SheetParser).
 
+    The batch reader opens it while the guard is still checking the workbook's sheets (xlsx_guard),
+    so that a sheet the guard has passed is parsed on the other core while the guard reads the next
+    one. A workbook calamine cannot open is not refused here: the error is kept and raised where
+    the tables are asked for (open_xlsx), after the guard, as before.
+    """
+
+    def __init__(self, path: Path) -> None:
+        from python_calamine import CalamineWorkbook
+
+        self.path = path
+        self.error: Exception | None = None
+        self.parser: _SheetParser | None = None
+        self.names: list[str] = []  # read now: the workbook cannot be asked while a sheet is parsing
+        try:
+            wb = CalamineWorkbook.from_path(str(path))
+        except Exception as exc:  # calamine raises its own error types for a bad file
+            self.error = exc
+            return
+        self.names = list(wb.sheet_names)
+        self.parser = _SheetParser(wb)
+
+    def start(self, name: str) -> None:
+        """Starts parsing a sheet (one the guard has passed) in the parser thread."""
+        if self.parser is not None:
+            self.parser.prefetch(name)
+
+    def close(self) -> None:
+        if self.parser is not None:
+            self.parser.close()
+
+
+@contextmanager
+def _calamine_tables(path: Path, book: XlsxBook | None = None) -> Iterator[dict[str, Table]]:
+    book = book or XlsxBook(path)
     try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for a bad file
-        raise InputError(_unreadable(path, exc)) from exc
-    parser = _SheetParser(wb)
-    try:
+        if book.parser is None:
+            raise InputError(_unreadable(path, book.error or RuntimeError())) from book.error
+        parser = book.parser
         yield {name: Table(name, parser.rows(name), functools.partial(parser.prefetch, name), uniform=True)
-               for name in wb.sheet_names}
+               for name in book.names}
     finally:
-        parser.close()
+        book.close()
 
 
 class _SheetParser:

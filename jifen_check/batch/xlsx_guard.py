@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
@@ -62,13 +63,22 @@ def column_letters(index: int) -> str:
     return out
 
 
-def inspect_xlsx(path: str, limits: Limits) -> dict[str, SheetScan]:
-    """Sheet name → what its XML holds; raises InputError when a limit is exceeded."""
+def inspect_xlsx(path: str, limits: Limits,
+                 passed: Callable[[str, SheetScan], None] | None = None) -> dict[str, SheetScan]:
+    """Sheet name → what its XML holds; raises InputError when a limit is exceeded.
+
+    `passed(sheet, scan)` is called as soon as a sheet has passed, in workbook order (the sheets
+    before it passed too; a later one may still fail)."""
     name = PurePosixPath(path).name
     try:
         with zipfile.ZipFile(path) as zf:
             _check_sizes(zf, name, limits)
-            return {sheet: _scan_sheet(zf, part, sheet, name, limits) for sheet, part in _sheet_parts(zf)}
+            scans: dict[str, SheetScan] = {}
+            for sheet, part in _sheet_parts(zf):
+                scans[sheet] = _scan_sheet(zf, part, sheet, name, limits)
+                if passed is not None:
+                    passed(sheet, scans[sheet])
+            return scans
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ElementTree.ParseError, EOFError,
             OSError, ValueError, RuntimeError) as exc:  # not a zip, a corrupt or encrypted member
         raise InputError(_unreadable(Path(path), exc)) from None
