@@ -22,7 +22,7 @@ from test_batch_helpers import (
 from jifen_check.applicant import Applicant
 from jifen_check.batch.cells import CellError, convert
 from jifen_check.batch.columns import PERSONS, SHEETS, SOCIAL_INSURANCE
-from jifen_check.batch.readers import DetailStore, iter_applicants, read_input, set_path, unpack
+from jifen_check.batch.readers import DetailStore, iter_applicants, pack, read_input, set_path, unpack
 from jifen_check.batch.tables import InputError
 from jifen_check.batch.template import write_template
 
@@ -391,3 +391,18 @@ def test_a_sheet_is_parsed_early_only_once_the_guard_has_passed_it(tmp_path: Pat
     with pytest.raises(InputError, match="「个税」表.*XFD"):
         read_input(book)
     assert "parse 社保" in events and "parse 个税" not in events
+
+
+def test_packed_rows_come_back_as_they_were() -> None:
+    """A block of plain values is marshalled, one with a date or the UNCACHED marker pickled: both
+    come back equal, with their types (True is not 1, a date stays a date, the marker a marker)."""
+    from jifen_check.batch.cells import UNCACHED
+
+    plain = (2, [["E001", "2026-01", 9000.0, True, 1, None, ""], ["E001", "2026-02", -0.0, False, 2**70, None, "中"]])
+    odd = (9, [["E001", dt.date(2026, 3, 1), UNCACHED], ["E001", dt.datetime(2026, 4, 1, 8, 30), dt.timedelta(days=2)]])
+    packed = pack(plain) + pack(odd) + pack((11, [["E001"]]))
+    assert packed[:1] == b"M" and pack(odd)[:1] == b"P"
+    rows = unpack(packed)
+    assert rows == [(2, plain[1][0]), (3, plain[1][1]), (9, odd[1][0]), (10, odd[1][1]), (11, ["E001"])]
+    assert [type(v) for v in rows[0][1]] == [str, str, float, bool, int, type(None), str]
+    assert type(rows[2][1][2]) is type(UNCACHED) and type(rows[2][1][1]) is dt.date
