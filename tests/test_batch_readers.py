@@ -406,3 +406,80 @@ def test_packed_rows_come_back_as_they_were() -> None:
     assert rows == [(2, plain[1][0]), (3, plain[1][1]), (9, odd[1][0]), (10, odd[1][1]), (11, ["E001"])]
     assert [type(v) for v in rows[0][1]] == [str, str, float, bool, int, type(None), str]
     assert type(rows[2][1][2]) is type(UNCACHED) and type(rows[2][1][1]) is dt.date
+
+
+def test_a_second_parser_lane_parses_with_its_own_workbook() -> None:
+    """calamine's workbook parses one sheet at a time: while lane 0 is busy, a prefetched sheet goes
+    to lane 1, which opens the workbook again for itself; the rows are the same either way."""
+    import threading
+
+    from jifen_check.batch.tables import _SheetParser
+
+    release = threading.Event()
+    calls: list[tuple[int, str, str]] = []
+
+    class Sheet:
+        start = (0, 0)
+
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def iter_rows(self):
+            return iter([["工号"], [self.name]])
+
+    class Book:
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+        def get_sheet_by_name(self, name: str) -> Sheet:
+            calls.append((self.n, name, threading.current_thread().name))
+            if name == "社保":
+                release.wait(10)
+            return Sheet(name)
+
+    opened: list[int] = []
+
+    def reopen() -> Book:
+        opened.append(1)
+        return Book(1)
+
+    parser = _SheetParser(Book(0), reopen)
+    try:
+        parser.prefetch("社保")  # lane 0, held until released
+        parser.prefetch("个税")  # lane 0 is busy: lane 1, its own workbook
+        tax = list(parser.rows("个税"))
+        release.set()
+        assert list(parser.rows("社保")) == [(1, ["工号"]), (2, ["社保"])] and tax == [(1, ["工号"]), (2, ["个税"])]
+        parser.prefetch("学历")  # both free again: lane 0
+        assert list(parser.rows("学历"))[1] == (2, ["学历"])
+    finally:
+        release.set()
+        parser.close()
+    assert [(n, name) for n, name, _ in calls] == [(0, "社保"), (1, "个税"), (0, "学历")] and opened == [1]
+    assert calls[0][2] == calls[2][2] != calls[1][2]
+
+
+def test_the_second_parser_lane_is_only_for_workbooks_of_bounded_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two lanes hold two parsed sheets at once: a workbook with a sheet bigger than the bound is
+    read with one lane, and gives the same rows."""
+    from jifen_check.batch import tables
+
+    book = write_workbook(tmp_path / "in.xlsx", staff(3))
+    two = tables.XlsxBook(book)
+    two.close()
+    assert two.parser is not None and two.parser.reopen is not None
+    expected = _all_detail_rows(book)
+    monkeypatch.setattr(tables, "SECOND_LANE_MAX_SHEET", 100)
+    one = tables.XlsxBook(book)
+    one.close()
+    assert one.parser is not None and one.parser.reopen is None
+    got = _all_detail_rows(book)
+    assert got == expected and len(got) >= 6
+
+
+def _all_detail_rows(book: Path) -> list[list[tuple[int, object]]]:
+    batch = read_input(book)
+    try:
+        return [unpack(x) for p in batch.items for x in batch.load(p).details.values()]
+    finally:
+        batch.close()
