@@ -727,8 +727,9 @@ class _Plan:
     letters: dict[str, str]  # field → column letter (list sheets)
     parts: tuple[tuple[str | int, ...], ...]  # 人员: each field's path, split (set_path)
     prefixes: tuple[tuple[str, ...], ...]  # 人员: each field's enclosing paths
-    list_path: str = ""
-    mergeable: bool = False
+    width: int  # cells a row needs: the last field's index + 1
+    list_path: str
+    mergeable: bool
 
 
 _PLANS: dict[int, tuple[Layout, _Plan]] = {}
@@ -747,7 +748,7 @@ def _plan(layout: Layout) -> _Plan:
     list_path = layout.sheet.list_path or layout.sheet.key
     plan = _Plan(fields, {f.field: get_column_letter(f.index + 1) for f in fields},
                  tuple(_path_parts(f.field) for f in fields), tuple(_prefixes(f.field) for f in fields),
-                 list_path, list_path in MERGEABLE)
+                 max((f.index + 1 for f in fields), default=0), list_path, list_path in MERGEABLE)
     _PLANS[id(layout)] = (layout, plan)
     return plan
 
@@ -801,68 +802,53 @@ def _fill_list(out: Assembled, layout: Layout, rows: list[tuple[int, Row]]) -> N
     # The hot loop of a big batch (a million month rows): one pass over the plan's fields per row,
     # no path strings unless a cell is bad.
     plan = _plan(layout)
-    list_path, fields = plan.list_path, plan.fields
+    list_path, fields, width, mergeable = plan.list_path, plan.fields, plan.width, plan.mergeable
     cells = out.cells.lists.setdefault(list_path, ListCells(layout.name))
     cells.letters = dict(plan.letters)
     spans = cells.rows
     items: list[Any] = out.doc.setdefault(list_path, [])
     problems = out.problems
-    # The last row taken, while the next sheet row may extend it (see _next_month): its last sheet
-    # row, and the number of its last month. A row with a problem is never extended.
-    last_row, last_month = -1, None
+    last_row: int | None = None  # the sheet row the last item ends at, while the next row may extend it
     for n, values in rows:
-        width = len(values)
+        if len(values) < width:  # a short row (CSV): its missing cells are blank
+            values = (*values, *(None,) * (width - len(values)))
         item: dict[str, Any] = {}
         clean = True
         for i, name, convert_cell, ref in fields:
-            value = values[i] if i < width else None
-            if value is None or value == "":
-                continue
-            got = convert_cell(value)
-            if got is _SKIP:
+            got = convert_cell(values[i])
+            if got is _SKIP:  # a blank cell
                 continue
             item[name] = got[0]
             if got[1] is not None:
                 problems.append(Problem(f"{list_path}[{len(items)}].{name}", f"{ref}{n}", got[1]))
                 clean = False
-        if last_row == n - 1 and clean and last_month is not None and plan.mergeable:
-            merged = _extend(items[-1], item, last_month)
-            if merged is not None:
-                last_row, last_month = n, merged
-                spans[-1][1] = n
-                continue
+        if last_row == n - 1 and clean and mergeable:
+            # Same fields, equal values apart from the month (one comparison in C; no value is NaN):
+            # a payroll export's tax rows differ in their income, and stop here.
+            prev = items[-1]
+            month, prev_month = item.get("month"), prev.get("month")
+            if isinstance(month, str) and isinstance(prev_month, str):
+                item["month"] = prev_month
+                same = item == prev
+                item["month"] = month
+                if same and (joined := _joined(prev_month, month)) is not None:
+                    prev["month"] = joined
+                    spans[-1][1] = last_row = n
+                    continue
         items.append(item)
         spans.append([n, n])
-        last_row, last_month = (n, _last_month(item)) if clean else (-1, None)
+        last_row = n if clean else None  # a row with a problem is never extended
 
 
-def _last_month(item: dict[str, Any]) -> int | None:
-    """The number of a row's last month, when it has a month (`2024-01..2024-06` → 2024-06's)."""
-    month = item.get("month")
-    if not isinstance(month, str):
-        return None
-    first, _, last = month.partition("..")
-    return _month_no(last or first)
-
-
-def _extend(prev: dict[str, Any], item: dict[str, Any], prev_last: int) -> int | None:
-    """Extends prev, whose last month is prev_last, by item (the next sheet row) when item has the
-    same values and starts the month after; the new last month's number, or None."""
-    month = item.get("month")
-    if not isinstance(month, str):
-        return None
-    # Same fields, equal values apart from the month (one comparison in C; no value is NaN).
-    item["month"] = prev["month"]
-    same = item == prev
-    item["month"] = month
-    if not same:
-        return None
+def _joined(prev_month: str, month: str) -> str | None:
+    """The month range of two adjacent rows (`2024-01..2024-05` and `2024-06` → `2024-01..2024-06`)
+    when month starts the month after prev_month ends; else None."""
+    first, _, last = prev_month.partition("..")
     start, _, end = month.partition("..")
-    if _month_no(start) != prev_last + 1:
+    before, after = _month_no(last or first), _month_no(start)
+    if before is None or after != before + 1:
         return None
-    first = prev["month"].partition("..")[0]
-    prev["month"] = f"{first}..{end or start}"
-    return _month_no(end or start)
+    return f"{first}..{end or start}"
 
 
 @functools.lru_cache(maxsize=4096)
