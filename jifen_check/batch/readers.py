@@ -719,14 +719,22 @@ class _Field(NamedTuple):
     ref: str  # `社保!D`: the row number completes the cell
 
 
+class _Place(NamedTuple):
+    """Where a 人员 field goes: its enclosing paths (they name the row) and its place in the doc."""
+
+    prefixes: tuple[str, ...]  # `bonuses`, `bonuses.investment` for `bonuses.investment.consecutive_years`
+    sections: tuple[str, ...] | None  # doc[s1][s2]… holds the field; None: the path has a list index
+    key: str | int  # the field's key in its section
+    parts: tuple[str | int, ...]  # the whole path, split (set_path)
+
+
 @dataclass(frozen=True)
 class _Plan:
     """What a layout's rows need, worked out once per layout instead of once per cell."""
 
     fields: tuple[_Field, ...]  # the 人员 sheet: all its columns; a list sheet: all but the join keys
+    places: tuple[_Place, ...]  # 人员: where each field goes
     letters: dict[str, str]  # field → column letter (list sheets)
-    parts: tuple[tuple[str | int, ...], ...]  # 人员: each field's path, split (set_path)
-    prefixes: tuple[tuple[str, ...], ...]  # 人员: each field's enclosing paths
     width: int  # cells a row needs: the last field's index + 1
     list_path: str
     mergeable: bool
@@ -746,11 +754,17 @@ def _plan(layout: Layout) -> _Plan:
     fields = tuple(_Field(i, c.field, _converter(c), f"{layout.name}!{get_column_letter(i + 1)}")
                    for i, c in layout.columns if not _is_key(c))
     list_path = layout.sheet.list_path or layout.sheet.key
-    plan = _Plan(fields, {f.field: get_column_letter(f.index + 1) for f in fields},
-                 tuple(_path_parts(f.field) for f in fields), tuple(_prefixes(f.field) for f in fields),
+    plan = _Plan(fields, tuple(_place(f.field) for f in fields),
+                 {f.field: get_column_letter(f.index + 1) for f in fields},
                  max((f.index + 1 for f in fields), default=0), list_path, list_path in MERGEABLE)
     _PLANS[id(layout)] = (layout, plan)
     return plan
+
+
+def _place(path: str) -> _Place:
+    parts = _path_parts(path)
+    sections = parts[:-1] if all(isinstance(p, str) for p in parts) else None
+    return _Place(_prefixes(path), sections, parts[-1], parts)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- the 人员 row
@@ -764,7 +778,7 @@ def _fill_person(out: Assembled, layout: Layout, row: tuple[int, Row]) -> None:
     scalars, doc, problems = out.cells.scalars, out.doc, out.problems
     scalars[""] = whole
     out.extra = {header: as_text(_cell(values, i)) for i, header in layout.extras if not is_blank(_cell(values, i))}
-    for (i, path, convert_cell, ref), parts, prefixes in zip(plan.fields, plan.parts, plan.prefixes, strict=True):
+    for (i, path, convert_cell, ref), (prefixes, sections, key, parts) in zip(plan.fields, plan.places, strict=True):
         for prefix in prefixes:
             scalars.setdefault(prefix, whole)
         cell = scalars[path] = f"{ref}{n}"
@@ -776,7 +790,13 @@ def _fill_person(out: Assembled, layout: Layout, row: tuple[int, Row]) -> None:
             continue
         if got[1] is not None:
             problems.append(Problem(path, cell, got[1]))
-        _set_parts(doc, parts, got[0])
+        if sections is None:
+            _set_parts(doc, parts, got[0])
+            continue
+        node = doc  # set_path without its list handling
+        for section in sections:
+            node = node.setdefault(section, {})
+        node[key] = got[0]
 
 
 @functools.lru_cache(maxsize=256)
