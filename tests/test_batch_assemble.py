@@ -1,4 +1,4 @@
-"""assemble's per-layout plan (readers._plan) against the plain rules it replaced.
+"""assemble's per-layout plan (readers._plan) and cells.converter against the plain rules they replaced.
 
 Each cell: `cells.convert`, a blank cell giving no field and a bad one its text plus the message.
 Each list: a row per sheet row, adjacent clean month rows with equal values merged into a range
@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from jifen_check.applicant import FORMAT_ID
 from jifen_check.batch import readers
-from jifen_check.batch.cells import UNCACHED, CellError, as_text, convert, is_blank
+from jifen_check.batch.cells import SKIP, UNCACHED, CellError, as_text, convert, converter, is_blank
 from jifen_check.batch.columns import INCOME_TAX, PERSONS, SHEETS, SOCIAL_INSURANCE, Column, Sheet
 from jifen_check.batch.readers import Assembled, CellMap, Layout, Problem, SheetPerson, assemble, set_path
 from jifen_check.dates import month_number
@@ -52,20 +52,20 @@ def plainly(value: object, column: Column) -> tuple[object, str | None] | None:
 
 
 def shown(got: object) -> str:
-    return repr(None if got is readers._SKIP else got)  # repr: 1, 1.0 and True differ
+    return repr(None if got is SKIP else got)  # repr: 1, 1.0 and True differ
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.sampled_from(COLUMNS), st.lists(CELLS, min_size=1, max_size=4))
 def test_a_cell_converts_as_convert_says_also_when_remembered(column: Column, values: list[object]) -> None:
-    convert_cell = readers._converter(column)
+    convert_cell = converter(column)
     for value in values + values:  # the second time from the memo
         assert shown(convert_cell(value)) == repr(plainly(value, column)), (column.field, value)
 
 
 def test_true_and_one_are_remembered_apart() -> None:
     base = next(c for c in SOCIAL_INSURANCE.columns if c.field == "base")
-    convert_cell = readers._converter(base)
+    convert_cell = converter(base)
     assert [shown(convert_cell(v)) for v in (1.0, True, 1, True, 1.0)] == [
         "(1, None)", repr(("True", "缴费基数必须是数字")), "(1, None)", repr(("True", "缴费基数必须是数字")), "(1, None)"]
 

@@ -19,7 +19,7 @@ import pickle
 import re
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 from openpyxl.utils import get_column_letter
 
 from jifen_check.applicant import FORMAT_ID
-from jifen_check.batch.cells import MAX_MAGNITUDE, CellError, as_text, convert, is_blank
+from jifen_check.batch.cells import SKIP, CellError, Convert, as_text, convert, converter, is_blank
 from jifen_check.batch.columns import (
     DETAIL_SHEETS,
     FAMILY,
@@ -619,93 +619,13 @@ def _ref(layout: Layout, col: int, row: int) -> str:
 def _put(out: Assembled, path: str, column: Column, value: object, cell: str) -> None:
     """Convert and store one cell; on failure store its text and record the problem."""
     out.cells[path] = cell
-    got = _converter(column)(value)
-    if got is _SKIP:  # a blank cell
+    got = converter(column)(value)
+    if got is SKIP:  # a blank cell
         return
     converted, error = got
     if error is not None:
         out.problems.append(Problem(path, cell, error))
     set_path(out.doc, path, converted)
-
-
-# ---------------------------------------------------------------- converting cells
-
-# A cell's conversion: (value, None), or (its text, the CellError message) for a cell that cannot
-# be converted, or _SKIP for a blank cell.
-Converted = tuple[object, str | None]
-Convert = Callable[[object], Converted]
-_SKIP: Converted = (None, "")  # a blank cell: no field
-
-# Conversions are remembered per column: a person's 48 month rows repeat the payer's code, the
-# base and the 补缴 flag, and every person of a workbook has the same months; converting each
-# distinct (column, cell) once cut assemble's conversion time by about two thirds (mixed-2000,
-# measured). A memo is emptied when full: memory stays flat.
-_MEMOS: dict[Column, dict[object, Converted]] = {}
-MEMO_SIZE = 4096
-_CONVERTERS: dict[Column, Convert] = {}
-
-
-def _conversion(value: object, column: Column) -> Converted:
-    if value is None or value == "" or is_blank(value):
-        return _SKIP
-    try:
-        return convert(value, column), None
-    except CellError as exc:
-        return as_text(value), str(exc)
-
-
-def _converter(column: Column) -> Convert:
-    """The column's cell → Converted function: the conversion of `cells.convert`, remembered.
-
-    A number cell that holds a plain float (every numeric cell calamine reads) is converted on the
-    spot, as `cells._number` would: incomes differ month by month, so remembering them only
-    churned the memo. A text cell holding text is just trimmed."""
-    conv = _CONVERTERS.get(column)
-    if conv is None:
-        conv = _CONVERTERS[column] = _build_converter(column)
-    return conv
-
-
-def _build_converter(column: Column) -> Convert:
-    if column.kind == "date_list":  # a list must not be shared between people: never remembered
-        return functools.partial(_conversion, column=column)
-    memo = _MEMOS.setdefault(column, {})
-
-    def remembered(value: object) -> Converted:
-        # By type too (True == 1 == 1.0 but converts differently); text, the usual cell, is its own key.
-        key = value if value.__class__ is str else (value.__class__, value)
-        try:
-            return memo[key]
-        except KeyError:
-            if len(memo) >= MEMO_SIZE:
-                memo.clear()
-            got = memo[key] = _conversion(value, column)
-            return got
-        except TypeError:  # an unhashable cell value
-            return _conversion(value, column)
-
-    if column.kind in ("number", "int"):
-        whole_only = column.kind == "int"
-
-        def number(value: object) -> Converted:
-            if value.__class__ is float and -MAX_MAGNITUDE < value < MAX_MAGNITUDE:  # type: ignore[operator]
-                if value.is_integer():  # type: ignore[attr-defined]
-                    return int(value), None  # type: ignore[call-overload]
-                if not whole_only:
-                    return value, None
-            return remembered(value)
-
-        return number
-    if column.kind == "text":
-
-        def text(value: object) -> Converted:
-            if value.__class__ is str:
-                trimmed = value.strip()  # type: ignore[attr-defined]
-                return (trimmed, None) if trimmed else _SKIP
-            return remembered(value)
-
-        return text
-    return remembered
 
 
 # ---------------------------------------------------------------- a sheet's plan
@@ -751,7 +671,7 @@ def _plan(layout: Layout) -> _Plan:
     if len(_PLANS) >= 64:  # layouts of many small batches (tests, the web server): stay small
         _PLANS.clear()
     # The join keys of a detail sheet are no fields of its rows (人员's are `person.…`: all kept).
-    fields = tuple(_Field(i, c.field, _converter(c), f"{layout.name}!{get_column_letter(i + 1)}")
+    fields = tuple(_Field(i, c.field, converter(c), f"{layout.name}!{get_column_letter(i + 1)}")
                    for i, c in layout.columns if not _is_key(c))
     list_path = layout.sheet.list_path or layout.sheet.key
     plan = _Plan(fields, tuple(_place(f.field) for f in fields),
@@ -786,7 +706,7 @@ def _fill_person(out: Assembled, layout: Layout, row: tuple[int, Row]) -> None:
         if value is None or value == "":
             continue
         got = convert_cell(value)
-        if got is _SKIP:  # a blank cell
+        if got is SKIP:  # a blank cell
             continue
         if got[1] is not None:
             problems.append(Problem(path, cell, got[1]))
@@ -836,7 +756,7 @@ def _fill_list(out: Assembled, layout: Layout, rows: list[tuple[int, Row]]) -> N
         clean = True
         for i, name, convert_cell, ref in fields:
             got = convert_cell(values[i])
-            if got is _SKIP:  # a blank cell
+            if got is SKIP:  # a blank cell
                 continue
             item[name] = got[0]
             if got[1] is not None:
