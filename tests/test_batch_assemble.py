@@ -124,19 +124,28 @@ FLAGS = st.sampled_from(["是", "否", True, 1.0, "", None, "也许"])
 
 @st.composite
 def month_rows(draw: st.DrawFn) -> tuple[Sheet, list[tuple[int, Column]], list[tuple[int, tuple[object, ...]]]]:
-    """A 社保 or 个税 sheet in any column order, and rows mostly in runs of adjacent equal rows."""
+    """A 社保 or 个税 sheet in any column order, and rows mostly in runs of adjacent equal rows of
+    consecutive months: the rows that merge."""
     sheet = draw(st.sampled_from([SOCIAL_INSURANCE, INCOME_TAX]))
     order = draw(st.permutations(sheet.columns))
     columns = list(enumerate(order))
     n = draw(st.integers(min_value=2, max_value=5))
     rows: list[tuple[int, tuple[object, ...]]] = []
     last: dict[str, object] = {}
+    month = draw(st.integers(min_value=-2, max_value=3))  # months since 2024-01, mostly counting up
     for _ in range(draw(st.integers(min_value=0, max_value=14))):
         n += draw(st.sampled_from([1, 1, 1, 2]))
         if not last or draw(st.integers(0, 3)) == 0:  # a new run: new values
             last = {"base": draw(AMOUNTS), "income": draw(AMOUNTS), "payer_uscc": draw(PAYERS),
                     "withholder_uscc": draw(PAYERS), "back_payment": draw(FLAGS)}
-        values = {"employee_no": "E001", "id_number": None, "month": draw(MONTHS), **last}
+        month += 1
+        if draw(st.integers(0, 3)) == 0:  # now and then an odd month cell: a range, a blank, a bad one, a gap
+            shown = draw(MONTHS)
+        elif draw(st.booleans()):
+            shown = f"{2024 + month // 12}-{month % 12 + 1:02d}"
+        else:
+            shown = dt.date(2024 + month // 12, month % 12 + 1, 1)
+        values = {"employee_no": "E001", "id_number": None, "month": shown, **last}
         row = tuple(values[c.field] for c in order)
         rows.append((n, row[:draw(st.integers(min_value=0, max_value=len(row)))] if draw(st.integers(0, 9)) == 0
                      else row))  # now and then a short row (a CSV line with fewer cells)
