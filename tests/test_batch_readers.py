@@ -116,7 +116,7 @@ def test_broken_cells_are_named_by_cell(tmp_path: Path) -> None:
 
 
 def test_repeated_cells_convert_alike_and_each_bad_one_is_named(tmp_path: Path) -> None:
-    """Conversions are remembered per column (readers._MEMOS): a repeated bad value is still reported
+    """Conversions are remembered per column (cells.converter): a repeated bad value is still reported
     at every cell, and TRUE is not taken for the 1 it equals in Python."""
     sheets = staff(2)
     sheets["社保"] = [si_row("E001", "2026-01", "一万二"), si_row("E001", "2026-02", "一万二"),

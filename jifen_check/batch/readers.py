@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from itertools import chain, groupby, islice
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from openpyxl.utils import get_column_letter
 
 from jifen_check.applicant import FORMAT_ID
-from jifen_check.batch.cells import CellError, as_text, convert, is_blank
+from jifen_check.batch.cells import SKIP, CellError, Convert, as_text, convert, converter, is_blank
 from jifen_check.batch.columns import (
     DETAIL_SHEETS,
     FAMILY,
@@ -692,7 +692,10 @@ def _path_parts(path: str) -> tuple[str | int, ...]:
 
 def set_path(doc: dict[str, Any], path: str, value: object) -> None:
     """doc["bonuses"]["awards"][0]["level"] = value for path `bonuses.awards[0].level`."""
-    parts = _path_parts(path)
+    _set_parts(doc, _path_parts(path), value)
+
+
+def _set_parts(doc: dict[str, Any], parts: tuple[str | int, ...], value: object) -> None:
     node: Any = doc
     for part, nxt in zip(parts, parts[1:], strict=False):
         empty: Any = [] if isinstance(nxt, int) else {}
@@ -733,8 +736,8 @@ def _ref(layout: Layout, col: int, row: int) -> str:
 def _put(out: Assembled, path: str, column: Column, value: object, cell: str) -> None:
     """Convert and store one cell; on failure store its text and record the problem."""
     out.cells[path] = cell
-    got = _cached(value, column, _memo(column))
-    if got is _SKIP:  # a blank cell
+    got = converter(column)(value)
+    if got is SKIP:  # a blank cell
         return
     converted, error = got
     if error is not None:
@@ -742,14 +745,95 @@ def _put(out: Assembled, path: str, column: Column, value: object, cell: str) ->
     set_path(out.doc, path, converted)
 
 
+# ---------------------------------------------------------------- a sheet's plan
+
+class _Field(NamedTuple):
+    """One known column of a layout, ready to use: its position, field, converter and cell prefix."""
+
+    index: int
+    field: str
+    convert: Convert
+    ref: str  # `社保!D`: the row number completes the cell
+
+
+class _Place(NamedTuple):
+    """Where a 人员 field goes: its enclosing paths (they name the row) and its place in the doc."""
+
+    prefixes: tuple[str, ...]  # `bonuses`, `bonuses.investment` for `bonuses.investment.consecutive_years`
+    sections: tuple[str, ...] | None  # doc[s1][s2]… holds the field; None: the path has a list index
+    key: str | int  # the field's key in its section
+    parts: tuple[str | int, ...]  # the whole path, split (set_path)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a layout's rows need, worked out once per layout instead of once per cell."""
+
+    fields: tuple[_Field, ...]  # the 人员 sheet: all its columns; a list sheet: all but the join keys
+    places: tuple[_Place, ...]  # 人员: where each field goes
+    letters: dict[str, str]  # field → column letter (list sheets)
+    width: int  # cells a row needs: the last field's index + 1
+    list_path: str
+    mergeable: bool
+
+
+_PLANS: dict[int, tuple[Layout, _Plan]] = {}
+
+
+def _plan(layout: Layout) -> _Plan:
+    """The layout's plan; by identity, as a worker's layouts live as long as the worker."""
+    entry = _PLANS.get(id(layout))
+    if entry is not None and entry[0] is layout:
+        return entry[1]
+    if len(_PLANS) >= 64:  # layouts of many small batches (tests, the web server): stay small
+        _PLANS.clear()
+    # The join keys of a detail sheet are no fields of its rows (人员's are `person.…`: all kept).
+    fields = tuple(_Field(i, c.field, converter(c), f"{layout.name}!{get_column_letter(i + 1)}")
+                   for i, c in layout.columns if not _is_key(c))
+    list_path = layout.sheet.list_path or layout.sheet.key
+    plan = _Plan(fields, tuple(_place(f.field) for f in fields),
+                 {f.field: get_column_letter(f.index + 1) for f in fields},
+                 max((f.index + 1 for f in fields), default=0), list_path, list_path in MERGEABLE)
+    _PLANS[id(layout)] = (layout, plan)
+    return plan
+
+
+def _place(path: str) -> _Place:
+    parts = _path_parts(path)
+    sections = parts[:-1] if all(isinstance(p, str) for p in parts) else None
+    return _Place(_prefixes(path), sections, parts[-1], parts)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- the 人员 row
+
+
 def _fill_person(out: Assembled, layout: Layout, row: tuple[int, Row]) -> None:
+    plan = _plan(layout)
     n, values = row
-    out.cells[""] = f"{layout.name}!{n}"
+    width = len(values)
+    whole = f"{layout.name}!{n}"
+    scalars, doc, problems = out.cells.scalars, out.doc, out.problems
+    scalars[""] = whole
     out.extra = {header: as_text(_cell(values, i)) for i, header in layout.extras if not is_blank(_cell(values, i))}
-    for i, column in layout.columns:
-        for prefix in _prefixes(column.field):
-            out.cells.setdefault(prefix, f"{layout.name}!{n}")
-        _put(out, column.field, column, _cell(values, i), _ref(layout, i, n))
+    for (i, path, convert_cell, ref), (prefixes, sections, key, parts) in zip(plan.fields, plan.places, strict=True):
+        for prefix in prefixes:
+            scalars.setdefault(prefix, whole)
+        cell = scalars[path] = f"{ref}{n}"
+        value = values[i] if i < width else None
+        if value is None or value == "":
+            continue
+        got = convert_cell(value)
+        if got is SKIP:  # a blank cell
+            continue
+        if got[1] is not None:
+            problems.append(Problem(path, cell, got[1]))
+        if sections is None:
+            _set_parts(doc, parts, got[0])
+            continue
+        node = doc  # set_path without its list handling
+        for section in sections:
+            node = node.setdefault(section, {})
+        node[key] = got[0]
 
 
 @functools.lru_cache(maxsize=256)
@@ -762,22 +846,7 @@ def _is_key(column: Column) -> bool:
     return column.field in ("employee_no", "id_number")
 
 
-def _fill_list(out: Assembled, layout: Layout, rows: list[tuple[int, Row]]) -> None:
-    # The hot loop of a big batch (a million month rows): plain dict stores, no path strings.
-    list_path = layout.sheet.list_path or layout.sheet.key
-    columns = [(i, c, _memo(c)) for i, c in layout.columns if not _is_key(c)]
-    cells = out.cells.lists.setdefault(list_path, ListCells(layout.name))
-    cells.letters = {c.field: get_column_letter(i + 1) for i, c, _ in columns}
-    items: list[Any] = out.doc.setdefault(list_path, [])
-    mergeable = list_path in MERGEABLE
-    for n, values in rows:
-        item, clean = _convert_row(out, layout, columns, list_path, len(items), n, values)
-        if mergeable and clean and items and _merge(items[-1], item, cells.rows[-1], n):
-            continue
-        items.append(item)
-        cells.rows.append([n, n] if clean else [n, -n])  # -n: never merge into a row with a problem
-    for span in cells.rows:
-        span[1] = abs(span[1])
+# ---------------------------------------------------------------- list sheets
 
 
 # Month lists whose adjacent rows with equal values become one range row: identical to the
@@ -785,91 +854,63 @@ def _fill_list(out: Assembled, layout: Layout, rows: list[tuple[int, Row]]) -> N
 # at one base shrink to a few, which halves the judging time of a big batch.
 MERGEABLE = ("social_insurance", "income_tax")
 
-# A cell's conversion, remembered per column: (value, None) or (its text, the CellError message).
-# A person's 48 month rows repeat the payer's code, the base and the 补缴 flag, and every person
-# of a workbook has the same months: converting each distinct (column, cell) once cut assemble's
-# conversion time by about two thirds (mixed-2000, measured). Cleared when full: memory stays flat.
-Converted = tuple[object, str | None]
-_MEMOS: dict[Column, dict[tuple[type, object], Converted]] = {}
-MEMO_SIZE = 4096
-_SKIP: Converted = (None, "")  # a blank cell: no field
+
+def _fill_list(out: Assembled, layout: Layout, rows: list[tuple[int, Row]]) -> None:
+    # The hot loop of a big batch (a million month rows): one pass over the plan's fields per row,
+    # no path strings unless a cell is bad.
+    plan = _plan(layout)
+    list_path, fields, width, mergeable = plan.list_path, plan.fields, plan.width, plan.mergeable
+    cells = out.cells.lists.setdefault(list_path, ListCells(layout.name))
+    cells.letters = dict(plan.letters)
+    spans = cells.rows
+    items: list[Any] = out.doc.setdefault(list_path, [])
+    problems = out.problems
+    last_row: int | None = None  # the sheet row the last item ends at, while the next row may extend it
+    for n, values in rows:
+        if len(values) < width:  # a short row (CSV): its missing cells are blank
+            values = (*values, *(None,) * (width - len(values)))
+        item: dict[str, Any] = {}
+        clean = True
+        for i, name, convert_cell, ref in fields:
+            got = convert_cell(values[i])
+            if got is SKIP:  # a blank cell
+                continue
+            item[name] = got[0]
+            if got[1] is not None:
+                problems.append(Problem(f"{list_path}[{len(items)}].{name}", f"{ref}{n}", got[1]))
+                clean = False
+        if last_row == n - 1 and clean and mergeable:
+            # Same fields, equal values apart from the month (one comparison in C; no value is NaN):
+            # a payroll export's tax rows differ in their income, and stop here.
+            prev = items[-1]
+            month, prev_month = item.get("month"), prev.get("month")
+            if isinstance(month, str) and isinstance(prev_month, str):
+                item["month"] = prev_month
+                same = item == prev
+                item["month"] = month
+                if same and (joined := _joined(prev_month, month)) is not None:
+                    prev["month"] = joined
+                    spans[-1][1] = last_row = n
+                    continue
+        items.append(item)
+        spans.append([n, n])
+        last_row = n if clean else None  # a row with a problem is never extended
 
 
-def _memo(column: Column) -> dict[tuple[type, object], Converted] | None:
-    """The column's memo; None for a kind whose value is mutable (a list must not be shared)."""
-    if column.kind == "date_list":
+def _joined(prev_month: str, month: str) -> str | None:
+    """The month range of two adjacent rows (`2024-01..2024-05` and `2024-06` → `2024-01..2024-06`)
+    when month starts the month after prev_month ends; else None."""
+    first, _, last = prev_month.partition("..")
+    start, _, end = month.partition("..")
+    before, after = _month_no(last or first), _month_no(start)
+    if before is None or after != before + 1:
         return None
-    memo = _MEMOS.get(column)
-    if memo is None or len(memo) >= MEMO_SIZE:
-        memo = _MEMOS[column] = {}
-    return memo
-
-
-def _conversion(value: object, column: Column) -> Converted:
-    if value is None or value == "" or is_blank(value):
-        return _SKIP
-    try:
-        return convert(value, column), None
-    except CellError as exc:
-        return as_text(value), str(exc)
-
-
-def _cached(value: object, column: Column, memo: dict[tuple[type, object], Converted] | None) -> Converted:
-    if memo is None:
-        return _conversion(value, column)
-    key = (value.__class__, value)  # by type too: True == 1 == 1.0, but converts differently
-    try:
-        return memo[key]
-    except KeyError:
-        got = memo[key] = _conversion(value, column)
-        return got
-    except TypeError:  # an unhashable cell value
-        return _conversion(value, column)
-
-
-def _convert_row(out: Assembled, layout: Layout,
-                 columns: list[tuple[int, Column, dict[tuple[type, object], Converted] | None]],
-                 list_path: str, index: int, n: int, values: Row) -> tuple[dict[str, Any], bool]:
-    item: dict[str, Any] = {}
-    clean = True
-    width = len(values)
-    for i, column, memo in columns:
-        value = values[i] if i < width else None
-        if value is None or value == "":
-            continue
-        got = _cached(value, column, memo)
-        if got is _SKIP:
-            continue
-        item[column.field] = got[0]
-        if got[1] is not None:
-            out.problems.append(Problem(f"{list_path}[{index}].{column.field}", _ref(layout, i, n), got[1]))
-            clean = False
-    return item, clean
+    return f"{first}..{end or start}"
 
 
 @functools.lru_cache(maxsize=4096)
 def _month_no(text: str) -> int | None:
     return month_number(text)
-
-
-def _merge(prev: dict[str, Any], item: dict[str, Any], span: list[int], n: int) -> bool:
-    """Extends prev (sheet rows span) by item when it is the next sheet row and the next month."""
-    if span[1] != n - 1:
-        return False
-    month, prev_month = item.get("month"), prev.get("month")
-    if not isinstance(month, str) or not isinstance(prev_month, str):
-        return False
-    # Same fields, equal values apart from the month (one comparison in C; no value is NaN).
-    if len(prev) != len(item) or {**item, "month": prev_month} != prev:
-        return False
-    first, _, last = prev_month.partition("..")
-    start, _, end = month.partition("..")
-    before, after = _month_no(last or first), _month_no(start)
-    if before is None or after != before + 1:
-        return False
-    prev["month"] = f"{first}..{end or start}"
-    span[1] = n
-    return True
 
 
 def _fill_family(out: Assembled, layout: Layout, rows: list[tuple[int, Row]]) -> None:
