@@ -655,6 +655,20 @@ def _bound_basis(app: Applicant, as_of: dt.date, d0: dt.date, raise_to: tuple[in
     return projected(app, as_of, mo.first_day(mo.of_date(d0) + 1), raise_to)
 
 
+class _Basis:
+    """`_bound_basis(app, as_of, d0, raise_to)`, built once for a step set's search (by `_hopeless`
+    or `first_eligible`, whichever needs it first) and only when needed; without a raise it is the
+    applicant judged on d0 too."""
+
+    def __init__(self, app: Applicant, as_of: dt.date, d0: dt.date, raise_to: tuple[int, float, float] | None) -> None:
+        self.args, self.value = (app, as_of, d0, raise_to), None
+
+    def get(self) -> Applicant:
+        if self.value is None:
+            self.value = _bound_basis(*self.args)
+        return self.value
+
+
 def _held_for_good(ctx: Context, r: Result) -> bool:
     """A blocker or a review finding that time does not cure keeps every later date from `eligible`.
 
@@ -668,22 +682,24 @@ def _held_for_good(ctx: Context, r: Result) -> bool:
 def first_eligible(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, float, float] | None,
                    end: dt.date, known: tuple[Result, list[int]] | None = None,
                    before: Before | None = None,
-                   judged: list[tuple[dt.date, Result]] | None = None) -> tuple[dt.date, Any] | None:
+                   judged: list[tuple[dt.date, Result, list[int]]] | None = None) -> tuple[dt.date, Any] | None:
     """The first date from `d0` on which the judge finds the changed applicant eligible (or None).
 
-    `known`: the judge's result and band months on `d0` when they are already at hand (no steps).
+    `known`: the judge's result and band months on `d0` when they are already at hand (no steps,
+    or another raise's `_opening`), never an eligible one.
     `before`: a judge's result from which `_hopeless` may rule the search out before judging.
-    `judged`: gets the judge's result on `d0` when this call runs the judge there."""
-    if known is None and before is not None and _hopeless(ctx, app, d0, raise_to, end, before):
+    `judged`: gets the judge's result and band months on `d0` when this call runs the judge there."""
+    basis = _Basis(app, ctx.as_of, d0, raise_to)
+    if before is not None and _hopeless(ctx, app, d0, raise_to, end, before, basis):
         return None
-    base = projected(app, ctx.as_of, d0, raise_to)
+    base = basis.get() if raise_to is None else projected(app, ctx.as_of, d0, raise_to)
     if known is None:
         j0 = ctx.verify(base, d0)
-        if judged is not None:
-            judged.append((d0, j0.result))
-        if j0.result.verdict == "eligible":
-            return d0, j0
         r0, bands = j0.result, (j0.ledger.obs.details.get("band_months", []) if j0.ledger else [])
+        if judged is not None:
+            judged.append((d0, r0, bands))
+        if r0.verdict == "eligible":
+            return d0, j0
     else:
         r0, bands = known
     if r0.verdict in ("eligible", "invalid_input") or _held_for_good(ctx, r0):
@@ -692,7 +708,7 @@ def first_eligible(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[in
     # plus what time can add to them (earliest.gain_bound(counted=True), proved there), so a date
     # where even that falls short is skipped.
     short = r0.score.pass_mark - r0.score.total
-    bound = gain_bound(ctx.book, _bound_basis(app, ctx.as_of, d0, raise_to), d0, r0, bands, counted=True)
+    bound = gain_bound(ctx.book, basis.get(), d0, r0, bands, counted=True)
     for day in candidates(ctx.book, base, r0, d0) if d0 < end else []:
         if day <= d0 or day > end:
             continue
@@ -705,7 +721,7 @@ def first_eligible(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[in
 
 
 def _hopeless(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, float, float] | None,
-              end: dt.date, before: Before) -> bool:
+              end: dt.date, before: Before, basis: _Basis | None = None) -> bool:
     """Whether a route surely finds nothing, decided before the judge runs on `d0`.
 
     `before` = (x, rx, added), x ≤ d0: rx is the judge's result on x for an applicant whose score
@@ -757,7 +773,8 @@ def _hopeless(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, fl
     lo, hi = mo.of_date(d0) - mo.of_date(x), mo.of_date(last) - mo.of_date(x)
     new = {waits: max((_title_points(ctx.book, kind, level, d0, last) for kind, level in added
                        if held_back(ctx.book, kind, level) == waits), default=0) for waits in (False, True)}
-    bound = gain_bound(ctx.book, _bound_basis(app, ctx.as_of, d0, raise_to), x, rx, [], counted=True, horizon=hi,
+    basis = basis or _Basis(app, ctx.as_of, d0, raise_to)
+    bound = gain_bound(ctx.book, basis.get(), x, rx, [], counted=True, horizon=hi,
                        new_title=new[False], new_title_waiting=new[True])
     short = min(_in_force(ctx.book, "pass_mark", d0, last)) - rx.score.total
     return all(bound(ahead) < short for ahead in range(lo, hi + 1))
@@ -926,6 +943,32 @@ def _dominated(r: Route, kept: list[Route]) -> bool:
     return any(keys(k) <= keys(r) and k.eligible_on <= r.eligible_on for k in kept)
 
 
+def _opening(others: frozenset[int], d0: dt.date,
+             raise_to: tuple[int, float, float] | None) -> tuple[frozenset[int], dt.date] | None:
+    """The key under which a raise's judge on d0 serves every raise with the same other steps and
+    d0 (all_routes passes it on as `known`), or None: only where d0 lies in the raise's first month.
+
+    Sound because on such a d0 the raises' applicants differ only in the base of the application
+    month's contribution row. `projected` raises the rows from the raise's first month on; the
+    applicant's own rows end by today's month (validation: no future month), before the next base
+    reset, so only the row continued into d0's month is raised, and its months before stay apart,
+    as for every raise. A raised tax row starts the month after (a month's tax is declared the
+    month after), and the tax rows before the raise's month are kept, for every raise the same.
+    The judge reads a contribution base only for months before the application month (the base
+    bands and their month table, PIT-TITLE-SI-BASE's months: facts/social_insurance.py), and in
+    validation's base-range check, a warning (no line, no verdict, neither blocker nor review).
+    So the verdict, the score lines, the band months, and the blockers and reviews with their
+    deadlines are the same for every such raise: all that first_eligible reads of the result on
+    d0 (whether eligible or invalid, `_held_for_good`, `candidates`' dates, `gain_bound`). Only a
+    result that is not eligible is passed on: an eligible one is the route itself, which is judged
+    for its own applicant. tests/test_plan_properties.py compares the judge's results on d0 for
+    two raises, and the search with an unpruned one.
+    """
+    if raise_to is None or mo.of_date(d0) != raise_to[0]:
+        return None
+    return others, d0
+
+
 def _outdone(tried: list[tuple[float, dt.date]], base: float, stop: dt.date) -> bool:
     """A raise to `base` cannot work by `stop` where a raise to at least `base`, with the same other
     steps, found nothing up to a date no earlier.
@@ -960,6 +1003,7 @@ def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: 
     reached: list[tuple[frozenset[int], dt.date]] = []  # step sets that worked, and from when
     failed: dict[frozenset[int], list[tuple[float, dt.date]]] = {}  # raise routes that found nothing
     judged: dict[frozenset[int], tuple[dt.date, Result]] = {}  # step sets without a raise: judged on d0
+    opened: dict[tuple[frozenset[int], dt.date], tuple[Result, list[int]]] = {}  # see _opening
     for steps in combinations(ctx, candidate_steps(ctx, longer), search["max_steps"]):
         if longer and not any(s.action.longer for s in steps):
             continue  # tried already without the long steps
@@ -978,10 +1022,14 @@ def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: 
         changed = apply_steps(app, steps)  # only for the step sets searched (most are passed over above)
         known = (result, band_months) if not steps and band_months is not None else None
         before = _before(ctx, steps, raise_to, judged) if prune else None
-        seen: list[tuple[dt.date, Result]] = []
+        opening = _opening(others, d0, raise_to) if prune else None
+        known = opened.get(opening, known) if opening else known
+        seen: list[tuple[dt.date, Result, list[int]]] = []
         hit = first_eligible(ctx, changed, d0, raise_to, stop, known, before, seen)
         if seen and not raise_to:  # the judge of this changed applicant, for the same steps with a raise
-            judged[mine] = seen[0]
+            judged[mine] = seen[0][:2]
+        if seen and opening and seen[0][1].verdict != "eligible":
+            opened[opening] = seen[0][1:]
         if hit is None and raise_to:
             failed.setdefault(others, []).append((raise_to[1], stop))
         if hit is not None:
