@@ -38,6 +38,7 @@ from jifen_check.earliest import HORIZON_MONTHS, blocked_until, candidates, gain
 from jifen_check.facts import expand_si, expand_tax
 from jifen_check.labels import CONFIDENCE_EN, CONFIDENCE_ZH
 from jifen_check.result import Result, Route, RouteCost, RouteStep, RouteVerified
+from jifen_check.validate import check
 from jifen_check.workdays import add_working_days
 
 Confidence = Literal["official", "practice", "unverified"]
@@ -662,6 +663,8 @@ class _Basis:
 
     def __init__(self, app: Applicant, as_of: dt.date, d0: dt.date, raise_to: tuple[int, float, float] | None) -> None:
         self.args, self.value = (app, as_of, d0, raise_to), None
+        # `_hopeless`'s bound date by date (day -> surely short of the pass mark), once it is built.
+        self.falls_short: Callable[[dt.date], bool] | None = None
 
     def get(self) -> Applicant:
         if self.value is None:
@@ -693,6 +696,8 @@ def first_eligible(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[in
     if before is not None and _hopeless(ctx, app, d0, raise_to, end, before, basis):
         return None
     base = basis.get() if raise_to is None else projected(app, ctx.as_of, d0, raise_to)
+    if known is None and before is not None and _d0_passed_over(ctx, base, d0, before, basis):
+        return _after_d0(ctx, app, d0, raise_to, end, base, before[1], basis)
     if known is None:
         j0 = ctx.verify(base, d0)
         r0, bands = j0.result, (j0.ledger.obs.details.get("band_months", []) if j0.ledger else [])
@@ -777,7 +782,57 @@ def _hopeless(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, fl
     bound = gain_bound(ctx.book, basis.get(), x, rx, [], counted=True, horizon=hi,
                        new_title=new[False], new_title_waiting=new[True])
     short = min(_in_force(ctx.book, "pass_mark", d0, last)) - rx.score.total
+    basis.falls_short = lambda day: bound(mo.of_date(day) - mo.of_date(x)) < short
     return all(bound(ahead) < short for ahead in range(lo, hi + 1))
+
+
+def _d0_passed_over(ctx: Context, base: Applicant, d0: dt.date, before: Before, basis: _Basis) -> bool:
+    """Whether first_eligible may search on from `d0` without judging it (`_after_d0`): `_hopeless`'s
+    bound shows d0 short of the pass mark, the permit's 3-working-day rule reads the same parameter
+    from `before`'s day to d0, and the judge would not find the applicant on d0 invalid (the judge
+    returns invalid_input exactly where validate.check reports an error: judge._judge_full)."""
+    x, falls_short = before[0], basis.falls_short
+    if falls_short is None or not falls_short(d0) or len(_in_force(ctx.book, "permit", x, d0)) != 1:
+        return False
+    return not any(p.severity == "error" for p in check(base, d0, ctx.book))
+
+
+def _after_d0(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, float, float] | None,
+              end: dt.date, base: Applicant, rx: Result, basis: _Basis) -> tuple[dt.date, Any] | None:
+    """first_eligible's search after d0 without the judge's result r0 on d0, from `before` = (x, rx)
+    instead (`_d0_passed_over`): the same date and judgement.
+
+    first_eligible returns None where r0 is eligible, invalid or `_held_for_good`, else the first
+    date of candidates(book, base, r0, d0) after d0 and up to `end` that the judge finds eligible
+    (the bound from r0 skips only dates that cannot be). Here:
+
+    - r0 is not eligible: `_hopeless`'s bound, whose argument holds date by date, shows d0 short;
+    - r0 is not invalid: validate.check finds no error on d0 (`_d0_passed_over`);
+    - where r0 is held for good, no later date is eligible (`_held_for_good`), so searching on
+      returns None too, only after judging;
+    - the dates: candidates' 1st of each month and record expiries come from `base` and d0, the
+      same here; the rest come from the result. Its PRE-PERMIT-SYNC deadline is the permit's first
+      usable day after permit.sync_working_days (facts.gates), named while the day judged is
+      before it: no step `_before` accepts changes the permit, and the parameter is the same from
+      x to d0, so rx and r0 name the same deadline wherever it lies after d0 (and one on or
+      before d0 is not searched). Its time-bound blockers only raise the first date searched
+      (`earliest.lower_bound`), to a day before which no date can be eligible, for r0 by
+      `earliest.blocked_until`, for rx by `_hopeless`'s argument: dates that one list has and
+      the other has not are all such;
+    - each date is skipped where `_hopeless`'s bound shows it short, which it does date by date.
+
+    So the first eligible date is the same, judged for the same applicant on the same day.
+    tests/test_plan_properties.py compares the search with an unpruned one.
+    """
+    falls_short = basis.falls_short
+    assert falls_short is not None
+    for day in candidates(ctx.book, base, rx, d0) if d0 < end else []:
+        if day <= d0 or day > end or falls_short(day):
+            continue
+        j = ctx.verify(projected(app, ctx.as_of, day, raise_to), day)
+        if j.result.verdict == "eligible":
+            return day, j
+    return None
 
 
 # Kinds of step that change nothing but the applicant's tax rows, and that add a qualification (see
