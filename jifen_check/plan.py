@@ -381,15 +381,15 @@ def _window(ctx: Context) -> range:
 
 def _rows(months: dict[int, tuple[float, str | None]]) -> list[IncomeTaxRow]:
     """Month → (income, withholder) back into range rows, runs of equal values merged."""
-    rows: list[IncomeTaxRow] = []
+    runs: list[list[Any]] = []  # [first, last, income, withholder]: a run keeps its latest month's income
     for m in sorted(months):
         inc, who = months[m]
-        if rows and mo.spec_bounds(rows[-1].month)[1] == m - 1 and (rows[-1].income, rows[-1].withholder_uscc) == (inc, who):
-            first = mo.spec_bounds(rows[-1].month)[0]
-            rows[-1] = IncomeTaxRow(month=f"{mo.fmt(first)}..{mo.fmt(m)}", income=inc, withholder_uscc=who)
+        if runs and runs[-1][1] == m - 1 and (runs[-1][2], runs[-1][3]) == (inc, who):
+            runs[-1][1:3] = [m, inc]
         else:
-            rows.append(IncomeTaxRow(month=mo.fmt(m), income=inc, withholder_uscc=who))
-    return rows
+            runs.append([m, m, inc, who])
+    return [IncomeTaxRow(month=mo.fmt(a) if a == b else f"{mo.fmt(a)}..{mo.fmt(b)}", income=inc, withholder_uscc=who)
+            for a, b, inc, who in runs]
 
 
 def _spans_en(months: list[int]) -> str:
@@ -407,13 +407,16 @@ def _correct_tax(ctx: Context, a: Action) -> list[Step]:
     si, tax = expand_si(ctx.app), expand_tax(ctx.app)
     months = {m: (t[0], t[1]) for m, t in tax.items()}
     fixed = []
+    short: dict[tuple[float, float], int | None] = {}  # (base, income) -> the income needed, None if enough
     for m in _window(ctx):
         s = si.get(m)
         if s is None or s.back_payment or s.transferred:
             continue
-        need = math.ceil(Decimal(str(s.base)) * ratio)
         inc, who = months.get(m, (0.0, None))
-        if Decimal(str(inc)) < Decimal(str(s.base)) * ratio:
+        if (s.base, inc) not in short:  # most months repeat a few (base, income) pairs
+            enough = Decimal(str(inc)) >= Decimal(str(s.base)) * ratio
+            short[s.base, inc] = None if enough else math.ceil(Decimal(str(s.base)) * ratio)
+        if (need := short[s.base, inc]) is not None:
             months[m] = (float(need), who or ctx.app.contract.employer_uscc or ctx.app.employer.uscc)
             fixed.append(m)
     if not fixed:
@@ -468,11 +471,29 @@ def _latest_paid(app: Applicant) -> SocialInsuranceRow | None:
     return max(paid, key=lambda r: mo.spec_bounds(r.month)[1]) if paid else None
 
 
+# _raise_base's steps by (ruleset, as_of, action, latest base): (book, data, steps). A batch shares
+# its as_of, and its people share a few bases.
+_RAISES: dict[tuple[str, dt.date, str, float], tuple[rulebook.Rulebook, PlanData, tuple[Step, ...]]] = {}
+
+
 def _raise_base(ctx: Context, a: Action) -> list[Step]:
-    """One variant per band the latest base does not reach, from the next yearly base reset."""
+    """One variant per band the latest base does not reach, from the next yearly base reset.
+
+    The steps depend on nothing of the applicant but the latest paid base, so they are built once
+    per base (and per ruleset, day and action) and handed out again: no one changes a Step once made."""
     last = _latest_paid(ctx.app)
     if last is None:
         return []
+    key = (ctx.ruleset_id, ctx.as_of, a.id, last.base)
+    hit = _RAISES.get(key)
+    if hit is None or hit[0] is not ctx.book or hit[1] is not ctx.data:
+        if len(_RAISES) >= 256:
+            _RAISES.clear()
+        hit = _RAISES[key] = (ctx.book, ctx.data, tuple(_raises(ctx, a, last.base)))
+    return list(hit[2])
+
+
+def _raises(ctx: Context, a: Action, last_base: float) -> list[Step]:
     reset = ctx.data.dated("base_reset", ctx.as_of)
     month = ctx.data.value("base_reset", ctx.as_of)["month"]
     now = mo.of_date(ctx.as_of)
@@ -486,10 +507,10 @@ def _raise_base(ctx: Context, a: Action) -> list[Step]:
     for band in ctx.book.snapshot(ctx.as_of)["si_base_bands"]:
         mult = Decimal(str(band["multiple"]))
         base = min(math.ceil(Decimal(str(wage)) * mult), ceiling)
-        if base <= last.base or base < Decimal(str(wage)) * mult:
+        if base <= last_base or base < Decimal(str(wage)) * mult:
             continue
         income = math.ceil(Decimal(base) * ratio)
-        delta = Decimal(base) - Decimal(str(last.base))
+        delta = Decimal(base) - Decimal(str(last_base))
         emp = Decimal(str(sum(rates.employer.values())))
         cost = RouteCost(employee_monthly=math.ceil(delta * Decimal(str(sum(rates.employee.values()))) / 100),
                          employer_monthly=math.ceil(delta * (emp + Decimal(str(rates.injury_min))) / 100),
