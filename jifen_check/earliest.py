@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from itertools import accumulate
 from typing import Any
 
 from jifen_check import months as mo
@@ -192,20 +193,22 @@ def _band_gain(p: dict[str, Any], si: dict[int, Any], tax: dict[int, Any], wages
     min_ratio = p["tax_match"]["min_ratio"]
     first = start - widest
     ratios = []  # per month from `first`: its base as a multiple of its wage, 0 if it cannot count
+    si_get, tax_get, wage_at, append = si.get, tax.get, wages.at, ratios.append
     for m in range(first, start + horizon + 1):
-        rec, t = si.get(m), tax.get(m)
+        rec, t = si_get(m), tax_get(m)
         ok = rec is not None and not rec.back_payment and not rec.transferred and t is not None \
             and t[0] >= min_ratio * rec.base
-        ratios.append(rec.base / wages.at(m) if ok else 0.0)
+        append(rec.base / wage_at(m) if ok else 0.0)
     # Per band, running counts of months reaching its multiple: a window's count is one subtraction.
-    running = [_running([r >= b["multiple"] - 1e-9 for r in ratios]) for b in bands]
+    running = [(b["window_months"], b["min_months"], b["points"], _running([r >= b["multiple"] - 1e-9 for r in ratios]))
+               for b in bands]
 
     def gain(ahead: int) -> int:
         end = start + ahead - first  # months before the application month of the projected date
         best = 0
-        for b, counts in zip(bands, running, strict=True):
-            if counts[end] - counts[max(end - b["window_months"], 0)] >= b["min_months"]:
-                best = max(best, b["points"])
+        for window, need, points, counts in running:  # the most points of a band whose window holds enough
+            if points > best and counts[end] - counts[max(end - window, 0)] >= need:
+                best = points
         return max(0, best - now)
 
     return gain
@@ -213,10 +216,7 @@ def _band_gain(p: dict[str, Any], si: dict[int, Any], tax: dict[int, Any], wages
 
 def _running(flags: list[bool]) -> list[int]:
     """counts[i] = how many of flags[:i] are true."""
-    counts = [0]
-    for f in flags:
-        counts.append(counts[-1] + f)
-    return counts
+    return list(accumulate(flags, initial=0))
 
 
 def _age_gain(p: dict[str, Any], app: Applicant, as_of: dt.date, now: int) -> Callable[[int], int]:
@@ -224,13 +224,16 @@ def _age_gain(p: dict[str, Any], app: Applicant, as_of: dt.date, now: int) -> Ca
     if birth is None:
         return lambda ahead: 0
     start = mo.of_date(as_of)
+    table = p["age_points"]
 
     def gain(ahead: int) -> int:
         # A date `ahead` months on lies in month start + ahead (today, for ahead 0): the ages it can
         # have run from the age on the month's first day (or today) to the age on the next month's.
         first = as_of if ahead == 0 else mo.first_day(start + ahead)
-        ages = range(age_on(birth, first), age_on(birth, mo.first_day(start + ahead + 1)) + 1)
-        return max(table_points(p["age_points"], a) for a in ages) - now
+        young, old = age_on(birth, first), age_on(birth, mo.first_day(start + ahead + 1))
+        if young == old:  # most months: one age
+            return table_points(table, young) - now
+        return max(table_points(table, a) for a in range(young, old + 1)) - now
 
     return gain
 
