@@ -12,7 +12,7 @@ reaches the pass mark (counted + at risk) is the answer; `None` if none within t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import accumulate
 from typing import Any
 
@@ -330,18 +330,26 @@ def _continued(app: Applicant, as_of: dt.date, day: dt.date) -> tuple[
     month after). None where nothing is added."""
     start, end = mo.of_date(as_of), mo.of_date(day)
     si_more = tax_more = None
-    paid = [r for r in app.social_insurance if not r.back_payment]
-    if paid and end > start:
-        last = max(paid, key=lambda r: mo.spec_bounds(r.month)[1])
+    if end > start and (last := latest(r for r in app.social_insurance if not r.back_payment)) is not None:
         first = max(mo.spec_bounds(last.month)[1] + 1, start + 1)
         if first <= end:
             si_more = (first, end, last)
-    if app.income_tax:
-        last_t = max(app.income_tax, key=lambda r: mo.spec_bounds(r.month)[1])
+    if (last_t := latest(app.income_tax)) is not None:
         first_t = mo.spec_bounds(last_t.month)[1] + 1
         if first_t <= end - 1:
             tax_more = (first_t, end - 1, last_t)
     return si_more, tax_more
+
+
+def latest(rows: Iterable[Any]) -> Any:
+    """The first of the rows whose months end latest (max by the last month), None if none: a loop,
+    as this runs for every projection and the rows are many."""
+    best, best_end, bounds = None, 0, mo.spec_bounds
+    for r in rows:
+        end = bounds(r.month)[1]
+        if best is None or end > best_end:
+            best, best_end = r, end
+    return best
 
 
 def _kept_valid_permit(app: Applicant, day: dt.date) -> ResidencePermit:

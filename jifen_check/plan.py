@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from jifen_check import months as mo
 from jifen_check import rulebook, yamlio
 from jifen_check.applicant import Applicant, Education, IncomeTaxRow, Qualification, SocialInsuranceRow
-from jifen_check.earliest import HORIZON_MONTHS, blocked_until, candidates, gain_bound, project
+from jifen_check.earliest import HORIZON_MONTHS, blocked_until, candidates, gain_bound, latest, project
 from jifen_check.facts import expand_si, expand_tax
 from jifen_check.labels import CONFIDENCE_EN, CONFIDENCE_ZH
 from jifen_check.result import Result, Route, RouteCost, RouteStep, RouteVerified
@@ -467,8 +467,7 @@ def _register_title(ctx: Context, a: Action) -> list[Step]:
 
 
 def _latest_paid(app: Applicant) -> SocialInsuranceRow | None:
-    paid = [r for r in app.social_insurance if not r.back_payment]
-    return max(paid, key=lambda r: mo.spec_bounds(r.month)[1]) if paid else None
+    return latest(r for r in app.social_insurance if not r.back_payment)
 
 
 # _raise_base's steps by (ruleset, as_of, action, latest base): (book, data, steps). A batch shares
@@ -650,7 +649,7 @@ def projected(app: Applicant, as_of: dt.date, day: dt.date, raise_to: tuple[int,
         a, b = mo.spec_bounds(t.month)
         if a < start:  # rows before the raise stay; one that runs into it is cut short
             tax.append(t if b < start else t.model_copy(update={"month": _spec(a, start - 1)}))
-    last_tax = max(p.income_tax, key=lambda t: mo.spec_bounds(t.month)[1]) if p.income_tax else None
+    last_tax = latest(p.income_tax)
     end_tax = mo.of_date(day) - 1
     if end_tax >= start:
         who = last_tax.withholder_uscc if last_tax else None
@@ -873,7 +872,18 @@ def held_back(book: rulebook.Rulebook, kind: str, level: Any) -> bool:
     return grades is not None and f"{kind}/{level}" in grades
 
 
+# _held_grades by ruleset: (book, grades); a rulebook is loaded once and never changed.
+_HELD: dict[int, tuple[rulebook.Rulebook, frozenset[str] | None]] = {}
+
+
 def _held_grades(book: rulebook.Rulebook) -> frozenset[str] | None:
+    hit = _HELD.get(id(book))
+    if hit is None or hit[0] is not book:
+        hit = _HELD[id(book)] = (book, _read_held_grades(book))
+    return hit[1]
+
+
+def _read_held_grades(book: rulebook.Rulebook) -> frozenset[str] | None:
     rule = book.rules.get("PIT-TITLE-SI-BASE")
     grades = {g for case in (rule.cases if rule else []) for pat in case.when.all if pat.fact == "qual"
               for g in ((pat.test or {}).get("grade") or {}).get("in", [])}
