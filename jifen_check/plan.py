@@ -833,9 +833,11 @@ def _after_d0(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, fl
     - the dates: candidates' 1st of each month and record expiries come from `base` and d0, the
       same here; the rest come from the result. Its PRE-PERMIT-SYNC deadline is the permit's first
       usable day after permit.sync_working_days (facts.gates), named while the day judged is
-      before it: no step `_before` accepts changes the permit, and the parameter is the same from
-      x to d0, so rx and r0 name the same deadline wherever it lies after d0 (and one on or
-      before d0 is not searched). Its time-bound blockers only raise the first date searched
+      before it: the route's applicant has rx's permit (`_before`: rx is today's result and no
+      step it accepts touches the permit, or rx is the judge of this changed applicant; the
+      projection moves only the permit's end), and the parameter is the same from x to d0, so rx
+      and r0 name the same deadline wherever it lies after d0 (one on or before d0 is not
+      searched). Its time-bound blockers only raise the first date searched
       (`earliest.lower_bound`), to a day before which no date can be eligible, for r0 by
       `earliest.blocked_until`, for rx by `_hopeless`'s argument: dates that one list has and
       the other has not are all such;
