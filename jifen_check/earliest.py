@@ -12,7 +12,8 @@ reaches the pass mark (counted + at risk) is the answer; `None` if none within t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from itertools import accumulate
 from typing import Any
 
 from jifen_check import months as mo
@@ -192,20 +193,22 @@ def _band_gain(p: dict[str, Any], si: dict[int, Any], tax: dict[int, Any], wages
     min_ratio = p["tax_match"]["min_ratio"]
     first = start - widest
     ratios = []  # per month from `first`: its base as a multiple of its wage, 0 if it cannot count
+    si_get, tax_get, wage_at, append = si.get, tax.get, wages.at, ratios.append
     for m in range(first, start + horizon + 1):
-        rec, t = si.get(m), tax.get(m)
+        rec, t = si_get(m), tax_get(m)
         ok = rec is not None and not rec.back_payment and not rec.transferred and t is not None \
             and t[0] >= min_ratio * rec.base
-        ratios.append(rec.base / wages.at(m) if ok else 0.0)
+        append(rec.base / wage_at(m) if ok else 0.0)
     # Per band, running counts of months reaching its multiple: a window's count is one subtraction.
-    running = [_running([r >= b["multiple"] - 1e-9 for r in ratios]) for b in bands]
+    running = [(b["window_months"], b["min_months"], b["points"], _running([r >= b["multiple"] - 1e-9 for r in ratios]))
+               for b in bands]
 
     def gain(ahead: int) -> int:
         end = start + ahead - first  # months before the application month of the projected date
         best = 0
-        for b, counts in zip(bands, running, strict=True):
-            if counts[end] - counts[max(end - b["window_months"], 0)] >= b["min_months"]:
-                best = max(best, b["points"])
+        for window, need, points, counts in running:  # the most points of a band whose window holds enough
+            if points > best and counts[end] - counts[max(end - window, 0)] >= need:
+                best = points
         return max(0, best - now)
 
     return gain
@@ -213,10 +216,7 @@ def _band_gain(p: dict[str, Any], si: dict[int, Any], tax: dict[int, Any], wages
 
 def _running(flags: list[bool]) -> list[int]:
     """counts[i] = how many of flags[:i] are true."""
-    counts = [0]
-    for f in flags:
-        counts.append(counts[-1] + f)
-    return counts
+    return list(accumulate(flags, initial=0))
 
 
 def _age_gain(p: dict[str, Any], app: Applicant, as_of: dt.date, now: int) -> Callable[[int], int]:
@@ -224,13 +224,16 @@ def _age_gain(p: dict[str, Any], app: Applicant, as_of: dt.date, now: int) -> Ca
     if birth is None:
         return lambda ahead: 0
     start = mo.of_date(as_of)
+    table = p["age_points"]
 
     def gain(ahead: int) -> int:
         # A date `ahead` months on lies in month start + ahead (today, for ahead 0): the ages it can
         # have run from the age on the month's first day (or today) to the age on the next month's.
         first = as_of if ahead == 0 else mo.first_day(start + ahead)
-        ages = range(age_on(birth, first), age_on(birth, mo.first_day(start + ahead + 1)) + 1)
-        return max(table_points(p["age_points"], a) for a in ages) - now
+        young, old = age_on(birth, first), age_on(birth, mo.first_day(start + ahead + 1))
+        if young == old:  # most months: one age
+            return table_points(table, young) - now
+        return max(table_points(table, a) for a in range(young, old + 1)) - now
 
     return gain
 
@@ -327,18 +330,26 @@ def _continued(app: Applicant, as_of: dt.date, day: dt.date) -> tuple[
     month after). None where nothing is added."""
     start, end = mo.of_date(as_of), mo.of_date(day)
     si_more = tax_more = None
-    paid = [r for r in app.social_insurance if not r.back_payment]
-    if paid and end > start:
-        last = max(paid, key=lambda r: mo.spec_bounds(r.month)[1])
+    if end > start and (last := latest(r for r in app.social_insurance if not r.back_payment)) is not None:
         first = max(mo.spec_bounds(last.month)[1] + 1, start + 1)
         if first <= end:
             si_more = (first, end, last)
-    if app.income_tax:
-        last_t = max(app.income_tax, key=lambda r: mo.spec_bounds(r.month)[1])
+    if (last_t := latest(app.income_tax)) is not None:
         first_t = mo.spec_bounds(last_t.month)[1] + 1
         if first_t <= end - 1:
             tax_more = (first_t, end - 1, last_t)
     return si_more, tax_more
+
+
+def latest(rows: Iterable[Any]) -> Any:
+    """The first of the rows whose months end latest (max by the last month), None if none: a loop,
+    as this runs for every projection and the rows are many."""
+    best, best_end, bounds = None, 0, mo.spec_bounds
+    for r in rows:
+        end = bounds(r.month)[1]
+        if best is None or end > best_end:
+            best, best_end = r, end
+    return best
 
 
 def _kept_valid_permit(app: Applicant, day: dt.date) -> ResidencePermit:

@@ -34,10 +34,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from jifen_check import months as mo
 from jifen_check import rulebook, yamlio
 from jifen_check.applicant import Applicant, Education, IncomeTaxRow, Qualification, SocialInsuranceRow
-from jifen_check.earliest import HORIZON_MONTHS, blocked_until, candidates, gain_bound, project
+from jifen_check.earliest import HORIZON_MONTHS, blocked_until, candidates, gain_bound, latest, project
 from jifen_check.facts import expand_si, expand_tax
 from jifen_check.labels import CONFIDENCE_EN, CONFIDENCE_ZH
 from jifen_check.result import Result, Route, RouteCost, RouteStep, RouteVerified
+from jifen_check.validate import check
 from jifen_check.workdays import add_working_days
 
 Confidence = Literal["official", "practice", "unverified"]
@@ -380,15 +381,15 @@ def _window(ctx: Context) -> range:
 
 def _rows(months: dict[int, tuple[float, str | None]]) -> list[IncomeTaxRow]:
     """Month → (income, withholder) back into range rows, runs of equal values merged."""
-    rows: list[IncomeTaxRow] = []
+    runs: list[list[Any]] = []  # [first, last, income, withholder]: a run keeps its latest month's income
     for m in sorted(months):
         inc, who = months[m]
-        if rows and mo.spec_bounds(rows[-1].month)[1] == m - 1 and (rows[-1].income, rows[-1].withholder_uscc) == (inc, who):
-            first = mo.spec_bounds(rows[-1].month)[0]
-            rows[-1] = IncomeTaxRow(month=f"{mo.fmt(first)}..{mo.fmt(m)}", income=inc, withholder_uscc=who)
+        if runs and runs[-1][1] == m - 1 and (runs[-1][2], runs[-1][3]) == (inc, who):
+            runs[-1][1:3] = [m, inc]
         else:
-            rows.append(IncomeTaxRow(month=mo.fmt(m), income=inc, withholder_uscc=who))
-    return rows
+            runs.append([m, m, inc, who])
+    return [IncomeTaxRow(month=mo.fmt(a) if a == b else f"{mo.fmt(a)}..{mo.fmt(b)}", income=inc, withholder_uscc=who)
+            for a, b, inc, who in runs]
 
 
 def _spans_en(months: list[int]) -> str:
@@ -406,13 +407,16 @@ def _correct_tax(ctx: Context, a: Action) -> list[Step]:
     si, tax = expand_si(ctx.app), expand_tax(ctx.app)
     months = {m: (t[0], t[1]) for m, t in tax.items()}
     fixed = []
+    short: dict[tuple[float, float], int | None] = {}  # (base, income) -> the income needed, None if enough
     for m in _window(ctx):
         s = si.get(m)
         if s is None or s.back_payment or s.transferred:
             continue
-        need = math.ceil(Decimal(str(s.base)) * ratio)
         inc, who = months.get(m, (0.0, None))
-        if Decimal(str(inc)) < Decimal(str(s.base)) * ratio:
+        if (s.base, inc) not in short:  # most months repeat a few (base, income) pairs
+            enough = Decimal(str(inc)) >= Decimal(str(s.base)) * ratio
+            short[s.base, inc] = None if enough else math.ceil(Decimal(str(s.base)) * ratio)
+        if (need := short[s.base, inc]) is not None:
             months[m] = (float(need), who or ctx.app.contract.employer_uscc or ctx.app.employer.uscc)
             fixed.append(m)
     if not fixed:
@@ -463,15 +467,32 @@ def _register_title(ctx: Context, a: Action) -> list[Step]:
 
 
 def _latest_paid(app: Applicant) -> SocialInsuranceRow | None:
-    paid = [r for r in app.social_insurance if not r.back_payment]
-    return max(paid, key=lambda r: mo.spec_bounds(r.month)[1]) if paid else None
+    return latest(r for r in app.social_insurance if not r.back_payment)
+
+
+# _raise_base's steps by (ruleset, as_of, action, latest base): (book, data, steps). A batch shares
+# its as_of, and its people share a few bases.
+_RAISES: dict[tuple[str, dt.date, str, float], tuple[rulebook.Rulebook, PlanData, tuple[Step, ...]]] = {}
 
 
 def _raise_base(ctx: Context, a: Action) -> list[Step]:
-    """One variant per band the latest base does not reach, from the next yearly base reset."""
+    """One variant per band the latest base does not reach, from the next yearly base reset.
+
+    The steps depend on nothing of the applicant but the latest paid base, so they are built once
+    per base (and per ruleset, day and action) and handed out again: no one changes a Step once made."""
     last = _latest_paid(ctx.app)
     if last is None:
         return []
+    key = (ctx.ruleset_id, ctx.as_of, a.id, last.base)
+    hit = _RAISES.get(key)
+    if hit is None or hit[0] is not ctx.book or hit[1] is not ctx.data:
+        if len(_RAISES) >= 256:
+            _RAISES.clear()
+        hit = _RAISES[key] = (ctx.book, ctx.data, tuple(_raises(ctx, a, last.base)))
+    return list(hit[2])
+
+
+def _raises(ctx: Context, a: Action, last_base: float) -> list[Step]:
     reset = ctx.data.dated("base_reset", ctx.as_of)
     month = ctx.data.value("base_reset", ctx.as_of)["month"]
     now = mo.of_date(ctx.as_of)
@@ -485,10 +506,10 @@ def _raise_base(ctx: Context, a: Action) -> list[Step]:
     for band in ctx.book.snapshot(ctx.as_of)["si_base_bands"]:
         mult = Decimal(str(band["multiple"]))
         base = min(math.ceil(Decimal(str(wage)) * mult), ceiling)
-        if base <= last.base or base < Decimal(str(wage)) * mult:
+        if base <= last_base or base < Decimal(str(wage)) * mult:
             continue
         income = math.ceil(Decimal(base) * ratio)
-        delta = Decimal(base) - Decimal(str(last.base))
+        delta = Decimal(base) - Decimal(str(last_base))
         emp = Decimal(str(sum(rates.employer.values())))
         cost = RouteCost(employee_monthly=math.ceil(delta * Decimal(str(sum(rates.employee.values()))) / 100),
                          employer_monthly=math.ceil(delta * (emp + Decimal(str(rates.injury_min))) / 100),
@@ -628,7 +649,7 @@ def projected(app: Applicant, as_of: dt.date, day: dt.date, raise_to: tuple[int,
         a, b = mo.spec_bounds(t.month)
         if a < start:  # rows before the raise stay; one that runs into it is cut short
             tax.append(t if b < start else t.model_copy(update={"month": _spec(a, start - 1)}))
-    last_tax = max(p.income_tax, key=lambda t: mo.spec_bounds(t.month)[1]) if p.income_tax else None
+    last_tax = latest(p.income_tax)
     end_tax = mo.of_date(day) - 1
     if end_tax >= start:
         who = last_tax.withholder_uscc if last_tax else None
@@ -655,6 +676,22 @@ def _bound_basis(app: Applicant, as_of: dt.date, d0: dt.date, raise_to: tuple[in
     return projected(app, as_of, mo.first_day(mo.of_date(d0) + 1), raise_to)
 
 
+class _Basis:
+    """`_bound_basis(app, as_of, d0, raise_to)`, built once for a step set's search (by `_hopeless`
+    or `first_eligible`, whichever needs it first) and only when needed; without a raise it is the
+    applicant judged on d0 too."""
+
+    def __init__(self, app: Applicant, as_of: dt.date, d0: dt.date, raise_to: tuple[int, float, float] | None) -> None:
+        self.args, self.value = (app, as_of, d0, raise_to), None
+        # `_hopeless`'s bound date by date (day -> surely short of the pass mark), once it is built.
+        self.falls_short: Callable[[dt.date], bool] | None = None
+
+    def get(self) -> Applicant:
+        if self.value is None:
+            self.value = _bound_basis(*self.args)
+        return self.value
+
+
 def _held_for_good(ctx: Context, r: Result) -> bool:
     """A blocker or a review finding that time does not cure keeps every later date from `eligible`.
 
@@ -668,22 +705,26 @@ def _held_for_good(ctx: Context, r: Result) -> bool:
 def first_eligible(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, float, float] | None,
                    end: dt.date, known: tuple[Result, list[int]] | None = None,
                    before: Before | None = None,
-                   judged: list[tuple[dt.date, Result]] | None = None) -> tuple[dt.date, Any] | None:
+                   judged: list[tuple[dt.date, Result, list[int]]] | None = None) -> tuple[dt.date, Any] | None:
     """The first date from `d0` on which the judge finds the changed applicant eligible (or None).
 
-    `known`: the judge's result and band months on `d0` when they are already at hand (no steps).
+    `known`: the judge's result and band months on `d0` when they are already at hand (no steps,
+    or another raise's `_opening`), never an eligible one.
     `before`: a judge's result from which `_hopeless` may rule the search out before judging.
-    `judged`: gets the judge's result on `d0` when this call runs the judge there."""
-    if known is None and before is not None and _hopeless(ctx, app, d0, raise_to, end, before):
+    `judged`: gets the judge's result and band months on `d0` when this call runs the judge there."""
+    basis = _Basis(app, ctx.as_of, d0, raise_to)
+    if before is not None and _hopeless(ctx, app, d0, raise_to, end, before, basis):
         return None
-    base = projected(app, ctx.as_of, d0, raise_to)
+    base = basis.get() if raise_to is None else projected(app, ctx.as_of, d0, raise_to)
+    if known is None and before is not None and _d0_passed_over(ctx, base, d0, before, basis):
+        return _after_d0(ctx, app, d0, raise_to, end, base, before[1], basis)
     if known is None:
         j0 = ctx.verify(base, d0)
-        if judged is not None:
-            judged.append((d0, j0.result))
-        if j0.result.verdict == "eligible":
-            return d0, j0
         r0, bands = j0.result, (j0.ledger.obs.details.get("band_months", []) if j0.ledger else [])
+        if judged is not None:
+            judged.append((d0, r0, bands))
+        if r0.verdict == "eligible":
+            return d0, j0
     else:
         r0, bands = known
     if r0.verdict in ("eligible", "invalid_input") or _held_for_good(ctx, r0):
@@ -692,7 +733,7 @@ def first_eligible(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[in
     # plus what time can add to them (earliest.gain_bound(counted=True), proved there), so a date
     # where even that falls short is skipped.
     short = r0.score.pass_mark - r0.score.total
-    bound = gain_bound(ctx.book, _bound_basis(app, ctx.as_of, d0, raise_to), d0, r0, bands, counted=True)
+    bound = gain_bound(ctx.book, basis.get(), d0, r0, bands, counted=True)
     for day in candidates(ctx.book, base, r0, d0) if d0 < end else []:
         if day <= d0 or day > end:
             continue
@@ -705,7 +746,7 @@ def first_eligible(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[in
 
 
 def _hopeless(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, float, float] | None,
-              end: dt.date, before: Before) -> bool:
+              end: dt.date, before: Before, basis: _Basis | None = None) -> bool:
     """Whether a route surely finds nothing, decided before the judge runs on `d0`.
 
     `before` = (x, rx, added), x ≤ d0: rx is the judge's result on x for an applicant whose score
@@ -757,10 +798,63 @@ def _hopeless(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, fl
     lo, hi = mo.of_date(d0) - mo.of_date(x), mo.of_date(last) - mo.of_date(x)
     new = {waits: max((_title_points(ctx.book, kind, level, d0, last) for kind, level in added
                        if held_back(ctx.book, kind, level) == waits), default=0) for waits in (False, True)}
-    bound = gain_bound(ctx.book, _bound_basis(app, ctx.as_of, d0, raise_to), x, rx, [], counted=True, horizon=hi,
+    basis = basis or _Basis(app, ctx.as_of, d0, raise_to)
+    bound = gain_bound(ctx.book, basis.get(), x, rx, [], counted=True, horizon=hi,
                        new_title=new[False], new_title_waiting=new[True])
     short = min(_in_force(ctx.book, "pass_mark", d0, last)) - rx.score.total
+    basis.falls_short = lambda day: bound(mo.of_date(day) - mo.of_date(x)) < short
     return all(bound(ahead) < short for ahead in range(lo, hi + 1))
+
+
+def _d0_passed_over(ctx: Context, base: Applicant, d0: dt.date, before: Before, basis: _Basis) -> bool:
+    """Whether first_eligible may search on from `d0` without judging it (`_after_d0`): `_hopeless`'s
+    bound shows d0 short of the pass mark, the permit's 3-working-day rule reads the same parameter
+    from `before`'s day to d0, and the judge would not find the applicant on d0 invalid (the judge
+    returns invalid_input exactly where validate.check reports an error: judge._judge_full)."""
+    x, falls_short = before[0], basis.falls_short
+    if falls_short is None or not falls_short(d0) or len(_in_force(ctx.book, "permit", x, d0)) != 1:
+        return False
+    return not any(p.severity == "error" for p in check(base, d0, ctx.book))
+
+
+def _after_d0(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, float, float] | None,
+              end: dt.date, base: Applicant, rx: Result, basis: _Basis) -> tuple[dt.date, Any] | None:
+    """first_eligible's search after d0 without the judge's result r0 on d0, from `before` = (x, rx)
+    instead (`_d0_passed_over`): the same date and judgement.
+
+    first_eligible returns None where r0 is eligible, invalid or `_held_for_good`, else the first
+    date of candidates(book, base, r0, d0) after d0 and up to `end` that the judge finds eligible
+    (the bound from r0 skips only dates that cannot be). Here:
+
+    - r0 is not eligible: `_hopeless`'s bound, whose argument holds date by date, shows d0 short;
+    - r0 is not invalid: validate.check finds no error on d0 (`_d0_passed_over`);
+    - where r0 is held for good, no later date is eligible (`_held_for_good`), so searching on
+      returns None too, only after judging;
+    - the dates: candidates' 1st of each month and record expiries come from `base` and d0, the
+      same here; the rest come from the result. Its PRE-PERMIT-SYNC deadline is the permit's first
+      usable day after permit.sync_working_days (facts.gates), named while the day judged is
+      before it: the route's applicant has rx's permit (`_before`: rx is today's result and no
+      step it accepts touches the permit, or rx is the judge of this changed applicant; the
+      projection moves only the permit's end), and the parameter is the same from x to d0, so rx
+      and r0 name the same deadline wherever it lies after d0 (one on or before d0 is not
+      searched). Its time-bound blockers only raise the first date searched
+      (`earliest.lower_bound`), to a day before which no date can be eligible, for r0 by
+      `earliest.blocked_until`, for rx by `_hopeless`'s argument: dates that one list has and
+      the other has not are all such;
+    - each date is skipped where `_hopeless`'s bound shows it short, which it does date by date.
+
+    So the first eligible date is the same, judged for the same applicant on the same day.
+    tests/test_plan_properties.py compares the search with an unpruned one.
+    """
+    falls_short = basis.falls_short
+    assert falls_short is not None
+    for day in candidates(ctx.book, base, rx, d0) if d0 < end else []:
+        if day <= d0 or day > end or falls_short(day):
+            continue
+        j = ctx.verify(projected(app, ctx.as_of, day, raise_to), day)
+        if j.result.verdict == "eligible":
+            return day, j
+    return None
 
 
 # Kinds of step that change nothing but the applicant's tax rows, and that add a qualification (see
@@ -780,7 +874,18 @@ def held_back(book: rulebook.Rulebook, kind: str, level: Any) -> bool:
     return grades is not None and f"{kind}/{level}" in grades
 
 
+# _held_grades by ruleset: (book, grades); a rulebook is loaded once and never changed.
+_HELD: dict[int, tuple[rulebook.Rulebook, frozenset[str] | None]] = {}
+
+
 def _held_grades(book: rulebook.Rulebook) -> frozenset[str] | None:
+    hit = _HELD.get(id(book))
+    if hit is None or hit[0] is not book:
+        hit = _HELD[id(book)] = (book, _read_held_grades(book))
+    return hit[1]
+
+
+def _read_held_grades(book: rulebook.Rulebook) -> frozenset[str] | None:
     rule = book.rules.get("PIT-TITLE-SI-BASE")
     grades = {g for case in (rule.cases if rule else []) for pat in case.when.all if pat.fact == "qual"
               for g in ((pat.test or {}).get("grade") or {}).get("in", [])}
@@ -926,6 +1031,32 @@ def _dominated(r: Route, kept: list[Route]) -> bool:
     return any(keys(k) <= keys(r) and k.eligible_on <= r.eligible_on for k in kept)
 
 
+def _opening(others: frozenset[int], d0: dt.date,
+             raise_to: tuple[int, float, float] | None) -> tuple[frozenset[int], dt.date] | None:
+    """The key under which a raise's judge on d0 serves every raise with the same other steps and
+    d0 (all_routes passes it on as `known`), or None: only where d0 lies in the raise's first month.
+
+    Sound because on such a d0 the raises' applicants differ only in the base of the application
+    month's contribution row. `projected` raises the rows from the raise's first month on; the
+    applicant's own rows end by today's month (validation: no future month), before the next base
+    reset, so only the row continued into d0's month is raised, and its months before stay apart,
+    as for every raise. A raised tax row starts the month after (a month's tax is declared the
+    month after), and the tax rows before the raise's month are kept, for every raise the same.
+    The judge reads a contribution base only for months before the application month (the base
+    bands and their month table, PIT-TITLE-SI-BASE's months: facts/social_insurance.py), and in
+    validation's base-range check, a warning (no line, no verdict, neither blocker nor review).
+    So the verdict, the score lines, the band months, and the blockers and reviews with their
+    deadlines are the same for every such raise: all that first_eligible reads of the result on
+    d0 (whether eligible or invalid, `_held_for_good`, `candidates`' dates, `gain_bound`). Only a
+    result that is not eligible is passed on: an eligible one is the route itself, which is judged
+    for its own applicant. tests/test_plan_properties.py compares the judge's results on d0 for
+    two raises, and the search with an unpruned one.
+    """
+    if raise_to is None or mo.of_date(d0) != raise_to[0]:
+        return None
+    return others, d0
+
+
 def _outdone(tried: list[tuple[float, dt.date]], base: float, stop: dt.date) -> bool:
     """A raise to `base` cannot work by `stop` where a raise to at least `base`, with the same other
     steps, found nothing up to a date no earlier.
@@ -960,6 +1091,7 @@ def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: 
     reached: list[tuple[frozenset[int], dt.date]] = []  # step sets that worked, and from when
     failed: dict[frozenset[int], list[tuple[float, dt.date]]] = {}  # raise routes that found nothing
     judged: dict[frozenset[int], tuple[dt.date, Result]] = {}  # step sets without a raise: judged on d0
+    opened: dict[tuple[frozenset[int], dt.date], tuple[Result, list[int]]] = {}  # see _opening
     for steps in combinations(ctx, candidate_steps(ctx, longer), search["max_steps"]):
         if longer and not any(s.action.longer for s in steps):
             continue  # tried already without the long steps
@@ -978,10 +1110,14 @@ def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: 
         changed = apply_steps(app, steps)  # only for the step sets searched (most are passed over above)
         known = (result, band_months) if not steps and band_months is not None else None
         before = _before(ctx, steps, raise_to, judged) if prune else None
-        seen: list[tuple[dt.date, Result]] = []
+        opening = _opening(others, d0, raise_to) if prune else None
+        known = opened.get(opening, known) if opening else known
+        seen: list[tuple[dt.date, Result, list[int]]] = []
         hit = first_eligible(ctx, changed, d0, raise_to, stop, known, before, seen)
         if seen and not raise_to:  # the judge of this changed applicant, for the same steps with a raise
-            judged[mine] = seen[0]
+            judged[mine] = seen[0][:2]
+        if seen and opening and seen[0][1].verdict != "eligible":
+            opened[opening] = seen[0][1:]
         if hit is None and raise_to:
             failed.setdefault(others, []).append((raise_to[1], stop))
         if hit is not None:

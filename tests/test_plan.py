@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace as dc_replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -545,3 +546,35 @@ def test_an_earliest_date_after_the_rules_expire_says_so(tmp_path: Path) -> None
     early_path = tmp_path / "early.yaml"
     early_path.write_text(yaml.safe_dump(doc("2024-10", 26000), allow_unicode=True), encoding="utf-8")
     assert "晚于" not in run_cli("check", str(early_path)).stdout.decode()
+
+
+def _raise_search(monkeypatch: Any, doc: dict[str, Any], prune: bool) -> tuple[list[Any], list[tuple[float, dt.date]]]:
+    """The routes found (date, points, steps), and each (raised base, day) the judge ran on for a raise alone."""
+    runs: list[tuple[float, dt.date]] = []
+    real, judge_route = plan.first_eligible, route_verifier()
+
+    def searched(ctx: Any, app: Any, d0: dt.date, raise_to: Any, *rest: Any) -> Any:
+        def counted(a: Any, day: dt.date) -> Any:
+            if raise_to and app is ctx.app:
+                runs.append((raise_to[1], day))
+            return judge_route(a, day)
+        return real(dc_replace(ctx, verify=counted), app, d0, raise_to, *rest)
+
+    monkeypatch.setattr(plan, "first_eligible", searched)
+    j = judge_full(doc)
+    routes = plan.plan_routes(plan.rulebook.load(), j.applicant, TODAY, j.result, prune=prune,
+                              verify=judge_route)
+    monkeypatch.setattr(plan, "first_eligible", real)
+    return [(r.eligible_on, r.points_then, [s.action for s in r.steps]) for r in routes], runs
+
+
+def test_raises_are_not_judged_where_their_first_day_is_known(monkeypatch: Any) -> None:
+    """A raise from 2027-07-01 (8,000 now): on its first day the bound from today's result shows it
+    short, so it is searched on from the next date without judging that day (plan._after_d0); the
+    routes are those of the search that judges every raise on its first day."""
+    pruned, runs = _raise_search(monkeypatch, short_history(8000), True)
+    full, runs_all = _raise_search(monkeypatch, short_history(8000), False)
+    assert pruned == full and any("提高到" in step for _, _, steps in pruned for step in steps)
+    first = dt.date(2027, 7, 1)
+    assert len({base for base, day in runs_all if day == first}) > 1  # unpruned: every raise judged on d0
+    assert not any(day == first for _, day in runs) and len(runs) < len(runs_all)

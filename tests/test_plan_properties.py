@@ -166,3 +166,34 @@ def test_tax_rows_change_no_line_but_the_base_bonus(doc: dict[str, Any], ratio: 
         return rest, pair
 
     assert lines(j.result) == lines(k.result)
+
+
+def _on_d0(res: Any, bands: list[int]) -> tuple[Any, ...]:
+    """What plan.first_eligible reads of the judge's result on d0 (plan._opening)."""
+    lines = [(x.rule, x.points, x.status, x.at_risk_points, x.reason, x.detail) for x in res.score.lines]
+    findings = [(f.rule, f.severity, f.deadline) for f in res.findings if f.severity != "warning"]
+    return (res.verdict, res.score.total, res.score.at_risk, res.score.pass_mark, lines, findings, bands)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(applicants(), st.integers(3000, 45000), st.integers(3000, 45000), st.integers(0, 27), st.booleans())
+def test_raises_judged_in_their_first_month_agree(doc: dict[str, Any], one: int, two: int, day: int,
+                                                  with_tax_steps: bool) -> None:
+    """What plan._opening assumes: on a day of a raise's first month, two raises (any bases, with the
+    same other steps) give the judge the same verdict, lines, band months, blockers and reviews."""
+    j = judge_full(doc, with_routes=False)
+    if j.result.verdict == "invalid_input":
+        return
+    book = rulebook.load()
+    ctx = plan.Context(book, plan.plan_data(), j.applicant, TODAY, j.result, book.id, route_verifier())
+    others = [s for s in plan.candidate_steps(ctx) if with_tax_steps and s.action.apply in plan.TAX_ONLY]
+    app = plan.apply_steps(j.applicant, others)
+    month = plan.plan_data().value("base_reset", TODAY)["month"]
+    start = next(m for m in range(NOW + 1, NOW + 13) if m % 12 + 1 == month)
+    d0 = mo.first_day(start) + dt.timedelta(days=day)
+    assert plan._opening(frozenset(), d0, (start, 1.0, 1.0)) is not None
+    seen = []
+    for base in (one, two):
+        k = verify(plan.projected(app, TODAY, d0, (start, float(base), float(base))), d0, book.id)
+        seen.append(_on_d0(k.result, k.ledger.obs.details.get("band_months", []) if k.ledger else []))
+    assert seen[0] == seen[1]
