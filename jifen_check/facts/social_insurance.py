@@ -19,7 +19,7 @@ from typing import Any
 from jifen_check import months as mo
 from jifen_check import reference
 from jifen_check.facts.base import MeasurerBase, SiMonth
-from jifen_check.money import at_least, dec
+from jifen_check.money import dec
 
 
 @dataclass
@@ -167,9 +167,10 @@ class SocialInsuranceMeasures(MeasurerBase):
     def title_base_month_list(self) -> list[int]:
         """Valid months in the title window whose base reaches the title multiple of the wage in force."""
         win = self.p["title_si_base"]
-        first = self.app_month - win["window_months"]
+        first, si, multiple = self.app_month - win["window_months"], self.si, (win["multiple"],)
+        # money.at_least's comparison, with the product multiple × wage the wages keep per month.
         return sorted(m for m in self.valid_months if first <= m <= self.app_month - 1
-                      and at_least(self.si[m].base, win["multiple"], self.wages.at(m)))
+                      and dec(si[m].base) >= self.wages.thresholds(m, multiple)[0])
 
     # ------------------------------------------------ one function per quantity (vocabulary.PROFILE)
 
@@ -227,11 +228,12 @@ class SocialInsuranceMeasures(MeasurerBase):
         """First month whose preceding 12 months hold 6 paid months, if contributions continue."""
         need = self.p["six_of_twelve"]["min_months"]
         win = self.p["six_of_twelve"]["window_months"]
-        paid = set(valid) | {self.app_month}
+        am = self.app_month
         for ahead in range(0, win + 2):
-            target = self.app_month + ahead
-            months = paid | set(range(self.app_month, target))
-            if sum(1 for m in months if target - win <= m <= target - 1) >= need:
+            target = am + ahead
+            # The paid months, the application month and those up to `target` (paid from now on),
+            # counted over the window before `target`.
+            if sum(1 for m in range(target - win, target) if m in valid or am <= m < target) >= need:
                 return {"si_6of12_cure_month": mo.fmt(target), "si_6of12_wait": ahead}
         return {"si_6of12_cure_month": "—", "si_6of12_wait": "—"}
 
