@@ -448,27 +448,32 @@ class Checker:
         app_month = mo.of_date(self.as_of)
         wages = wages_for(self.book, self.as_of)
         seen: dict[int, int] = {}
+        bounds = mo.spec_bounds
         for i, row in enumerate(self.app.social_insurance):
-            first, last = mo.spec_bounds(row.month)
-            path = f"social_insurance[{i}]"
-            if row.base <= 0:
-                self.add("DATA-SI-MONTH", f"{path}.base", f"缴费基数应大于 0（实际为 {row.base:g}）")
+            first, last = bounds(row.month)
+            base = row.base
+            if base <= 0:
+                self.add("DATA-SI-MONTH", f"social_insurance[{i}].base", f"缴费基数应大于 0（实际为 {base:g}）")
             if last > app_month:
-                self.add("DATA-DATES", f"{path}.month", f"{row.month} 晚于申请月 {mo.fmt(app_month)}（不能填写未来月份）")
-            for m in range(first, last + 1):
-                if m in seen:
-                    self.add("DATA-SI-MONTH", f"{path}.month",
-                             f"{mo.fmt(m)} 与 social_insurance[{seen[m]}] 重复（同一城市每月只能有一条记录）")
-                    break
-                seen[m] = i
-            if row.base > 0:
-                self.base_range(path, row.base, first, last, wages)
+                self.add("DATA-DATES", f"social_insurance[{i}].month",
+                         f"{row.month} 晚于申请月 {mo.fmt(app_month)}（不能填写未来月份）")
+            if first == last and first not in seen:  # the usual row: one month, not seen before
+                seen[first] = i
+            else:
+                self._repeated(seen, i, first, last)
+            # A row's path is built only for a problem: every judgement checks every row.
+            if base > 0 and (outside := _outside_bounds(wages, base, first, last)):
+                self.add("DATA-SI-MONTH", f"social_insurance[{i}].base", outside, "warning")
         self.tax_rows(app_month)
 
-    def base_range(self, path: str, base: float, first: int, last: int, wages: Any) -> None:
-        outside = _outside_bounds(wages, base, first, last)
-        if outside:
-            self.add("DATA-SI-MONTH", f"{path}.base", outside, "warning")
+    def _repeated(self, seen: dict[int, int], i: int, first: int, last: int) -> None:
+        """The first month of row `i` that an earlier row holds too, reported once."""
+        for m in range(first, last + 1):
+            if m in seen:
+                self.add("DATA-SI-MONTH", f"social_insurance[{i}].month",
+                         f"{mo.fmt(m)} 与 social_insurance[{seen[m]}] 重复（同一城市每月只能有一条记录）")
+                break
+            seen[m] = i
 
     def tax_rows(self, app_month: int) -> None:
         seen: dict[int, int] = {}
