@@ -219,6 +219,11 @@ def _model_plainly_clean(app: BaseModel) -> bool:
     bound, stack = 1, [app]
     while stack:
         node = stack.pop()
+        if type(node) is list and len(node) > 2 and (rows := _rows_clean(node)) is not None:
+            if not rows[0]:
+                return False
+            bound += rows[1]
+            continue
         children = node if type(node) is list else node.__dict__.values()
         bound += len(children)
         for value in children:
@@ -237,6 +242,36 @@ def _model_plainly_clean(app: BaseModel) -> bool:
             elif isinstance(value, dict | tuple | set) or not _scalar_clean(value):
                 return False  # no field holds these today: the dump's scan decides, should one appear
     return bound <= MAX_VALUES
+
+
+_ROW_SCALARS = frozenset({str, float, int, bool, type(None), dt.date})
+
+
+def _rows_clean(rows: list[Any]) -> tuple[bool, int] | None:
+    """A list of models of one class holding only scalars (the monthly rows), checked column-free in
+    bulk: (clean, values counted as `_model_plainly_clean` counts them), or None where the list is
+    anything else (the value-by-value scan decides). The same checks: no text with a surrogate, no
+    float that is NaN, ±Inf or of MAX_MAGNITUDE, no int of MAX_MAGNITUDE."""
+    cls = type(rows[0])
+    if not issubclass(cls, BaseModel) or any(type(r) is not cls for r in rows):
+        return None
+    values = [v for r in rows for v in r.__dict__.values()]
+    kinds = set(map(type, values))
+    if not kinds <= _ROW_SCALARS:
+        return None
+    count = len(rows) + len(values)
+    if str in kinds:
+        text = "".join([v for v in values if type(v) is str])
+        if not text.isascii() and _SURROGATE.search(text):
+            return False, count
+    for kind in (float, int):
+        if kind in kinds:
+            numbers = [v for v in values if type(v) is kind]
+            # max() passes over a NaN after the first value; the sum of values under the limit is
+            # NaN only if one is.
+            if not max(map(abs, numbers)) < MAX_MAGNITUDE or math.isnan(sum(numbers)):
+                return False, count
+    return True, count
 
 
 def _keys_clean(node: dict[Any, Any]) -> bool:
