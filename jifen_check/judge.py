@@ -239,7 +239,7 @@ def _result(book: rulebook.Rulebook, app: Applicant, day: dt.date, ref: Applican
     # Constructed without validation: the engine built these from typed rule data.
     lines = [_line(book, c) for c in ledger.lines.values()]
     findings = [_finding(f) for f in ledger.findings] + [_problem_finding(book, p) for p in problems]
-    order = {rid: i for i, rid in enumerate(book.rules)}
+    order = _rule_order(book)
     findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], order.get(f.rule, 999)))
     total = ledger.total or {}
     score = Score(total=total.get("counted", 0), pass_mark=book.param("pass_mark", day),
@@ -248,6 +248,18 @@ def _result(book: rulebook.Rulebook, app: Applicant, day: dt.date, ref: Applican
                   employer=_employer_ref(None, app), verdict=ledger.verdicts[0], score=score,
                   findings=findings,
                   checklist=_checklist(book, app, lines, findings, day) if with_checklist else [])
+
+
+_orders: dict[int, tuple[rulebook.Rulebook, dict[str, int]]] = {}  # bounded by the rulebooks loaded
+
+
+def _rule_order(book: rulebook.Rulebook) -> dict[str, int]:
+    """Each rule's place in the ruleset (findings of one severity are listed in it), made once per
+    rulebook rather than per judgement; the entry keeps the book alive so its id is never reused."""
+    entry = _orders.get(id(book))
+    if entry is None or entry[0] is not book:
+        entry = _orders[id(book)] = (book, {rid: i for i, rid in enumerate(book.rules)})
+    return entry[1]
 
 
 def _line(book: rulebook.Rulebook, c: Any) -> ScoreLine:
