@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -22,7 +22,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from jifen_check import conditions, rulebook, vocabulary, yamlio
 from jifen_check.applicant import Applicant, Child, Education, Qualification, Spouse
 from jifen_check.resources import rulesets_dir
-from jifen_check.result import ChecklistItem, Finding, LineStatus, ScoreLine, Severity
+from jifen_check.result import TRUSTED_ITEM, ChecklistItem, Finding, LineStatus, ScoreLine, Severity
 
 RULESETS_DIR = rulesets_dir()
 DEFAULT_CATALOGUE = RULESETS_DIR / rulebook.DEFAULT_RULESET / "documents.yaml"
@@ -73,10 +73,6 @@ class _Test(_Strict):
     def _one(self) -> _Test:
         _exactly_one(self, "a test")
         return self
-
-    def holds(self, value: Any) -> bool:
-        field = next(iter(self.model_fields_set))
-        return conditions.holds(field.rstrip("_"), value, getattr(self, field))
 
 
 Test = typing.Annotated[_Test, BeforeValidator(_as_test)]
@@ -322,90 +318,137 @@ class _Ctx:
                     self.counted_qualification, child if child is not None else self.child, [], self.found)
 
 
-def _resolve(obj: Any, path: str) -> Any:
-    for part in path.split("."):
+def _age(birth: dt.date, on: dt.date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+# A trigger is compiled once per catalogue into closures (`_compile`): evaluating the tree node by
+# node (which key is set, which operator a test holds) was most of the checklist's cost, 38
+# documents a person. The closures do what documents.yaml's header says, in the same order.
+Pred = Callable[[_Ctx], bool]
+ValueTest = Callable[[Any], bool]
+
+
+def _test(test: _Test) -> ValueTest:
+    op = next(iter(test.model_fields_set))
+    name, want = op.rstrip("_"), getattr(test, op)
+    return lambda value: conditions.holds(name, value, want)
+
+
+def _where(where: dict[str, _Test]) -> Callable[[Any], bool]:
+    """`obj` exists and every (dotted path, test) of `where` holds on it."""
+    tests = [(path.split("."), _test(test)) for path, test in where.items()]
+
+    def matches(obj: Any) -> bool:
+        return obj is not None and all(test(_resolve(obj, parts)) for parts, test in tests)
+
+    return matches
+
+
+def _resolve(obj: Any, parts: list[str]) -> Any:
+    for part in parts:
         if obj is None:
             return None
         obj = obj.get(part) if isinstance(obj, dict) else getattr(obj, part, None)
     return obj
 
 
-def _matches(obj: Any, where: dict[str, _Test]) -> bool:
-    return obj is not None and all(test.holds(_resolve(obj, path)) for path, test in where.items())
+def _line_atom(cond: _LineCond) -> Pred:
+    """A line of the rule with one of the statuses, enough points and facts passing the tests."""
+    rule, status, least = cond.rule, cond.status, cond.min_points
+    facts = [(key, _test(test)) for key, test in cond.facts.items()]
+
+    def ok(line: ScoreLine) -> bool:
+        return (line.rule == rule and line.status in status and (least is None or line.points >= least)
+                and all(test(line.facts.get(key)) for key, test in facts))
+
+    return lambda ctx: _hit(any(ok(line) for line in ctx.lines.get(rule, ())), rule, ctx)
 
 
-def _age(birth: dt.date, on: dt.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+def _finding_atom(cond: _FindingCond) -> Pred:
+    rule, sev = cond.rule, cond.severity
+    return lambda ctx: _hit(any(sev is None or f.severity in sev for f in ctx.found.get(rule, ())), rule, ctx)
 
 
-def _child_ok(child: Child, cond: _ChildCond, as_of: dt.date) -> bool:
-    if not _matches(child, cond.where):
-        return False
-    if cond.min_age is None and cond.max_age is None:
-        return True
-    if child.birth_date is None:
-        return False
-    age = _age(child.birth_date, as_of)
-    return (cond.min_age is None or age >= cond.min_age) and (cond.max_age is None or age <= cond.max_age)
-
-
-def _line_ok(line: ScoreLine, cond: _LineCond) -> bool:
-    return (
-        line.rule == cond.rule
-        and line.status in cond.status
-        and (cond.min_points is None or line.points >= cond.min_points)
-        and all(test.holds(line.facts.get(key)) for key, test in cond.facts.items())
-    )
-
-
-def _entry(cond: _EntryCond, counted: Any, entries: list[Any]) -> bool:
+def _entry_atom(cond: _EntryCond, counted: str, entries: str) -> Pred:
+    """The counted entry (`ctx.<counted>`), or any entry (`applicant.<entries>`), matching `where`."""
+    matches = _where(cond.where)
     if cond.which == "counted":
-        return _matches(counted, cond.where)
-    return any(_matches(e, cond.where) for e in entries)
+        return lambda ctx: matches(getattr(ctx, counted))
+    return lambda ctx: any(matches(e) for e in getattr(ctx.applicant, entries))
 
 
-def _holds(cond: Cond, ctx: _Ctx) -> bool:
-    """Evaluate one node; line/finding atoms that hold append their rule to ctx.hits."""
-    if cond.always:
-        return True
-    if cond.line is not None:
-        ok = any(_line_ok(line, cond.line) for line in ctx.lines.get(cond.line.rule, ()))
-        return _hit(ok, cond.line.rule, ctx)
-    if cond.finding is not None:
-        sev = cond.finding.severity
-        ok = any(sev is None or f.severity in sev for f in ctx.found.get(cond.finding.rule, ()))
-        return _hit(ok, cond.finding.rule, ctx)
-    if cond.applicant is not None:
-        return _matches(ctx.applicant, cond.applicant)
-    if cond.education is not None:
-        return _entry(cond.education, ctx.counted_education, ctx.applicant.education)
-    if cond.qualification is not None:
-        return _entry(cond.qualification, ctx.counted_qualification, ctx.applicant.qualifications)
-    if cond.spouse is not None:
-        return _matches(ctx.applicant.family.spouse, cond.spouse)
-    if cond.child is not None:
+def _child_atom(cond: _ChildCond) -> Pred:
+    matches, low, high = _where(cond.where), cond.min_age, cond.max_age
+
+    def child_ok(child: Child, as_of: dt.date) -> bool:
+        if not matches(child):
+            return False
+        if low is None and high is None:
+            return True
+        if child.birth_date is None:
+            return False
+        age = _age(child.birth_date, as_of)
+        return (low is None or age >= low) and (high is None or age <= high)
+
+    def holds(ctx: _Ctx) -> bool:
         kids = [ctx.child] if ctx.child is not None else ctx.applicant.family.children
-        return any(_child_ok(c, cond.child, ctx.as_of) for c in kids)
-    return _holds_combined(cond, ctx)
+        return any(child_ok(c, ctx.as_of) for c in kids)
+
+    return holds
 
 
-def _holds_combined(cond: Cond, ctx: _Ctx) -> bool:
+def _compile(cond: Cond) -> Pred:
+    """One node; line/finding atoms that hold append their rule to ctx.hits."""
+    if cond.always:
+        return lambda ctx: True
+    if cond.line is not None:
+        return _line_atom(cond.line)
+    if cond.finding is not None:
+        return _finding_atom(cond.finding)
+    if cond.applicant is not None:
+        applicant = _where(cond.applicant)
+        return lambda ctx: applicant(ctx.applicant)
+    if cond.education is not None:
+        return _entry_atom(cond.education, "counted_education", "education")
+    if cond.qualification is not None:
+        return _entry_atom(cond.qualification, "counted_qualification", "qualifications")
+    if cond.spouse is not None:
+        spouse = _where(cond.spouse)
+        return lambda ctx: spouse(ctx.applicant.family.spouse)
+    if cond.child is not None:
+        return _child_atom(cond.child)
+    return _combined(cond)
+
+
+def _combined(cond: Cond) -> Pred:
     # The hits a branch adds are kept or dropped in place (no scoped copy of the context per node).
-    mark = len(ctx.hits)
     if cond.not_ is not None:
-        # A negated atom is not a reason: its hits are thrown away.
-        ok = _holds(cond.not_, ctx)
-        del ctx.hits[mark:]
-        return not ok
+        inner = _compile(cond.not_)
+
+        def negated(ctx: _Ctx) -> bool:
+            # A negated atom is not a reason: its hits are thrown away.
+            mark = len(ctx.hits)
+            ok = inner(ctx)
+            del ctx.hits[mark:]
+            return not ok
+
+        return negated
     if cond.any_of is not None:
+        branches = [_compile(c) for c in cond.any_of]
         # No short-circuit: every branch that holds contributes its rule to `because`.
-        results = [_holds(c, ctx) for c in cond.any_of]
-        return any(results)
+        return lambda ctx: any([branch(ctx) for branch in branches])
     assert cond.all_of is not None
-    ok = all(_holds(c, ctx) for c in cond.all_of)
-    if not ok:  # only a whole conjunction that holds is a reason
-        del ctx.hits[mark:]
-    return ok
+    parts = [_compile(c) for c in cond.all_of]
+
+    def every(ctx: _Ctx) -> bool:
+        mark = len(ctx.hits)
+        ok = all(part(ctx) for part in parts)
+        if not ok:  # only a whole conjunction that holds is a reason
+            del ctx.hits[mark:]
+        return ok
+
+    return every
 
 
 def _hit(ok: bool, rule: str, ctx: _Ctx) -> bool:
@@ -459,11 +502,9 @@ def _because(doc: DocumentSpec, hits: list[str], findings: list[Finding]) -> lis
 
 
 def _item(doc: DocumentSpec, because: list[str], note: str) -> ChecklistItem:
-    # model_construct: every value comes from the validated catalogue; re-validating is pure cost.
-    return ChecklistItem.model_construct(
-        id=doc.id, title=doc.title, group=doc.group, original=doc.original, copies=doc.copies,
-        because=because, reason=doc.reason, note=note,
-    )
+    # Constructed without validation: every value comes from the validated catalogue.
+    return TRUSTED_ITEM({"id": doc.id, "title": doc.title, "group": doc.group, "original": doc.original,
+                         "copies": doc.copies, "because": because, "reason": doc.reason, "note": note})
 
 
 def _child_note(child: Child, index: int, note: str) -> str:
@@ -471,17 +512,17 @@ def _child_note(child: Child, index: int, note: str) -> str:
     return f"子女：{name}" + (f"；{note}" if note else "")
 
 
-def _items_for(doc: DocumentSpec, ctx: _Ctx) -> list[ChecklistItem]:
+def _items_for(doc: DocumentSpec, when: Pred, ctx: _Ctx) -> list[ChecklistItem]:
     if doc.per == "child":
         items = []
         for i, child in enumerate(ctx.applicant.family.children):
             scoped = ctx.scoped(child=child)
-            if _holds(doc.when, scoped):
+            if when(scoped):
                 because = _because(doc, scoped.hits, ctx.findings)
                 items.append(_item(doc, because, _child_note(child, i, doc.note)))
         return items
     ctx.hits = []  # each document's own reasons (the context is otherwise the same for all)
-    if not _holds(doc.when, ctx):
+    if not when(ctx):
         return []
     return [_item(doc, _because(doc, ctx.hits, ctx.findings), doc.note)]
 
@@ -507,4 +548,10 @@ def build_checklist(
         counted_education=_counted_education(applicant, lines),
         counted_qualification=_counted_qualification(applicant, lines), found=_by_rule(findings),
     )
-    return [item for doc in _printed_order(catalogue) for item in _items_for(doc, ctx)]
+    return [item for doc, when in _triggers(catalogue) for item in _items_for(doc, when, ctx)]
+
+
+@functools.lru_cache(maxsize=8)
+def _triggers(path: Path) -> tuple[tuple[DocumentSpec, Pred], ...]:
+    """The documents in printed order, each with its trigger compiled."""
+    return tuple((doc, _compile(doc.when)) for doc in _printed_order(path))

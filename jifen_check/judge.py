@@ -23,6 +23,8 @@ from jifen_check.identifiers import id_candidates, mask_id, may_hold_id, scrub_i
 from jifen_check.labels import DATA_REMEDY
 from jifen_check.result import (
     SEVERITY_RANK,
+    TRUSTED_FINDING,
+    TRUSTED_LINE,
     ApplicantRef,
     EmployerRef,
     Finding,
@@ -234,10 +236,10 @@ def _invalid(book: rulebook.Rulebook, day: dt.date, ref: ApplicantRef, problems:
 
 def _result(book: rulebook.Rulebook, app: Applicant, day: dt.date, ref: ApplicantRef, ledger: Ledger,
             problems: list[Problem], with_checklist: bool = True) -> Result:
-    # model_construct: the engine built these from typed rule data; validating again costs ~30 µs each.
+    # Constructed without validation: the engine built these from typed rule data.
     lines = [_line(book, c) for c in ledger.lines.values()]
     findings = [_finding(f) for f in ledger.findings] + [_problem_finding(book, p) for p in problems]
-    order = {rid: i for i, rid in enumerate(book.rules)}
+    order = _rule_order(book)
     findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], order.get(f.rule, 999)))
     total = ledger.total or {}
     score = Score(total=total.get("counted", 0), pass_mark=book.param("pass_mark", day),
@@ -248,17 +250,29 @@ def _result(book: rulebook.Rulebook, app: Applicant, day: dt.date, ref: Applican
                   checklist=_checklist(book, app, lines, findings, day) if with_checklist else [])
 
 
+_orders: dict[int, tuple[rulebook.Rulebook, dict[str, int]]] = {}  # bounded by the rulebooks loaded
+
+
+def _rule_order(book: rulebook.Rulebook) -> dict[str, int]:
+    """Each rule's place in the ruleset (findings of one severity are listed in it), made once per
+    rulebook rather than per judgement; the entry keeps the book alive so its id is never reused."""
+    entry = _orders.get(id(book))
+    if entry is None or entry[0] is not book:
+        entry = _orders[id(book)] = (book, {rid: i for i, rid in enumerate(book.rules)})
+    return entry[1]
+
+
 def _line(book: rulebook.Rulebook, c: Any) -> ScoreLine:
-    line = ScoreLine.model_construct(rule=c.rule, points=c.points, status=c.status, title=book.rules[c.rule].title,
-                                     detail=c.detail, reason=c.reasons[0] if c.reasons else None, facts=c.facts,
-                                     at_risk_points=c.at_risk_points)
+    line = TRUSTED_LINE({"rule": c.rule, "points": c.points, "status": c.status, "title": book.rules[c.rule].title,
+                         "detail": c.detail, "reason": c.reasons[0] if c.reasons else None,
+                         "at_risk_points": c.at_risk_points, "facts": c.facts})
     line._detail_en = c.detail_en
     return line
 
 
 def _finding(f: dict[str, Any]) -> Finding:
     message_en, remedy_en = f.get("_en", (None, None))
-    out = Finding.model_construct(**{k: v for k, v in f.items() if k != "_en"})
+    out = TRUSTED_FINDING(f)  # the engine's dict names every field (and "_en", left out)
     out._message_en, out._remedy_en = message_en, remedy_en
     return out
 

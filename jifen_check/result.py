@@ -5,7 +5,7 @@ Fields may be added, never renamed or repurposed. Renderers (text, JSON, PDF, ba
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field, PrivateAttr
 
@@ -32,6 +32,30 @@ SEVERITY_ZH: dict[str, str] = {
     "blocker": "阻断", "review": "需复核", "warning": "风险提示", "info": "说明", "error": "数据错误",
 }
 STATUS_ZH: dict[str, str] = {"counted": "计入", "at_risk": "有风险", "not_counted": "不计"}
+
+
+M = TypeVar("M", bound=BaseModel)
+_setattr = object.__setattr__
+
+
+class Trusted(Generic[M]):
+    """`cls.model_construct(**values)` for values that name every field: the same model (equal, same
+    `__dict__` order, which the JSON follows, same fields set, private attributes at their defaults),
+    a third of the cost. pydantic's model_construct looks up aliases and defaults field by field and
+    runs model_post_init for the private attributes; the judge builds ~20 models a person this way.
+    tests/test_result_trusted.py compares the two."""
+
+    def __init__(self, cls: type[M]) -> None:
+        self.cls, self.fields = cls, tuple(cls.model_fields)
+        self.private = {k: v.get_default() for k, v in cls.__private_attributes__.items()}
+
+    def __call__(self, values: dict[str, Any]) -> M:
+        m = self.cls.__new__(self.cls)
+        _setattr(m, "__dict__", {k: values[k] for k in self.fields})
+        _setattr(m, "__pydantic_fields_set__", set(self.fields))
+        _setattr(m, "__pydantic_extra__", None)
+        _setattr(m, "__pydantic_private__", dict(self.private) if self.private else None)
+        return m
 
 
 class RulesetRef(BaseModel):
@@ -104,6 +128,9 @@ class ChecklistItem(BaseModel):
     because: list[str] = []
     reason: str = ""
     note: str = ""
+
+
+TRUSTED_LINE, TRUSTED_FINDING, TRUSTED_ITEM = Trusted(ScoreLine), Trusted(Finding), Trusted(ChecklistItem)
 
 
 class RouteCost(BaseModel):

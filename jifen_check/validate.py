@@ -219,6 +219,11 @@ def _model_plainly_clean(app: BaseModel) -> bool:
     bound, stack = 1, [app]
     while stack:
         node = stack.pop()
+        if type(node) is list and len(node) > 2 and (rows := _rows_clean(node)) is not None:
+            if not rows[0]:
+                return False
+            bound += rows[1]
+            continue
         children = node if type(node) is list else node.__dict__.values()
         bound += len(children)
         for value in children:
@@ -237,6 +242,36 @@ def _model_plainly_clean(app: BaseModel) -> bool:
             elif isinstance(value, dict | tuple | set) or not _scalar_clean(value):
                 return False  # no field holds these today: the dump's scan decides, should one appear
     return bound <= MAX_VALUES
+
+
+_ROW_SCALARS = frozenset({str, float, int, bool, type(None), dt.date})
+
+
+def _rows_clean(rows: list[Any]) -> tuple[bool, int] | None:
+    """A list of models of one class holding only scalars (the monthly rows), checked column-free in
+    bulk: (clean, values counted as `_model_plainly_clean` counts them), or None where the list is
+    anything else (the value-by-value scan decides). The same checks: no text with a surrogate, no
+    float that is NaN, ±Inf or of MAX_MAGNITUDE, no int of MAX_MAGNITUDE."""
+    cls = type(rows[0])
+    if not issubclass(cls, BaseModel) or any(type(r) is not cls for r in rows):
+        return None
+    values = [v for r in rows for v in r.__dict__.values()]
+    kinds = set(map(type, values))
+    if not kinds <= _ROW_SCALARS:
+        return None
+    count = len(rows) + len(values)
+    if str in kinds:
+        text = "".join([v for v in values if type(v) is str])
+        if not text.isascii() and _SURROGATE.search(text):
+            return False, count
+    for kind in (float, int):
+        if kind in kinds:
+            numbers = [v for v in values if type(v) is kind]
+            # max() passes over a NaN after the first value; the sum of values under the limit is
+            # NaN only if one is.
+            if not max(map(abs, numbers)) < MAX_MAGNITUDE or math.isnan(sum(numbers)):
+                return False, count
+    return True, count
 
 
 def _keys_clean(node: dict[Any, Any]) -> bool:
@@ -448,27 +483,32 @@ class Checker:
         app_month = mo.of_date(self.as_of)
         wages = wages_for(self.book, self.as_of)
         seen: dict[int, int] = {}
+        bounds = mo.spec_bounds
         for i, row in enumerate(self.app.social_insurance):
-            first, last = mo.spec_bounds(row.month)
-            path = f"social_insurance[{i}]"
-            if row.base <= 0:
-                self.add("DATA-SI-MONTH", f"{path}.base", f"缴费基数应大于 0（实际为 {row.base:g}）")
+            first, last = bounds(row.month)
+            base = row.base
+            if base <= 0:
+                self.add("DATA-SI-MONTH", f"social_insurance[{i}].base", f"缴费基数应大于 0（实际为 {base:g}）")
             if last > app_month:
-                self.add("DATA-DATES", f"{path}.month", f"{row.month} 晚于申请月 {mo.fmt(app_month)}（不能填写未来月份）")
-            for m in range(first, last + 1):
-                if m in seen:
-                    self.add("DATA-SI-MONTH", f"{path}.month",
-                             f"{mo.fmt(m)} 与 social_insurance[{seen[m]}] 重复（同一城市每月只能有一条记录）")
-                    break
-                seen[m] = i
-            if row.base > 0:
-                self.base_range(path, row.base, first, last, wages)
+                self.add("DATA-DATES", f"social_insurance[{i}].month",
+                         f"{row.month} 晚于申请月 {mo.fmt(app_month)}（不能填写未来月份）")
+            if first == last and first not in seen:  # the usual row: one month, not seen before
+                seen[first] = i
+            else:
+                self._repeated(seen, i, first, last)
+            # A row's path is built only for a problem: every judgement checks every row.
+            if base > 0 and (outside := _outside_bounds(wages, base, first, last)):
+                self.add("DATA-SI-MONTH", f"social_insurance[{i}].base", outside, "warning")
         self.tax_rows(app_month)
 
-    def base_range(self, path: str, base: float, first: int, last: int, wages: Any) -> None:
-        outside = _outside_bounds(wages, base, first, last)
-        if outside:
-            self.add("DATA-SI-MONTH", f"{path}.base", outside, "warning")
+    def _repeated(self, seen: dict[int, int], i: int, first: int, last: int) -> None:
+        """The first month of row `i` that an earlier row holds too, reported once."""
+        for m in range(first, last + 1):
+            if m in seen:
+                self.add("DATA-SI-MONTH", f"social_insurance[{i}].month",
+                         f"{mo.fmt(m)} 与 social_insurance[{seen[m]}] 重复（同一城市每月只能有一条记录）")
+                break
+            seen[m] = i
 
     def tax_rows(self, app_month: int) -> None:
         seen: dict[int, int] = {}

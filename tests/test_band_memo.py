@@ -8,6 +8,7 @@ contract, must never reuse the verdict of a month that did.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import pytest
@@ -17,9 +18,10 @@ from hypothesis import strategies as st
 
 from jifen_check import rulebook
 from jifen_check.applicant import Applicant
-from jifen_check.facts import measure
+from jifen_check.facts import Measurer, measure
 from jifen_check.facts import social_insurance as si
 from jifen_check.facts.social_insurance import _band_months
+from jifen_check.money import at_least
 
 DAY = dt.date.fromisoformat(AS_OF)
 
@@ -109,3 +111,23 @@ def test_band_counts_are_the_months_in_each_window_reaching_it(offsets: dict[int
     missed = {am + d: r for d, r in offsets.items()}
     expected = [sum(1 for m, r in missed.items() if m >= am - b["window_months"] and r <= k) for k, b in enumerate(bands)]
     assert _band_months(bands, missed, am) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(base=st.sampled_from([12502.0, 11396.0, 37302.0, 7384.0, 36549.0, 0.1, 33333.33]),
+       delta=st.one_of(st.integers(min_value=-6, max_value=6), st.floats(min_value=-50, max_value=50)))
+def test_the_float_shortcut_of_the_tax_match_is_the_decimal_comparison(base: float, delta: float) -> None:
+    """`tax_matches` decides clear cases on floats: always as money.at_least decides, also for
+    incomes a few floats either side of min_ratio × base."""
+    app = Applicant.model_validate(base_applicant())
+    m = Measurer(rulebook.load(rulebook.DEFAULT_RULESET), app, DAY)
+    ratio = m.p["tax_match"]["min_ratio"]
+    income = float(si.dec(ratio) * si.dec(base))
+    if isinstance(delta, int):
+        for _ in range(abs(delta)):
+            income = math.nextafter(income, math.inf if delta > 0 else -math.inf)
+    else:
+        income = round(income + delta, 2)
+    month = next(iter(m.tax))
+    m.tax[month] = (income, None, 0)
+    assert m.tax_matches(month, base) == at_least(income, ratio, base)

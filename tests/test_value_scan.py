@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pytest
 from builders import base_applicant, tax_row, with_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -97,3 +98,37 @@ def test_the_model_scan_leaves_a_huge_model_to_the_full_scan() -> None:
     assert _plainly_clean(doc) and not _plainly_clean(dump)
     assert not _model_plainly_clean(app)
     assert to_applicant(doc)[1] == value_problems(dump) != []
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.tuples(st.integers(min_value=0, max_value=11), NUMBERS, NUMBERS), max_size=3),
+       payer=st.sampled_from([None, "91310115MA1K3P7Q0X", "上海\udc80", "９１"]))
+def test_the_bulk_scan_of_monthly_rows_agrees_with_the_scan_of_the_dump(values: list[Any], payer: Any) -> None:
+    """Twelve rows each of contributions and tax are checked in bulk (validate._rows_clean): a bad
+    base, income or payer in any row is found as the dump's scan finds it."""
+    months = [f"2025-{m:02d}" for m in range(1, 13)]
+    doc = base_applicant(social_insurance=[{"month": m, "base": 12000.0} for m in months],
+                         income_tax=[tax_row(m, income=13000.0) for m in months])
+    for row, base, income in values:
+        doc = with_path(with_path(doc, f"social_insurance[{row}].base", base), f"income_tax[{row}].income", income)
+    doc = with_path(doc, "social_insurance[5].payer_uscc", payer)
+    try:
+        app = Applicant.model_validate(doc)
+    except ValidationError:
+        return
+    dump = app.model_dump(mode="python", by_alias=True, exclude_none=True)
+    assert _model_plainly_clean(app) == _plainly_clean(dump)
+
+
+@pytest.mark.parametrize(("path", "value"), [("social_insurance[5].base", math.nan), ("income_tax[7].income", math.inf),
+                                             ("income_tax[0].income", -math.inf), ("social_insurance[11].base", 1e9),
+                                             ("social_insurance[3].base", "1e999"),
+                                             ("social_insurance[4].payer_uscc", "9131\ud800")])
+def test_one_bad_value_among_monthly_rows_is_found(path: str, value: Any) -> None:
+    """Anywhere in the rows, also after the first (max() passes over a NaN that is not first)."""
+    months = [f"2025-{m:02d}" for m in range(1, 13)]
+    doc = base_applicant(social_insurance=[{"month": m, "base": 12000.0} for m in months],
+                         income_tax=[tax_row(m, income=13000.0) for m in months])
+    app = Applicant.model_validate(with_path(doc, path, value))
+    assert not _model_plainly_clean(app)
+    assert _model_plainly_clean(Applicant.model_validate(doc))

@@ -26,7 +26,7 @@ EDU_EN, ARCHIVE_EN, PERMIT_EN, MODE_EN = labels.EDU_LEVEL_EN, labels.ARCHIVE_EN,
 TALENT = labels.TALENT
 
 
-@dataclass
+@dataclass(slots=True)  # ~50 made per judgement: slots make them a fifth cheaper
 class SiMonth:
     base: float
     payer: str | None
@@ -38,8 +38,13 @@ class SiMonth:
 def expand_si(app: Applicant) -> dict[int, SiMonth]:
     """Shanghai social insurance by month. Duplicates are reported by validation; first row wins."""
     out: dict[int, SiMonth] = {}
+    bounds = mo.spec_bounds
     for i, row in enumerate(app.social_insurance):
-        first, last = mo.spec_bounds(row.month)
+        first, last = bounds(row.month)
+        if first == last:  # most rows are single months: no range
+            if first not in out:
+                out[first] = SiMonth(row.base, row.payer_uscc, row.back_payment, row.transferred_in, i)
+            continue
         rec = SiMonth(row.base, row.payer_uscc, row.back_payment, row.transferred_in, i)
         for m in range(first, last + 1):
             out.setdefault(m, rec)

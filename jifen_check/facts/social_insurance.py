@@ -9,6 +9,7 @@ decided by BON-SI-BASE; the SI-years points by PTS-SI-YEARS."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,7 +19,7 @@ from typing import Any
 from jifen_check import months as mo
 from jifen_check import reference
 from jifen_check.facts.base import MeasurerBase, SiMonth
-from jifen_check.money import at_least, dec
+from jifen_check.money import dec
 
 
 @dataclass
@@ -32,6 +33,17 @@ class BandScan:
     provisional: list[int]
     unverified: list[int]
     practice: list[int]
+
+
+def _tax_need(need: Decimal) -> tuple[float, float, Decimal]:
+    """(lo, hi, need): every float income ≥ hi is written (shortest repr) as a decimal ≥ need, every
+    one < lo as a decimal < need. The repr r of a float f lies between the midpoints to f's
+    neighbours, and the float n nearest to need within half a step of it: so f ≥ n + 4 steps gives
+    r > pred(f) ≥ n + 3 steps > need, and f < n − 4 steps gives r ≤ succ(f) ≤ n − 4 steps < need."""
+    lo = hi = float(need)
+    for _ in range(4):
+        lo, hi = math.nextafter(lo, -math.inf), math.nextafter(hi, math.inf)
+    return lo, hi, need
 
 
 def band_field(band: dict[str, Any], safe: bool = False) -> str:
@@ -104,17 +116,22 @@ class SocialInsuranceMeasures(MeasurerBase):
 
     def tax_matches(self, mi: int, base: float) -> bool:
         """The month's declared income is at least min_ratio × base, exactly (money.at_least's
-        comparison), with the base's share worked out once per base: band_scan asks every month."""
+        comparison, on the income as written: its shortest repr). band_scan asks every month, and
+        incomes differ month by month (money.dec's cache does not hold them): an income a few floats
+        clear of the need is decided by comparing floats (`_tax_need`), the rest in decimal."""
         tax = self.tax.get(mi)
         if tax is None:
             return False
-        need = self._tax_needs.get(base)
-        if need is None:
-            need = self._tax_needs[base] = dec(self.p["tax_match"]["min_ratio"]) * dec(base)
-        return dec(tax[0]) >= need
+        need = self._tax_needs.get(base) or self._tax_need(base)
+        income = tax[0]
+        return income >= need[1] or (income >= need[0] and dec(income) >= need[2])
+
+    def _tax_need(self, base: float) -> tuple[float, float, Decimal]:
+        need = self._tax_needs[base] = _tax_need(dec(self.p["tax_match"]["min_ratio"]) * dec(base))
+        return need
 
     @cached_property
-    def _tax_needs(self) -> dict[float, Decimal]:
+    def _tax_needs(self) -> dict[float, tuple[float, float, Decimal]]:
         return {}
 
     # ------------------------------------------------ the months the quantities are counted from
@@ -150,9 +167,10 @@ class SocialInsuranceMeasures(MeasurerBase):
     def title_base_month_list(self) -> list[int]:
         """Valid months in the title window whose base reaches the title multiple of the wage in force."""
         win = self.p["title_si_base"]
-        first = self.app_month - win["window_months"]
+        first, si, multiple = self.app_month - win["window_months"], self.si, (win["multiple"],)
+        # money.at_least's comparison, with the product multiple × wage the wages keep per month.
         return sorted(m for m in self.valid_months if first <= m <= self.app_month - 1
-                      and at_least(self.si[m].base, win["multiple"], self.wages.at(m)))
+                      and dec(si[m].base) >= self.wages.thresholds(m, multiple)[0])
 
     # ------------------------------------------------ one function per quantity (vocabulary.PROFILE)
 
@@ -210,11 +228,12 @@ class SocialInsuranceMeasures(MeasurerBase):
         """First month whose preceding 12 months hold 6 paid months, if contributions continue."""
         need = self.p["six_of_twelve"]["min_months"]
         win = self.p["six_of_twelve"]["window_months"]
-        paid = set(valid) | {self.app_month}
+        am = self.app_month
         for ahead in range(0, win + 2):
-            target = self.app_month + ahead
-            months = paid | set(range(self.app_month, target))
-            if sum(1 for m in months if target - win <= m <= target - 1) >= need:
+            target = am + ahead
+            # The paid months, the application month and those up to `target` (paid from now on),
+            # counted over the window before `target`.
+            if sum(1 for m in range(target - win, target) if m in valid or am <= m < target) >= need:
                 return {"si_6of12_cure_month": mo.fmt(target), "si_6of12_wait": ahead}
         return {"si_6of12_cure_month": "—", "si_6of12_wait": "—"}
 
@@ -227,6 +246,7 @@ class SocialInsuranceMeasures(MeasurerBase):
         scan = BandScan({"backpay": [], "transferred": [], "inconsistent": [], "tax": []}, {}, [], [], [])
         memo, classes = _month_memo(self.wages, self.p)
         wages, si, tax, unit = self.wages, self.si, self.tax, self.contract_uscc
+        needs, (start, end) = self._tax_needs, self.contract_months
         for m in range(self.app_month - max(b["window_months"] for b in bands), self.app_month):
             rec = si.get(m)
             if rec is None:
@@ -234,10 +254,16 @@ class SocialInsuranceMeasures(MeasurerBase):
             # A month's verdict depends only on these: of its tax row, only the withholder and whether
             # the income matches the base (incomes differ month by month), so the months of one
             # contribution row within one wage year are judged once; routes and the earliest-date
-            # search judge the same months again for each projected applicant.
+            # search judge the same months again for each projected applicant. (`tax_matches` and
+            # `in_contract` inline: this loop runs for every month of every judgement.)
             t = tax.get(m)
+            if t is None:
+                withholder, matches = None, False
+            else:
+                need, income, withholder = needs.get(rec.base) or self._tax_need(rec.base), t[0], t[1]
+                matches = income >= need[1] or (income >= need[0] and dec(income) >= need[2])
             key = (classes.get(m) or _wage_class(wages, classes, m), rec.base, rec.payer, rec.back_payment,
-                   rec.transferred, t[1] if t else None, self.tax_matches(m, rec.base), self.in_contract(m), unit)
+                   rec.transferred, withholder, matches, start <= m <= end, unit)
             known = memo.get(key)
             if known is None:
                 known = memo[key] = self._judge_month(m, rec, bands, lowest)
