@@ -116,8 +116,8 @@ def test_band_counts_are_the_months_in_each_window_reaching_it(offsets: dict[int
 @settings(max_examples=300, deadline=None)
 @given(base=st.sampled_from([12502.0, 11396.0, 37302.0, 7384.0, 36549.0, 0.1, 33333.33]),
        delta=st.one_of(st.integers(min_value=-6, max_value=6), st.floats(min_value=-50, max_value=50)))
-def test_the_float_shortcut_of_the_tax_match_is_the_decimal_comparison(base: float, delta: float) -> None:
-    """`tax_matches` decides clear cases on floats: always as money.at_least decides, also for
+def test_the_tax_match_is_money_at_least(base: float, delta: float) -> None:
+    """`tax_matches` (its share of each base remembered) decides as money.at_least does, also for
     incomes a few floats either side of min_ratio × base."""
     app = Applicant.model_validate(base_applicant())
     m = Measurer(rulebook.load(rulebook.DEFAULT_RULESET), app, DAY)

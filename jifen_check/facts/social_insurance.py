@@ -9,7 +9,6 @@ decided by BON-SI-BASE; the SI-years points by PTS-SI-YEARS."""
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,17 +32,6 @@ class BandScan:
     provisional: list[int]
     unverified: list[int]
     practice: list[int]
-
-
-def _tax_need(need: Decimal) -> tuple[float, float, Decimal]:
-    """(lo, hi, need): every float income ≥ hi is written (shortest repr) as a decimal ≥ need, every
-    one < lo as a decimal < need. The repr r of a float f lies between the midpoints to f's
-    neighbours, and the float n nearest to need within half a step of it: so f ≥ n + 4 steps gives
-    r > pred(f) ≥ n + 3 steps > need, and f < n − 4 steps gives r ≤ succ(f) ≤ n − 4 steps < need."""
-    lo = hi = float(need)
-    for _ in range(4):
-        lo, hi = math.nextafter(lo, -math.inf), math.nextafter(hi, math.inf)
-    return lo, hi, need
 
 
 def band_field(band: dict[str, Any], safe: bool = False) -> str:
@@ -116,22 +104,19 @@ class SocialInsuranceMeasures(MeasurerBase):
 
     def tax_matches(self, mi: int, base: float) -> bool:
         """The month's declared income is at least min_ratio × base, exactly (money.at_least's
-        comparison, on the income as written: its shortest repr). band_scan asks every month, and
-        incomes differ month by month (money.dec's cache does not hold them): an income a few floats
-        clear of the need is decided by comparing floats (`_tax_need`), the rest in decimal."""
+        comparison, in decimal), with the base's share worked out once per base: band_scan asks
+        every month."""
         tax = self.tax.get(mi)
         if tax is None:
             return False
-        need = self._tax_needs.get(base) or self._tax_need(base)
-        income = tax[0]
-        return income >= need[1] or (income >= need[0] and dec(income) >= need[2])
+        return dec(tax[0]) >= (self._tax_needs.get(base) or self._tax_need(base))
 
-    def _tax_need(self, base: float) -> tuple[float, float, Decimal]:
-        need = self._tax_needs[base] = _tax_need(dec(self.p["tax_match"]["min_ratio"]) * dec(base))
+    def _tax_need(self, base: float) -> Decimal:
+        need = self._tax_needs[base] = dec(self.p["tax_match"]["min_ratio"]) * dec(base)
         return need
 
     @cached_property
-    def _tax_needs(self) -> dict[float, tuple[float, float, Decimal]]:
+    def _tax_needs(self) -> dict[float, Decimal]:
         return {}
 
     # ------------------------------------------------ the months the quantities are counted from
@@ -260,8 +245,8 @@ class SocialInsuranceMeasures(MeasurerBase):
             if t is None:
                 withholder, matches = None, False
             else:
-                need, income, withholder = needs.get(rec.base) or self._tax_need(rec.base), t[0], t[1]
-                matches = income >= need[1] or (income >= need[0] and dec(income) >= need[2])
+                withholder = t[1]
+                matches = dec(t[0]) >= (needs.get(rec.base) or self._tax_need(rec.base))
             key = (classes.get(m) or _wage_class(wages, classes, m), rec.base, rec.payer, rec.back_payment,
                    rec.transferred, withholder, matches, start <= m <= end, unit)
             known = memo.get(key)
