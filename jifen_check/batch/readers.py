@@ -432,8 +432,6 @@ def _group_tables(tables: dict[str, Table], label: str, limits: Limits) -> Batch
         found[details[0].key].prefetch()
     layouts[PERSONS.key] = _layout(PERSONS, persons_table, notices)
     people = _read_persons(layouts[PERSONS.key], persons_table, notices, limits.max_persons)
-    if len(details) > 1:  # the 人员 sheet is read through (dropped): the second detail sheet may start
-        found[details[1].key].prefetch()
     if len(people) > limits.max_persons:
         raise InputError(_too_many(label, len(people), limits))
     index = _PersonIndex(people, layouts[PERSONS.key].index_of("person.id_number"), layouts[PERSONS.key])

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -84,26 +83,6 @@ def _unreadable(path: Path, exc: Exception) -> str:
     return f"{path.name} 无法作为 .xlsx 工作簿打开：文件已损坏，或不是 Excel 工作簿（请在 Excel 中另存为 .xlsx 后再试）"
 
 
-# A second parser lane holds two parsed sheets whole at once where one lane held one and a half
-# (measured on 10,000 staff: parent peak 320 → 410 MiB, read 14.2/10.3 → 10.4/9.7 s wall), and it
-# opens the workbook again, which holds the shared strings twice. So only for workbooks whose
-# sheets and shared strings are small enough that this stays bounded: up to ~10,000 staff × 48
-# months (a 112 MB sheet); a bigger one is read with one lane, in the memory it took before.
-SECOND_LANE_MAX_SHEET = 128 * 1024 * 1024
-SECOND_LANE_MAX_SHARED_STRINGS = 16 * 1024 * 1024
-
-
-def _second_lane_fits(path: Path) -> bool:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            parts = zf.infolist()
-    except (OSError, zipfile.BadZipFile):
-        return False
-    shared = sum(i.file_size for i in parts if i.filename.endswith("sharedStrings.xml"))
-    sheets = [i.file_size for i in parts if i.filename.startswith("xl/worksheets/")]
-    return shared <= SECOND_LANE_MAX_SHARED_STRINGS and max(sheets, default=0) <= SECOND_LANE_MAX_SHEET
-
-
 class XlsxBook:
     """A workbook opened with calamine, with the parser thread of its sheets (_SheetParser).
 
@@ -126,16 +105,7 @@ class XlsxBook:
             self.error = exc
             return
         self.names = list(wb.sheet_names)
-        self.parser = _SheetParser(wb, self._reopen if _second_lane_fits(path) else None)
-
-    def _reopen(self) -> Any:
-        """The workbook opened again, for the second parser lane (it reads the shared strings again)."""
-        from python_calamine import CalamineWorkbook
-
-        try:
-            return CalamineWorkbook.from_path(str(self.path))
-        except Exception as exc:  # the file changed since it was opened and checked
-            raise InputError(_unreadable(self.path, exc)) from exc
+        self.parser = _SheetParser(wb)
 
     def start(self, name: str) -> None:
         """Starts parsing a sheet (one the guard has passed) in the parser thread."""
@@ -167,43 +137,19 @@ class _SheetParser:
     once (and parsed sheets never read, such as 填写说明); here a sheet is parsed when it is read
     (or prefetched) and dropped once read through, so at most two are held. calamine lets go of
     the GIL while it parses: the 个税 sheet is parsed on the other core while the 社保 rows are
-    grouped.
-
-    A workbook object parses one sheet at a time (it is borrowed mutably), so each parser thread
-    (lane) has its own: lane 0 the given one, lane 1 one it opens itself with `reopen`, when given.
-    A prefetch goes to lane 0 unless lane 0 is busy and lane 1 is not: with two, the 社保 and the
-    个税 sheets (2.0 and 2.3 CPU-s for 10,000 staff) are parsed at the same time, on both cores.
+    grouped. Every call into the workbook goes through the one parser thread (one at a time).
     """
 
-    def __init__(self, wb: Any, reopen: Callable[[], Any] | None = None) -> None:
+    def __init__(self, wb: Any) -> None:
         self.wb = wb
-        self.books: list[Any] = [wb]
-        self.reopen = reopen
         self.pending: dict[str, Future[Any]] = {}
-        self.lanes: list[ThreadPoolExecutor] = []
-        self.last: list[Future[Any] | None] = []  # lane → the parse it was given last
+        self.thread: ThreadPoolExecutor | None = None
 
     def prefetch(self, name: str) -> None:
         if name not in self.pending:
-            lane = self._lane()
-            self.pending[name] = self.last[lane] = self.lanes[lane].submit(self._parse, lane, name)
-
-    def _lane(self) -> int:
-        width = 2 if self.reopen is not None else 1
-        for lane in range(width):
-            if lane == len(self.lanes):
-                self.lanes.append(ThreadPoolExecutor(1, thread_name_prefix=f"jifen-sheet-parser-{lane}"))
-                self.last.append(None)
-            last = self.last[lane]
-            if last is None or last.done():
-                return lane
-        return 0
-
-    def _parse(self, lane: int, name: str) -> Any:
-        """In the lane's thread: its workbook (lane 1 opens its own on first use) parses the sheet."""
-        if lane == len(self.books) and self.reopen is not None:
-            self.books.append(self.reopen())
-        return self.books[lane].get_sheet_by_name(name)
+            if self.thread is None:
+                self.thread = ThreadPoolExecutor(1, thread_name_prefix="jifen-sheet-parser")
+            self.pending[name] = self.thread.submit(self.wb.get_sheet_by_name, name)
 
     def rows(self, name: str) -> Iterator[tuple[int, Row]]:
         """The sheet's rows, parsed when first asked for."""
@@ -222,8 +168,8 @@ class _SheetParser:
 
     def close(self) -> None:
         """Waits for a parse under way (it cannot be stopped) and drops what was never read."""
-        for lane in self.lanes:
-            lane.shutdown(wait=True, cancel_futures=True)
+        if self.thread is not None:
+            self.thread.shutdown(wait=True, cancel_futures=True)
         self.pending.clear()
 
 
