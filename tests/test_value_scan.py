@@ -74,6 +74,22 @@ NUMBERS = st.one_of(st.floats(allow_nan=True, allow_infinity=True),
                     st.sampled_from(["1e999", "-inf", "nan", "1e10", "15000", str(MAX_MAGNITUDE), "999999999.5"]))
 
 
+def _model_and_dump(doc: Any) -> tuple[Applicant, dict[str, Any]] | None:
+    """The model of doc (None where the schema refuses it) and its dump, as to_applicant scans it."""
+    try:
+        app = Applicant.model_validate(doc)
+    except ValidationError:
+        return None
+    return app, app.model_dump(mode="python", by_alias=True, exclude_none=True)
+
+
+def _twelve_months() -> dict[str, Any]:
+    """An applicant with twelve rows each of contributions and tax (2025-01 … 2025-12)."""
+    months = [f"2025-{m:02d}" for m in range(1, 13)]
+    return base_applicant(social_insurance=[{"month": m, "base": 12000.0} for m in months],
+                          income_tax=[tax_row(m, income=13000.0) for m in months])
+
+
 @settings(max_examples=200, deadline=None)
 @given(base=NUMBERS, income=NUMBERS, years=st.one_of(st.integers(min_value=0, max_value=2 * MAX_MAGNITUDE),
                                                    st.sampled_from(["12", str(10 * MAX_MAGNITUDE)])))
@@ -81,11 +97,9 @@ def test_the_model_scan_agrees_with_the_scan_of_its_dump(base: Any, income: Any,
     """`to_applicant` checks the model's values without dumping it: never passing what the dump fails."""
     doc = base_applicant(income_tax=[tax_row("2026-01", income=income)])
     doc = with_path(with_path(doc, "social_insurance[0].base", base), "bonuses.public_service_years", years)
-    try:
-        app = Applicant.model_validate(doc)
-    except ValidationError:
+    if (parsed := _model_and_dump(doc)) is None:
         return
-    dump = app.model_dump(mode="python", by_alias=True, exclude_none=True)
+    app, dump = parsed
     assert _model_plainly_clean(app) == _plainly_clean(dump)
     assert to_applicant(doc)[1] == (value_problems(dump) if value_problems(doc) == [] else value_problems(doc))
 
@@ -93,8 +107,9 @@ def test_the_model_scan_agrees_with_the_scan_of_its_dump(base: Any, income: Any,
 def test_the_model_scan_leaves_a_huge_model_to_the_full_scan() -> None:
     """Defaults count: rows given with one key each dump to more values than the file held."""
     doc = base_applicant(education=[{"level": "bachelor"}] * (MAX_VALUES // 7))
-    app = Applicant.model_validate(doc)
-    dump = app.model_dump(mode="python", by_alias=True, exclude_none=True)
+    parsed = _model_and_dump(doc)
+    assert parsed is not None
+    app, dump = parsed
     assert _plainly_clean(doc) and not _plainly_clean(dump)
     assert not _model_plainly_clean(app)
     assert to_applicant(doc)[1] == value_problems(dump) != []
@@ -106,17 +121,13 @@ def test_the_model_scan_leaves_a_huge_model_to_the_full_scan() -> None:
 def test_the_bulk_scan_of_monthly_rows_agrees_with_the_scan_of_the_dump(values: list[Any], payer: Any) -> None:
     """Twelve rows each of contributions and tax are checked in bulk (validate._rows_clean): a bad
     base, income or payer in any row is found as the dump's scan finds it."""
-    months = [f"2025-{m:02d}" for m in range(1, 13)]
-    doc = base_applicant(social_insurance=[{"month": m, "base": 12000.0} for m in months],
-                         income_tax=[tax_row(m, income=13000.0) for m in months])
+    doc = _twelve_months()
     for row, base, income in values:
         doc = with_path(with_path(doc, f"social_insurance[{row}].base", base), f"income_tax[{row}].income", income)
     doc = with_path(doc, "social_insurance[5].payer_uscc", payer)
-    try:
-        app = Applicant.model_validate(doc)
-    except ValidationError:
+    if (parsed := _model_and_dump(doc)) is None:
         return
-    dump = app.model_dump(mode="python", by_alias=True, exclude_none=True)
+    app, dump = parsed
     assert _model_plainly_clean(app) == _plainly_clean(dump)
 
 
@@ -126,9 +137,7 @@ def test_the_bulk_scan_of_monthly_rows_agrees_with_the_scan_of_the_dump(values: 
                                              ("social_insurance[4].payer_uscc", "9131\ud800")])
 def test_one_bad_value_among_monthly_rows_is_found(path: str, value: Any) -> None:
     """Anywhere in the rows, also after the first (max() passes over a NaN that is not first)."""
-    months = [f"2025-{m:02d}" for m in range(1, 13)]
-    doc = base_applicant(social_insurance=[{"month": m, "base": 12000.0} for m in months],
-                         income_tax=[tax_row(m, income=13000.0) for m in months])
+    doc = _twelve_months()
     app = Applicant.model_validate(with_path(doc, path, value))
     assert not _model_plainly_clean(app)
     assert _model_plainly_clean(Applicant.model_validate(doc))

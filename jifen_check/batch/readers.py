@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 from openpyxl.utils import get_column_letter
 
 from jifen_check.applicant import FORMAT_ID
-from jifen_check.batch.cells import SKIP, CellError, Convert, as_text, convert, converter, is_blank
+from jifen_check.batch.cells import SKIP, CellError, Convert, Converted, as_text, convert, converter, is_blank
 from jifen_check.batch.columns import (
     DETAIL_SHEETS,
     FAMILY,
@@ -690,10 +690,7 @@ def _path_parts(path: str) -> tuple[str | int, ...]:
 
 def set_path(doc: dict[str, Any], path: str, value: object) -> None:
     """doc["bonuses"]["awards"][0]["level"] = value for path `bonuses.awards[0].level`."""
-    _set_parts(doc, _path_parts(path), value)
-
-
-def _set_parts(doc: dict[str, Any], parts: tuple[str | int, ...], value: object) -> None:
+    parts = _path_parts(path)
     node: Any = doc
     for part, nxt in zip(parts, parts[1:], strict=False):
         empty: Any = [] if isinstance(nxt, int) else {}
@@ -733,8 +730,12 @@ def _ref(layout: Layout, col: int, row: int) -> str:
 
 def _put(out: Assembled, path: str, column: Column, value: object, cell: str) -> None:
     """Convert and store one cell; on failure store its text and record the problem."""
+    _store(out, path, converter(column)(value), cell)
+
+
+def _store(out: Assembled, path: str, got: Converted, cell: str) -> None:
+    """One converted cell into the doc and the cell map (its text and problem where it failed)."""
     out.cells[path] = cell
-    got = converter(column)(value)
     if got is SKIP:  # a blank cell
         return
     converted, error = got
@@ -754,21 +755,12 @@ class _Field(NamedTuple):
     ref: str  # `社保!D`: the row number completes the cell
 
 
-class _Place(NamedTuple):
-    """Where a 人员 field goes: its enclosing paths (they name the row) and its place in the doc."""
-
-    prefixes: tuple[str, ...]  # `bonuses`, `bonuses.investment` for `bonuses.investment.consecutive_years`
-    sections: tuple[str, ...] | None  # doc[s1][s2]… holds the field; None: the path has a list index
-    key: str | int  # the field's key in its section
-    parts: tuple[str | int, ...]  # the whole path, split (set_path)
-
-
 @dataclass(frozen=True)
 class _Plan:
     """What a layout's rows need, worked out once per layout instead of once per cell."""
 
     fields: tuple[_Field, ...]  # the 人员 sheet: all its columns; a list sheet: all but the join keys
-    places: tuple[_Place, ...]  # 人员: where each field goes
+    prefixes: tuple[tuple[str, ...], ...]  # 人员: each field's enclosing paths (they name the row)
     letters: dict[str, str]  # field → column letter (list sheets)
     width: int  # cells a row needs: the last field's index + 1
     list_path: str
@@ -789,17 +781,11 @@ def _plan(layout: Layout) -> _Plan:
     fields = tuple(_Field(i, c.field, converter(c), f"{layout.name}!{get_column_letter(i + 1)}")
                    for i, c in layout.columns if not _is_key(c))
     list_path = layout.sheet.list_path or layout.sheet.key
-    plan = _Plan(fields, tuple(_place(f.field) for f in fields),
+    plan = _Plan(fields, tuple(_prefixes(f.field) for f in fields),
                  {f.field: get_column_letter(f.index + 1) for f in fields},
                  max((f.index + 1 for f in fields), default=0), list_path, list_path in MERGEABLE)
     _PLANS[id(layout)] = (layout, plan)
     return plan
-
-
-def _place(path: str) -> _Place:
-    parts = _path_parts(path)
-    sections = parts[:-1] if all(isinstance(p, str) for p in parts) else None
-    return _Place(_prefixes(path), sections, parts[-1], parts)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- the 人员 row
@@ -808,30 +794,13 @@ def _place(path: str) -> _Place:
 def _fill_person(out: Assembled, layout: Layout, row: tuple[int, Row]) -> None:
     plan = _plan(layout)
     n, values = row
-    width = len(values)
     whole = f"{layout.name}!{n}"
-    scalars, doc, problems = out.cells.scalars, out.doc, out.problems
-    scalars[""] = whole
+    out.cells[""] = whole
     out.extra = {header: as_text(_cell(values, i)) for i, header in layout.extras if not is_blank(_cell(values, i))}
-    for (i, path, convert_cell, ref), (prefixes, sections, key, parts) in zip(plan.fields, plan.places, strict=True):
+    for (i, path, convert_cell, ref), prefixes in zip(plan.fields, plan.prefixes, strict=True):
         for prefix in prefixes:
-            scalars.setdefault(prefix, whole)
-        cell = scalars[path] = f"{ref}{n}"
-        value = values[i] if i < width else None
-        if value is None or value == "":
-            continue
-        got = convert_cell(value)
-        if got is SKIP:  # a blank cell
-            continue
-        if got[1] is not None:
-            problems.append(Problem(path, cell, got[1]))
-        if sections is None:
-            _set_parts(doc, parts, got[0])
-            continue
-        node = doc  # set_path without its list handling
-        for section in sections:
-            node = node.setdefault(section, {})
-        node[key] = got[0]
+            out.cells.setdefault(prefix, whole)
+        _store(out, path, convert_cell(_cell(values, i)), f"{ref}{n}")
 
 
 @functools.lru_cache(maxsize=256)
