@@ -492,21 +492,21 @@ class Checker:
             if last > app_month:
                 self.add("DATA-DATES", f"social_insurance[{i}].month",
                          f"{row.month} 晚于申请月 {mo.fmt(app_month)}（不能填写未来月份）")
-            if first == last and first not in seen:  # the usual row: one month, not seen before
-                seen[first] = i
-            else:
-                self._repeated(seen, i, first, last)
+            self._note_months(seen, "social_insurance", i, first, last, "（同一城市每月只能有一条记录）")
             # A row's path is built only for a problem: every judgement checks every row.
             if base > 0 and (outside := _outside_bounds(wages, base, first, last)):
                 self.add("DATA-SI-MONTH", f"social_insurance[{i}].base", outside, "warning")
         self.tax_rows(app_month)
 
-    def _repeated(self, seen: dict[int, int], i: int, first: int, last: int) -> None:
-        """The first month of row `i` that an earlier row holds too, reported once."""
+    def _note_months(self, seen: dict[int, int], rows: str, i: int, first: int, last: int, why: str = "") -> None:
+        """Row `i` of `rows` holds months first…last: the first one an earlier row holds too is
+        reported once (DATA-SI-MONTH), the others are noted in `seen` (month → row)."""
+        if first == last and first not in seen:  # the usual row: one month, not seen before
+            seen[first] = i
+            return
         for m in range(first, last + 1):
             if m in seen:
-                self.add("DATA-SI-MONTH", f"social_insurance[{i}].month",
-                         f"{mo.fmt(m)} 与 social_insurance[{seen[m]}] 重复（同一城市每月只能有一条记录）")
+                self.add("DATA-SI-MONTH", f"{rows}[{i}].month", f"{mo.fmt(m)} 与 {rows}[{seen[m]}] 重复{why}")
                 break
             seen[m] = i
 
@@ -519,14 +519,7 @@ class Checker:
                 self.add("DATA-FORMAT", f"income_tax[{i}].income", f"个税收入不能为负数（实际为 {row.income:g}）")
             if last > app_month:
                 self.add("DATA-DATES", f"income_tax[{i}].month", f"{row.month} 晚于申请月 {mo.fmt(app_month)}")
-            if first == last and first not in seen:  # the usual row: one month, not seen before
-                seen[first] = i
-                continue
-            for m in range(first, last + 1):
-                if m in seen:
-                    self.add("DATA-SI-MONTH", f"income_tax[{i}].month", f"{mo.fmt(m)} 与 income_tax[{seen[m]}] 重复")
-                    break
-                seen[m] = i
+            self._note_months(seen, "income_tax", i, first, last)
 
     def dates(self) -> None:
         app = self.app
