@@ -734,10 +734,17 @@ def first_eligible(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[in
     # where even that falls short is skipped.
     short = r0.score.pass_mark - r0.score.total
     bound = gain_bound(ctx.book, basis.get(), d0, r0, bands, counted=True)
-    for day in candidates(ctx.book, base, r0, d0) if d0 < end else []:
-        if day <= d0 or day > end:
-            continue
-        if bound(mo.of_date(day) - mo.of_date(d0)) < short:
+    return _search_on(ctx, app, d0, raise_to, end, base, r0,
+                      lambda day: bound(mo.of_date(day) - mo.of_date(d0)) < short)
+
+
+def _search_on(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, float, float] | None,
+               end: dt.date, base: Applicant, result: Result,
+               falls_short: Callable[[dt.date], bool]) -> tuple[dt.date, Any] | None:
+    """The first of `candidates`' dates after d0 and up to `end` on which the judge finds the
+    changed applicant eligible, judging none that `falls_short` shows cannot be."""
+    for day in candidates(ctx.book, base, result, d0) if d0 < end else []:
+        if day <= d0 or day > end or falls_short(day):
             continue
         j = ctx.verify(projected(app, ctx.as_of, day, raise_to), day)
         if j.result.verdict == "eligible":
@@ -846,15 +853,8 @@ def _after_d0(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, fl
     So the first eligible date is the same, judged for the same applicant on the same day.
     tests/test_plan_properties.py compares the search with an unpruned one.
     """
-    falls_short = basis.falls_short
-    assert falls_short is not None
-    for day in candidates(ctx.book, base, rx, d0) if d0 < end else []:
-        if day <= d0 or day > end or falls_short(day):
-            continue
-        j = ctx.verify(projected(app, ctx.as_of, day, raise_to), day)
-        if j.result.verdict == "eligible":
-            return day, j
-    return None
+    assert basis.falls_short is not None
+    return _search_on(ctx, app, d0, raise_to, end, base, rx, basis.falls_short)
 
 
 # Kinds of step that change nothing but the applicant's tax rows, and that add a qualification (see
