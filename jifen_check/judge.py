@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from jifen_check import rulebook
@@ -250,16 +250,11 @@ def _result(book: rulebook.Rulebook, app: Applicant, day: dt.date, ref: Applican
                   checklist=_checklist(book, app, lines, findings, day) if with_checklist else [])
 
 
-_orders: dict[int, tuple[rulebook.Rulebook, dict[str, int]]] = {}  # bounded by the rulebooks loaded
-
-
+@lru_cache(maxsize=16)  # by the rulebook's identity (it defines no equality); a few are ever loaded
 def _rule_order(book: rulebook.Rulebook) -> dict[str, int]:
     """Each rule's place in the ruleset (findings of one severity are listed in it), made once per
-    rulebook rather than per judgement; the entry keeps the book alive so its id is never reused."""
-    entry = _orders.get(id(book))
-    if entry is None or entry[0] is not book:
-        entry = _orders[id(book)] = (book, {rid: i for i, rid in enumerate(book.rules)})
-    return entry[1]
+    rulebook rather than per judgement."""
+    return {rid: i for i, rid in enumerate(book.rules)}
 
 
 def _line(book: rulebook.Rulebook, c: Any) -> ScoreLine:

@@ -24,7 +24,7 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -874,18 +874,8 @@ def held_back(book: rulebook.Rulebook, kind: str, level: Any) -> bool:
     return grades is not None and f"{kind}/{level}" in grades
 
 
-# _held_grades by ruleset: (book, grades); a rulebook is loaded once and never changed.
-_HELD: dict[int, tuple[rulebook.Rulebook, frozenset[str] | None]] = {}
-
-
+@lru_cache(maxsize=16)  # by the rulebook's identity: a rulebook is loaded once and never changed
 def _held_grades(book: rulebook.Rulebook) -> frozenset[str] | None:
-    hit = _HELD.get(id(book))
-    if hit is None or hit[0] is not book:
-        hit = _HELD[id(book)] = (book, _read_held_grades(book))
-    return hit[1]
-
-
-def _read_held_grades(book: rulebook.Rulebook) -> frozenset[str] | None:
     rule = book.rules.get("PIT-TITLE-SI-BASE")
     grades = {g for case in (rule.cases if rule else []) for pat in case.when.all if pat.fact == "qual"
               for g in ((pat.test or {}).get("grade") or {}).get("in", [])}
