@@ -139,7 +139,7 @@ def batch_command(input_path: Path, out_dir: Path, as_of: dt.datetime | None, jo
     from jifen_check.batch.outdir import OutDirError, open_out_dir
     from jifen_check.batch.pipeline import scratch_tempdir
     from jifen_check.batch.readers import read_input
-    from jifen_check.batch.runner import Options, start_fork_server
+    from jifen_check.batch.runner import Options
     from jifen_check.batch.tables import InputError
 
     console = Console(stderr=True)
@@ -159,7 +159,6 @@ def batch_command(input_path: Path, out_dir: Path, as_of: dt.datetime | None, jo
     previous = _exit_on_sigterm()
     try:
         with scratch_tempdir(held.scratch):
-            start_fork_server(jobs)
             with console.status(say("reading", lang)):
                 batch = read_input(input_path, Limits(max_unzipped_mb=max_unzipped_mb, max_cells=max_cells))
             report = _run(console, batch, options, input_path.name, jobs, held, lang)

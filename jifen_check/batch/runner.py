@@ -259,26 +259,6 @@ def default_start_method() -> str:
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
 
-def _preload(context: multiprocessing.context.BaseContext) -> None:
-    # Workers fork from the fork server with the judge already imported (~4 s each on a busy
-    # machine otherwise): a replaced worker is back quickly. Only before the server starts.
-    context.set_forkserver_preload(["jifen_check.batch.runner", "jifen_check.judge"])  # type: ignore[attr-defined]
-
-
-def start_fork_server(jobs: int | None) -> None:
-    """Starts the fork server now, so that its imports (~0.5 CPU-s) run while the batch process is
-    still reading the workbook on its one core, not after it. Nothing happens where workers won't
-    fork from one (`--jobs 1`, no forkserver); a server that fails to start here fails again, and
-    is reported, when the pool starts."""
-    if jobs == 1 or default_start_method() != "forkserver":
-        return
-    from multiprocessing import forkserver
-
-    _preload(multiprocessing.get_context("forkserver"))
-    with contextlib.suppress(OSError):
-        forkserver.ensure_running()
-
-
 def run_items(
     items: list[Item],
     layouts: dict[str, Layout],
@@ -337,7 +317,9 @@ class _Pool:
         self.layouts, self.options, self.jobs, self.load = layouts, options, jobs, load
         self.context = multiprocessing.get_context(start_method)
         if start_method == "forkserver":
-            _preload(self.context)
+            # Workers fork from the fork server with the judge already imported (~4 s each on a
+            # busy machine otherwise): a replaced worker is back quickly. Only before it starts.
+            self.context.set_forkserver_preload(["jifen_check.batch.runner", "jifen_check.judge"])
         self.executor = self._new_executor(jobs)
         self.solo: ProcessPoolExecutor | None = None
         self.progress = time.monotonic()  # when a chunk last finished
