@@ -117,7 +117,13 @@ def process_item(item: Item, layouts: dict[str, Layout], options: Options, pdf_n
 def json_line(result: Result) -> bytes:
     """The result's line of results.jsonl, UTF-8. A lone surrogate (from `_xD800_` in a workbook)
     has no UTF-8 form: it becomes U+FFFD rather than stop the batch."""
-    return _SURROGATE.sub("\ufffd", json.dumps(result.to_json_dict(), ensure_ascii=False)).encode()
+    # A dump of plain dicts and lists cannot refer to itself: no check for cycles. The surrogates are
+    # looked for only when the line does not encode (a third of json_line's time went to both).
+    text = json.dumps(result.to_json_dict(), ensure_ascii=False, check_circular=False)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text).encode()
 
 
 def _judge_item(item: Item, layouts: dict[str, Layout], options: Options) -> Result:
