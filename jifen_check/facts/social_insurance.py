@@ -9,6 +9,7 @@ decided by BON-SI-BASE; the SI-years points by PTS-SI-YEARS."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -229,9 +230,14 @@ class SocialInsuranceMeasures(MeasurerBase):
         bands = self.p["si_base_bands"]
         lowest = min(b["multiple"] for b in bands)
         scan = BandScan({"backpay": [], "transferred": [], "inconsistent": [], "tax": []}, {}, [], [], [])
+        excluded, usable, provisional, unverified, practice = (scan.excluded, scan.usable, scan.provisional,
+                                                               scan.unverified, scan.practice)
         memo, classes = _month_memo(self.wages, self.p)
         wages, si, tax, unit = self.wages, self.si, self.tax, self.contract_uscc
-        needs, (start, end) = self._tax_needs, self.contract_months
+        start, end = self.contract_months
+        last: tuple[Any, ...] = ()  # the previous month's record, wage class, withholder, match, contract
+        known: _Verdict = (None, 0, None, False)
+        rec_of_ceiling, ceiling = None, 0
         for m in range(self.app_month - max(b["window_months"] for b in bands), self.app_month):
             rec = si.get(m)
             if rec is None:
@@ -245,25 +251,54 @@ class SocialInsuranceMeasures(MeasurerBase):
             if t is None:
                 withholder, matches = None, False
             else:
-                withholder = t[1]
-                matches = dec(t[0]) >= (needs.get(rec.base) or self._tax_need(rec.base))
-            key = (classes.get(m) or _wage_class(wages, classes, m), rec.base, rec.payer, rec.back_payment,
-                   rec.transferred, withholder, matches, start <= m <= end, unit)
-            known = memo.get(key)
-            if known is None:
-                known = memo[key] = self._judge_month(m, rec, bands, lowest)
-            reason, missed, wage_kind, practice = known
+                withholder, income = t[1], t[0]
+                if type(income) is float and income.is_integer():  # nearly all: see `_income_reaches`
+                    if rec is not rec_of_ceiling:
+                        rec_of_ceiling, ceiling = rec, self._tax_ceiling(rec.base)
+                    matches = income >= ceiling
+                else:
+                    matches = self._income_reaches(income, rec.base)
+            now = (rec, classes.get(m) or _wage_class(wages, classes, m), withholder, matches, start <= m <= end)
+            # Mostly the previous month's verdict: the same record (one row of a range), wage class,
+            # withholder, match and contract give the same key, so the memo would answer the same.
+            if now != last:
+                last = now
+                key = (now[1], rec.base, rec.payer, rec.back_payment, rec.transferred, withholder, matches, now[4],
+                       unit)
+                known = memo.get(key) or memo.setdefault(key, self._judge_month(m, rec, bands, lowest))
+            reason, missed, wage_kind, practised = known
             if reason:
-                scan.excluded[reason].append(m)
+                excluded[reason].append(m)
                 continue
-            scan.usable[m] = missed
+            usable[m] = missed
             if wage_kind == "provisional":
-                scan.provisional.append(m)
+                provisional.append(m)
             elif wage_kind == "unverified":
-                scan.unverified.append(m)
-            if practice:
-                scan.practice.append(m)
+                unverified.append(m)
+            if practised:
+                practice.append(m)
         return scan
+
+    def _income_reaches(self, income: float, base: float) -> bool:
+        """`tax_matches` for a month with a tax row: income ≥ min_ratio × base, exactly. A whole-number
+        income (nearly all) is compared with the whole-number ceiling of the product: for an integer n,
+        n ≥ x exactly when n ≥ ⌈x⌉ (and Python compares an int with a float exactly). Any other income
+        goes through its decimal, as `tax_matches` does: dec() of a new income every month was half
+        of band_scan's time, as incomes differ month by month and person by person."""
+        if type(income) is float and income.is_integer() or type(income) is int:
+            return income >= self._tax_ceiling(base)
+        return dec(income) >= (self._tax_needs.get(base) or self._tax_need(base))
+
+    def _tax_ceiling(self, base: float) -> int:
+        """⌈min_ratio × base⌉, exactly (from the decimal product), once per base."""
+        ceiling = self._tax_ceilings.get(base)
+        if ceiling is None:
+            ceiling = self._tax_ceilings[base] = math.ceil(self._tax_needs.get(base) or self._tax_need(base))
+        return ceiling
+
+    @cached_property
+    def _tax_ceilings(self) -> dict[float, int]:
+        return {}
 
     def _judge_month(self, m: int, rec: SiMonth, bands: list[dict[str, Any]],
                      lowest: float) -> tuple[str | None, int, str | None, bool]:
