@@ -123,40 +123,44 @@ class SocialInsuranceMeasures(MeasurerBase):
     # ------------------------------------------------ the months the quantities are counted from
 
     @cached_property
-    def valid_months(self) -> set[int]:
-        """Months of Shanghai social insurance paid on time, up to the application month."""
-        return {m for m, r in self.si.items() if not r.back_payment and m <= self.app_month}
-
-    @cached_property
     def counted_months(self) -> set[int]:
-        """Valid months that were not transferred in from another city (they count for nothing)."""
-        return {m for m in self.valid_months if not self.si[m].transferred}
+        """Months of Shanghai social insurance paid on time, up to the application month, that were
+        not transferred in from another city (those count for nothing)."""
+        am = self.app_month
+        return {m for m, r in self.si.items() if not r.back_payment and not r.transferred and m <= am}
 
     @cached_property
     def backpay_months(self) -> list[int]:
         """Months paid in arrears."""
+        # Every month's record is one of the rows: with no row paid in arrears, no month is.
+        if not any(r.back_payment for r in self.app.social_insurance):
+            return []
         return sorted(m for m, r in self.si.items() if r.back_payment)
 
     @cached_property
     def double_months(self) -> list[int]:
         """Counted months also insured in another city. A month transferred in is that city's
         contribution moved here, not a second payer: never a double contribution."""
+        if not self.others:
+            return []
         return sorted(m for m in self.counted_months if m in self.others)
 
     @cached_property
     def six_of_twelve_months(self) -> list[int]:
-        """Counted months in the 6-of-12 window (months transferred in are not Shanghai contributions)."""
-        win = self.p["six_of_twelve"]["window_months"]
-        return sorted(m for m in self.counted_months if self.app_month - win <= m <= self.app_month - 1)
+        """Counted months in the 6-of-12 window (months transferred in are not Shanghai contributions).
+        The window's months in order, each looked up: fewer than all the months paid."""
+        win, am, si = self.p["six_of_twelve"]["window_months"], self.app_month, self.si
+        return [m for m in range(am - win, am)
+                if (r := si.get(m)) is not None and not r.back_payment and not r.transferred]
 
     @cached_property
     def title_base_month_list(self) -> list[int]:
         """Valid months in the title window whose base reaches the title multiple of the wage in force."""
         win = self.p["title_si_base"]
-        first, si, multiple = self.app_month - win["window_months"], self.si, (win["multiple"],)
+        am, si, multiple, thresholds = self.app_month, self.si, (win["multiple"],), self.wages.thresholds
         # money.at_least's comparison, with the product multiple × wage the wages keep per month.
-        return sorted(m for m in self.valid_months if first <= m <= self.app_month - 1
-                      and dec(si[m].base) >= self.wages.thresholds(m, multiple)[0])
+        return [m for m in range(am - win["window_months"], am)
+                if (r := si.get(m)) is not None and not r.back_payment and dec(r.base) >= thresholds(m, multiple)[0]]
 
     # ------------------------------------------------ one function per quantity (vocabulary.PROFILE)
 
@@ -181,8 +185,9 @@ class SocialInsuranceMeasures(MeasurerBase):
     def si_valid_years(self, without_double: bool = False) -> int:
         """si_valid_years (`without_double`: si_valid_years_safe): full blocks of si_years.months_per_block
         counted months; PTS-SI-YEARS computes the points from them."""
-        months = self.counted_months - set(self.double_months) if without_double else self.counted_months
-        return len(months) // self.p["si_years"]["months_per_block"]
+        double = self.double_months if without_double else []
+        months = len(self.counted_months - set(double)) if double else len(self.counted_months)
+        return months // self.p["si_years"]["months_per_block"]
 
     def social_insurance(self) -> None:
         self.set(app_month_status=self.app_month_status(), app_payer_ok=self.app_payer_ok(),
@@ -215,12 +220,16 @@ class SocialInsuranceMeasures(MeasurerBase):
         need = self.p["six_of_twelve"]["min_months"]
         win = self.p["six_of_twelve"]["window_months"]
         am = self.app_month
+        # The window before `target` = am + ahead holds the months from am on (paid from now on:
+        # min(ahead, win) of them) and the paid months of [target - win, am): those of today's window
+        # from its `ahead`-th month on, counted down as the window moves.
+        paid = [m in valid for m in range(am - win, am)]
+        earlier = sum(paid)
         for ahead in range(0, win + 2):
-            target = am + ahead
-            # The paid months, the application month and those up to `target` (paid from now on),
-            # counted over the window before `target`.
-            if sum(1 for m in range(target - win, target) if m in valid or am <= m < target) >= need:
-                return {"si_6of12_cure_month": mo.fmt(target), "si_6of12_wait": ahead}
+            if min(ahead, win) + earlier >= need:
+                return {"si_6of12_cure_month": mo.fmt(am + ahead), "si_6of12_wait": ahead}
+            if ahead < win:
+                earlier -= paid[ahead]
         return {"si_6of12_cure_month": "—", "si_6of12_wait": "—"}
 
     @cached_property
