@@ -13,7 +13,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from jifen_check import months as mo
@@ -38,7 +38,12 @@ class BandScan:
 def band_field(band: dict[str, Any], safe: bool = False) -> str:
     """The profile field of a band's months: `si_base_months_3x`, `si_base_months_0_8x` (`_safe`: without
     the months also insured elsewhere). vocabulary.py declares one per band of si_base_bands."""
-    return f"si_base_months_{band['multiple']:g}x".replace(".", "_") + ("_safe" if safe else "")
+    return _band_field(band["multiple"], safe)
+
+
+@lru_cache(maxsize=256)  # a few bands; 8 fields a judgement
+def _band_field(multiple: float, safe: bool) -> str:
+    return f"si_base_months_{multiple:g}x".replace(".", "_") + ("_safe" if safe else "")
 
 
 _MEMO_LIMIT = 200_000  # months remembered per (wages, parameters); a long batch starts afresh
@@ -82,6 +87,13 @@ def _band_months(bands: list[dict[str, Any]], missed: dict[int, int], am: int) -
         # A window holding every month (the widest, usually) needs no month-by-month count.
         out.append(reached if first <= earliest else sum(1 for m, r in missed.items() if m >= first and r <= k))
     return out
+
+
+@lru_cache(maxsize=4096)  # bands × month counts (0-48): formatting 8 texts a judgement was a fiftieth of it
+def _band_count(window: int, multiple: float, needed: int, n: int) -> tuple[str, str]:
+    """One band's count as BON-SI-BASE quotes it, in Chinese and in English."""
+    return (f"近{window}个月≥{multiple:g}倍 {n} 个月（需 {needed}）",
+            f"≥{multiple:g}× the average wage in the last {window} months: {n} months ({needed} needed)")
 
 
 class SocialInsuranceMeasures(MeasurerBase):
@@ -358,10 +370,9 @@ class SocialInsuranceMeasures(MeasurerBase):
         am, bands, scan = self.app_month, self.p["si_base_bands"], self.band_scan
         widest = max(b["window_months"] for b in bands)
         unverified, excluded = scan.unverified, scan.excluded
-        counts = [f"近{b['window_months']}个月≥{b['multiple']:g}倍 {n} 个月（需 {b['min_months']}）"
-                  for b, n in zip(bands, months, strict=True)]
-        counts_en = [f"≥{b['multiple']:g}× the average wage in the last {b['window_months']} months: {n} months "
-                     f"({b['min_months']} needed)" for b, n in zip(bands, months, strict=True)]
+        texts = [_band_count(b["window_months"], b["multiple"], b["min_months"], n)
+                 for b, n in zip(bands, months, strict=True)]
+        counts, counts_en = [zh for zh, _ in texts], [en for _, en in texts]
         self.note(band_counts=counts, band_summary="；".join(counts), band_months=months,
                   tax_mismatch_months=mo.spans(excluded["tax"]), inconsistent_months=mo.spans(excluded["inconsistent"]),
                   provisional_months=mo.spans(scan.provisional), unverified_wage_months=mo.spans(unverified),
