@@ -63,14 +63,25 @@ def _month_memo(wages: Any, params: dict[str, Any]) -> tuple[dict[tuple[Any, ...
     return entry[2], entry[3]
 
 
+_classes: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # each wage class once (a few per wage year)
+
+
 def _wage_class(wages: Any, classes: dict[int, tuple[Any, ...]], m: int) -> tuple[Any, ...]:
     """All that `_judge_month` reads of month `m` from the wages: the wage compared with (thresholds,
     bands), the declared wage (practice reference), provisional and unverified. Months of one class
-    with the same record are judged alike, so a year of identical rows is judged once."""
+    with the same record are judged alike, so a year of identical rows is judged once. Equal classes
+    are one object (band_scan compares them by identity)."""
     c = classes.get(m)
     if c is None:
-        c = classes[m] = (wages.at(m), wages.declared(m), wages.provisional(m), wages.unverified(m))
+        c = (wages.at(m), wages.declared(m), wages.provisional(m), wages.unverified(m))
+        c = classes[m] = _classes.setdefault(c, c)
     return c
+
+
+@lru_cache(maxsize=1 << 14)  # a few bases a person, the same again for each projected applicant
+def _ceiling(ratio: float, base: float) -> int:
+    """⌈ratio × base⌉, exactly: the decimal product (money.at_least's) rounded up to a whole number."""
+    return math.ceil(dec(ratio) * dec(base))
 
 
 def _band_months(bands: list[dict[str, Any]], missed: dict[int, int], am: int) -> list[int]:
@@ -256,9 +267,9 @@ class SocialInsuranceMeasures(MeasurerBase):
         memo, classes = _month_memo(self.wages, self.p)
         wages, si, tax, unit = self.wages, self.si, self.tax, self.contract_uscc
         start, end = self.contract_months
-        last: tuple[Any, ...] = ()  # the previous month's record, wage class, withholder, match, contract
-        known: _Verdict = (None, 0, None, False)
-        rec_of_ceiling, ceiling = None, 0
+        known: _Verdict = (None, 0, None, False)  # that of the month before (its record, class, … below)
+        rec_of_ceiling, ceiling, ratio = None, 0, self.p["tax_match"]["min_ratio"]
+        last_rec = last_class = last_withholder = last_matches = last_inside = None
         for m in range(self.app_month - max(b["window_months"] for b in bands), self.app_month):
             rec = si.get(m)
             if rec is None:
@@ -275,17 +286,19 @@ class SocialInsuranceMeasures(MeasurerBase):
                 withholder, income = t[1], t[0]
                 if type(income) is float and income.is_integer():  # nearly all: see `_income_reaches`
                     if rec is not rec_of_ceiling:
-                        rec_of_ceiling, ceiling = rec, self._tax_ceiling(rec.base)
+                        rec_of_ceiling, ceiling = rec, _ceiling(ratio, rec.base)
                     matches = income >= ceiling
                 else:
                     matches = self._income_reaches(income, rec.base)
-            now = (rec, classes.get(m) or _wage_class(wages, classes, m), withholder, matches, start <= m <= end)
+            wage_class, inside = classes.get(m) or _wage_class(wages, classes, m), start <= m <= end
             # Mostly the previous month's verdict: the same record (one row of a range), wage class,
             # withholder, match and contract give the same key, so the memo would answer the same.
-            if now != last:
-                last = now
-                key = (now[1], rec.base, rec.payer, rec.back_payment, rec.transferred, withholder, matches, now[4],
-                       unit)
+            if (rec is not last_rec or wage_class is not last_class or matches is not last_matches
+                    or inside is not last_inside or withholder != last_withholder):
+                last_rec, last_class, last_withholder, last_matches, last_inside = (rec, wage_class, withholder,
+                                                                                    matches, inside)
+                key = (wage_class, rec.base, rec.payer, rec.back_payment, rec.transferred, withholder, matches,
+                       inside, unit)
                 known = memo.get(key) or memo.setdefault(key, self._judge_month(m, rec, bands, lowest))
             reason, missed, wage_kind, practised = known
             if reason:
@@ -307,19 +320,8 @@ class SocialInsuranceMeasures(MeasurerBase):
         goes through its decimal, as `tax_matches` does: dec() of a new income every month was half
         of band_scan's time, as incomes differ month by month and person by person."""
         if type(income) is float and income.is_integer() or type(income) is int:
-            return income >= self._tax_ceiling(base)
+            return income >= _ceiling(self.p["tax_match"]["min_ratio"], base)
         return dec(income) >= (self._tax_needs.get(base) or self._tax_need(base))
-
-    def _tax_ceiling(self, base: float) -> int:
-        """⌈min_ratio × base⌉, exactly (from the decimal product), once per base."""
-        ceiling = self._tax_ceilings.get(base)
-        if ceiling is None:
-            ceiling = self._tax_ceilings[base] = math.ceil(self._tax_needs.get(base) or self._tax_need(base))
-        return ceiling
-
-    @cached_property
-    def _tax_ceilings(self) -> dict[float, int]:
-        return {}
 
     def _judge_month(self, m: int, rec: SiMonth, bands: list[dict[str, Any]],
                      lowest: float) -> tuple[str | None, int, str | None, bool]:
