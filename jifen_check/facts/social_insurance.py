@@ -13,12 +13,12 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from jifen_check import months as mo
 from jifen_check import reference
-from jifen_check.facts.base import MeasurerBase, SiMonth
+from jifen_check.facts.base import MeasurerBase, SiMonth, once
 from jifen_check.money import dec
 
 
@@ -139,20 +139,20 @@ class SocialInsuranceMeasures(MeasurerBase):
         need = self._tax_needs[base] = dec(self.p["tax_match"]["min_ratio"]) * dec(base)
         return need
 
-    @cached_property
+    @once
     def _tax_needs(self) -> dict[float, Decimal]:
         return {}
 
     # ------------------------------------------------ the months the quantities are counted from
 
-    @cached_property
+    @once
     def counted_months(self) -> set[int]:
         """Months of Shanghai social insurance paid on time, up to the application month, that were
         not transferred in from another city (those count for nothing)."""
         am = self.app_month
         return {m for m, r in self.si.items() if not r.back_payment and not r.transferred and m <= am}
 
-    @cached_property
+    @once
     def backpay_months(self) -> list[int]:
         """Months paid in arrears."""
         # Every month's record is one of the rows: with no row paid in arrears, no month is.
@@ -160,7 +160,7 @@ class SocialInsuranceMeasures(MeasurerBase):
             return []
         return sorted(m for m, r in self.si.items() if r.back_payment)
 
-    @cached_property
+    @once
     def double_months(self) -> list[int]:
         """Counted months also insured in another city. A month transferred in is that city's
         contribution moved here, not a second payer: never a double contribution."""
@@ -168,7 +168,7 @@ class SocialInsuranceMeasures(MeasurerBase):
             return []
         return sorted(m for m in self.counted_months if m in self.others)
 
-    @cached_property
+    @once
     def six_of_twelve_months(self) -> list[int]:
         """Counted months in the 6-of-12 window (months transferred in are not Shanghai contributions).
         The window's months in order, each looked up: fewer than all the months paid."""
@@ -176,7 +176,7 @@ class SocialInsuranceMeasures(MeasurerBase):
         return [m for m in range(am - win, am)
                 if (r := si.get(m)) is not None and not r.back_payment and not r.transferred]
 
-    @cached_property
+    @once
     def title_base_month_list(self) -> list[int]:
         """Valid months in the title window whose base reaches the title multiple of the wage in force."""
         win = self.p["title_si_base"]
@@ -255,7 +255,7 @@ class SocialInsuranceMeasures(MeasurerBase):
                 earlier -= paid[ahead]
         return {"si_6of12_cure_month": "—", "si_6of12_wait": "—"}
 
-    @cached_property
+    @once
     def band_scan(self) -> BandScan:
         """Each month of the widest band window, once: excluded (and why), or usable with the number
         of bands its base misses; and which wage it was compared with."""
@@ -347,7 +347,7 @@ class SocialInsuranceMeasures(MeasurerBase):
         return _band_months(self.p["si_base_bands"], {m: r for m, r in usable.items() if m not in self.others},
                             self.app_month)
 
-    @cached_property
+    @once
     def _band_months_all(self) -> list[int]:
         return _band_months(self.p["si_base_bands"], self.band_scan.usable, self.app_month)
 
