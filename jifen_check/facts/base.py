@@ -8,6 +8,7 @@ import bisect
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Generic, TypeVar, overload
 
 from jifen_check import labels
@@ -79,6 +80,7 @@ def other_city_months(app: Applicant) -> dict[int, list[str]]:
     return out
 
 
+@lru_cache(maxsize=4096)  # a few a judgement, of the few as-of dates of a batch
 def years_before(day: dt.date, years: int) -> dt.date:
     """The same calendar date `years` earlier (29 Feb → 28 Feb)."""
     return day.replace(year=day.year - years, day=28 if (day.month, day.day) == (2, 29) else day.day)

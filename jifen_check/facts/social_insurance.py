@@ -107,6 +107,17 @@ def _band_count(window: int, multiple: float, needed: int, n: int) -> tuple[str,
             f"≥{multiple:g}× the average wage in the last {window} months: {n} months ({needed} needed)")
 
 
+@lru_cache(maxsize=1024)  # a few windows over the application months of a batch
+def _window(am: int, months: int) -> str:
+    """The `months` months before application month `am`, as messages quote them: 2022-11–2026-10."""
+    return f"{mo.fmt(am - months)}–{mo.fmt(am - 1)}"
+
+
+@lru_cache(maxsize=1024)
+def _si_path(row: int) -> str:
+    return f"social_insurance[{row}]"
+
+
 class SocialInsuranceMeasures(MeasurerBase):
     """Shanghai social insurance month by month."""
 
@@ -226,14 +237,14 @@ class SocialInsuranceMeasures(MeasurerBase):
         win, title_win = self.p["six_of_twelve"]["window_months"], self.p["title_si_base"]["window_months"]
         app_rec = self.si.get(am)
         cities = sorted({c for m in double for c in self.others[m]})
-        self.note(si_6of12_window=f"{mo.fmt(am - win)}–{mo.fmt(am - 1)}", si_6of12_months=mo.spans(six),
+        self.note(si_6of12_window=_window(am, win), si_6of12_months=mo.spans(six),
                   si_6of12_missing=max(0, self.p["six_of_twelve"]["min_months"] - len(six)),
                   backpay_months=mo.spans(backpay), double_city_months=mo.spans(double),
                   double_city_cities="、".join(cities),
                   si_valid_months=self.si_valid_months(), title_base_months=mo.spans(self.title_base_month_list),
-                  title_base_window=f"{mo.fmt(am - title_win)}–{mo.fmt(am - 1)}",
+                  title_base_window=_window(am, title_win),
                   ev_backpay=[f"social_insurance[{self.si[m].row}]" for m in backpay],
-                  ev_app_month=[f"social_insurance[{app_rec.row}]"] if app_rec else ["social_insurance"],
+                  ev_app_month=[_si_path(app_rec.row)] if app_rec else ["social_insurance"],
                   ev_double=sorted({f"social_insurance[{self.si[m].row}]" for m in double}) + ["other_social_insurance"])
         self.note(**self._six_cure(self.counted_months))
         self.note_en(double_city_cities=", ".join(reference.place_en(c) for c in cities))
@@ -381,7 +392,7 @@ class SocialInsuranceMeasures(MeasurerBase):
                   unverified_wage=(self.wages.at(unverified[0]) if unverified else "—"),
                   unverified_wage_source=(self.wages.source(unverified[0]) if unverified else "—"),
                   practice_wage_months=mo.spans(scan.practice),
-                  provisional_wage=self.wages.at(am), base_window=f"{mo.fmt(am - widest)}–{mo.fmt(am - 1)}",
+                  provisional_wage=self.wages.at(am), base_window=_window(am, widest),
                   ev_tax=sorted({f"social_insurance[{self.si[m].row}]" for m in excluded["tax"]}) + ["income_tax"],
                   ev_inconsistent=sorted({f"social_insurance[{self.si[m].row}]" for m in excluded["inconsistent"]})
                   + ["contract.employer_uscc", "income_tax"])
