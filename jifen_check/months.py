@@ -16,6 +16,7 @@ def of_date(d: dt.date) -> int:
     return month_index(d.year, d.month)
 
 
+@lru_cache(maxsize=1 << 12)  # ~20 a judgement, of a few hundred months; formatting is ten times a lookup
 def fmt(mi: int) -> str:
     return f"{mi // 12:04d}-{mi % 12 + 1:02d}"
 

@@ -131,3 +131,51 @@ def test_the_tax_match_is_money_at_least(base: float, delta: float) -> None:
     month = next(iter(m.tax))
     m.tax[month] = (income, None, 0)
     assert m.tax_matches(month, base) == at_least(income, ratio, base)
+
+
+def _scan_month_by_month(m: Measurer) -> si.BandScan:
+    """band_scan's result with every month judged on its own (no memo, no reuse of the month before)."""
+    bands = m.p["si_base_bands"]
+    lowest = min(b["multiple"] for b in bands)
+    scan = si.BandScan({"backpay": [], "transferred": [], "inconsistent": [], "tax": []}, {}, [], [], [])
+    for month in range(m.app_month - max(b["window_months"] for b in bands), m.app_month):
+        rec = m.si.get(month)
+        if rec is None:
+            continue
+        reason, missed, kind, practice = m._judge_month(month, rec, bands, lowest)
+        if reason:
+            scan.excluded[reason].append(month)
+            continue
+        scan.usable[month] = missed
+        if kind == "provisional":
+            scan.provisional.append(month)
+        elif kind == "unverified":
+            scan.unverified.append(month)
+        if practice:
+            scan.practice.append(month)
+    return scan
+
+
+def test_the_scan_gives_what_judging_every_month_on_its_own_gives() -> None:
+    """band_scan reuses the verdict of the month before (same row, wage class, withholder, match and
+    contract) and the memo: neither may change a single month's verdict."""
+    book = rulebook.load(rulebook.DEFAULT_RULESET)
+    for doc in _variants():
+        app = Applicant.model_validate(doc)
+        for day in (DAY, DAY + dt.timedelta(days=200)):  # later: the window holds provisional months
+            assert Measurer(book, app, day).band_scan == _scan_month_by_month(Measurer(book, app, day))
+
+
+@settings(max_examples=300, deadline=None)
+@given(base=st.sampled_from([12502.0, 11396.0, 37302.0, 7384.0, 36549.0, 0.1, 33333.33, 10.0, 11251.0]),
+       delta=st.one_of(st.integers(min_value=-3, max_value=3), st.floats(min_value=-50, max_value=50)))
+def test_whole_incomes_compared_with_the_ceiling_match_money_at_least(base: float, delta: float) -> None:
+    """`_income_reaches` compares a whole-number income with ⌈min_ratio × base⌉: the same decision as
+    money.at_least, for whole incomes either side of the product and for any other income."""
+    app = Applicant.model_validate(base_applicant())
+    m = Measurer(rulebook.load(rulebook.DEFAULT_RULESET), app, DAY)
+    ratio = m.p["tax_match"]["min_ratio"]
+    product = si.dec(ratio) * si.dec(base)
+    income = float(math.floor(product) + delta) if isinstance(delta, int) else round(float(product) + delta, 2)
+    assert m._income_reaches(income, base) == at_least(income, ratio, base)
+    assert m._income_reaches(income, base) == m._income_reaches(income, base)  # the ceiling remembered

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, Generic, TypeVar, overload
 
 from jifen_check import labels
 from jifen_check import months as mo
@@ -24,6 +26,7 @@ MODE_ZH = labels.EDU_MODE_ZH
 # The same in English (--lang en): what messages quote, beside the Chinese (labels.py).
 EDU_EN, ARCHIVE_EN, PERMIT_EN, MODE_EN = labels.EDU_LEVEL_EN, labels.ARCHIVE_EN, labels.PERMIT_EN, labels.EDU_MODE_EN
 TALENT = labels.TALENT
+T = TypeVar("T")
 
 
 @dataclass(slots=True)  # ~50 made per judgement: slots make them a fifth cheaper
@@ -77,6 +80,7 @@ def other_city_months(app: Applicant) -> dict[int, list[str]]:
     return out
 
 
+@lru_cache(maxsize=4096)  # a few a judgement, of the few as-of dates of a batch
 def years_before(day: dt.date, years: int) -> dt.date:
     """The same calendar date `years` earlier (29 Feb → 28 Feb)."""
     return day.replace(year=day.year - years, day=28 if (day.month, day.day) == (2, 29) else day.day)
@@ -96,6 +100,28 @@ def table_points(table: list[list[int]], value: int) -> int:
         if lo <= value <= hi:
             return pts
     return 0
+
+
+class once(Generic[T]):  # noqa: N801  (used as a decorator, like functools.cached_property)
+    """functools.cached_property without the lock Python 3.11 takes at each first use (a measurer is
+    used by one thread; ~10 of them each judgement): computed at first use, then kept on the instance."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func, self.__doc__ = func, func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> once[T]: ...
+    @overload
+    def __get__(self, obj: object, objtype: type | None = None) -> T: ...
+
+    def __get__(self, obj: object | None, objtype: type | None = None) -> T | once[T]:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
 
 
 class MeasurerBase:

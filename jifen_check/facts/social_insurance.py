@@ -9,15 +9,16 @@ decided by BON-SI-BASE; the SI-years points by PTS-SI-YEARS."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
+from functools import lru_cache
 from typing import Any
 
 from jifen_check import months as mo
 from jifen_check import reference
-from jifen_check.facts.base import MeasurerBase, SiMonth
+from jifen_check.facts.base import MeasurerBase, SiMonth, once
 from jifen_check.money import dec
 
 
@@ -37,7 +38,12 @@ class BandScan:
 def band_field(band: dict[str, Any], safe: bool = False) -> str:
     """The profile field of a band's months: `si_base_months_3x`, `si_base_months_0_8x` (`_safe`: without
     the months also insured elsewhere). vocabulary.py declares one per band of si_base_bands."""
-    return f"si_base_months_{band['multiple']:g}x".replace(".", "_") + ("_safe" if safe else "")
+    return _band_field(band["multiple"], safe)
+
+
+@lru_cache(maxsize=256)  # a few bands; 8 fields a judgement
+def _band_field(multiple: float, safe: bool) -> str:
+    return f"si_base_months_{multiple:g}x".replace(".", "_") + ("_safe" if safe else "")
 
 
 _MEMO_LIMIT = 200_000  # months remembered per (wages, parameters); a long batch starts afresh
@@ -57,14 +63,25 @@ def _month_memo(wages: Any, params: dict[str, Any]) -> tuple[dict[tuple[Any, ...
     return entry[2], entry[3]
 
 
+_classes: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # each wage class once (a few per wage year)
+
+
 def _wage_class(wages: Any, classes: dict[int, tuple[Any, ...]], m: int) -> tuple[Any, ...]:
     """All that `_judge_month` reads of month `m` from the wages: the wage compared with (thresholds,
     bands), the declared wage (practice reference), provisional and unverified. Months of one class
-    with the same record are judged alike, so a year of identical rows is judged once."""
+    with the same record are judged alike, so a year of identical rows is judged once. Equal classes
+    are one object (band_scan compares them by identity)."""
     c = classes.get(m)
     if c is None:
-        c = classes[m] = (wages.at(m), wages.declared(m), wages.provisional(m), wages.unverified(m))
+        c = (wages.at(m), wages.declared(m), wages.provisional(m), wages.unverified(m))
+        c = classes[m] = _classes.setdefault(c, c)
     return c
+
+
+@lru_cache(maxsize=1 << 14)  # a few bases a person, the same again for each projected applicant
+def _ceiling(ratio: float, base: float) -> int:
+    """⌈ratio × base⌉, exactly: the decimal product (money.at_least's) rounded up to a whole number."""
+    return math.ceil(dec(ratio) * dec(base))
 
 
 def _band_months(bands: list[dict[str, Any]], missed: dict[int, int], am: int) -> list[int]:
@@ -81,6 +98,24 @@ def _band_months(bands: list[dict[str, Any]], missed: dict[int, int], am: int) -
         # A window holding every month (the widest, usually) needs no month-by-month count.
         out.append(reached if first <= earliest else sum(1 for m, r in missed.items() if m >= first and r <= k))
     return out
+
+
+@lru_cache(maxsize=4096)  # bands × month counts (0-48): formatting 8 texts a judgement was a fiftieth of it
+def _band_count(window: int, multiple: float, needed: int, n: int) -> tuple[str, str]:
+    """One band's count as BON-SI-BASE quotes it, in Chinese and in English."""
+    return (f"近{window}个月≥{multiple:g}倍 {n} 个月（需 {needed}）",
+            f"≥{multiple:g}× the average wage in the last {window} months: {n} months ({needed} needed)")
+
+
+@lru_cache(maxsize=1024)  # a few windows over the application months of a batch
+def _window(am: int, months: int) -> str:
+    """The `months` months before application month `am`, as messages quote them: 2022-11–2026-10."""
+    return f"{mo.fmt(am - months)}–{mo.fmt(am - 1)}"
+
+
+@lru_cache(maxsize=1024)
+def _si_path(row: int) -> str:
+    return f"social_insurance[{row}]"
 
 
 class SocialInsuranceMeasures(MeasurerBase):
@@ -115,47 +150,51 @@ class SocialInsuranceMeasures(MeasurerBase):
         need = self._tax_needs[base] = dec(self.p["tax_match"]["min_ratio"]) * dec(base)
         return need
 
-    @cached_property
+    @once
     def _tax_needs(self) -> dict[float, Decimal]:
         return {}
 
     # ------------------------------------------------ the months the quantities are counted from
 
-    @cached_property
-    def valid_months(self) -> set[int]:
-        """Months of Shanghai social insurance paid on time, up to the application month."""
-        return {m for m, r in self.si.items() if not r.back_payment and m <= self.app_month}
-
-    @cached_property
+    @once
     def counted_months(self) -> set[int]:
-        """Valid months that were not transferred in from another city (they count for nothing)."""
-        return {m for m in self.valid_months if not self.si[m].transferred}
+        """Months of Shanghai social insurance paid on time, up to the application month, that were
+        not transferred in from another city (those count for nothing)."""
+        am = self.app_month
+        return {m for m, r in self.si.items() if not r.back_payment and not r.transferred and m <= am}
 
-    @cached_property
+    @once
     def backpay_months(self) -> list[int]:
         """Months paid in arrears."""
+        # Every month's record is one of the rows: with no row paid in arrears, no month is.
+        if not any(r.back_payment for r in self.app.social_insurance):
+            return []
         return sorted(m for m, r in self.si.items() if r.back_payment)
 
-    @cached_property
+    @once
     def double_months(self) -> list[int]:
         """Counted months also insured in another city. A month transferred in is that city's
         contribution moved here, not a second payer: never a double contribution."""
+        if not self.others:
+            return []
         return sorted(m for m in self.counted_months if m in self.others)
 
-    @cached_property
+    @once
     def six_of_twelve_months(self) -> list[int]:
-        """Counted months in the 6-of-12 window (months transferred in are not Shanghai contributions)."""
-        win = self.p["six_of_twelve"]["window_months"]
-        return sorted(m for m in self.counted_months if self.app_month - win <= m <= self.app_month - 1)
+        """Counted months in the 6-of-12 window (months transferred in are not Shanghai contributions).
+        The window's months in order, each looked up: fewer than all the months paid."""
+        win, am, si = self.p["six_of_twelve"]["window_months"], self.app_month, self.si
+        return [m for m in range(am - win, am)
+                if (r := si.get(m)) is not None and not r.back_payment and not r.transferred]
 
-    @cached_property
+    @once
     def title_base_month_list(self) -> list[int]:
         """Valid months in the title window whose base reaches the title multiple of the wage in force."""
         win = self.p["title_si_base"]
-        first, si, multiple = self.app_month - win["window_months"], self.si, (win["multiple"],)
+        am, si, multiple, thresholds = self.app_month, self.si, (win["multiple"],), self.wages.thresholds
         # money.at_least's comparison, with the product multiple × wage the wages keep per month.
-        return sorted(m for m in self.valid_months if first <= m <= self.app_month - 1
-                      and dec(si[m].base) >= self.wages.thresholds(m, multiple)[0])
+        return [m for m in range(am - win["window_months"], am)
+                if (r := si.get(m)) is not None and not r.back_payment and dec(r.base) >= thresholds(m, multiple)[0]]
 
     # ------------------------------------------------ one function per quantity (vocabulary.PROFILE)
 
@@ -180,8 +219,9 @@ class SocialInsuranceMeasures(MeasurerBase):
     def si_valid_years(self, without_double: bool = False) -> int:
         """si_valid_years (`without_double`: si_valid_years_safe): full blocks of si_years.months_per_block
         counted months; PTS-SI-YEARS computes the points from them."""
-        months = self.counted_months - set(self.double_months) if without_double else self.counted_months
-        return len(months) // self.p["si_years"]["months_per_block"]
+        double = self.double_months if without_double else []
+        months = len(self.counted_months - set(double)) if double else len(self.counted_months)
+        return months // self.p["si_years"]["months_per_block"]
 
     def social_insurance(self) -> None:
         self.set(app_month_status=self.app_month_status(), app_payer_ok=self.app_payer_ok(),
@@ -197,14 +237,14 @@ class SocialInsuranceMeasures(MeasurerBase):
         win, title_win = self.p["six_of_twelve"]["window_months"], self.p["title_si_base"]["window_months"]
         app_rec = self.si.get(am)
         cities = sorted({c for m in double for c in self.others[m]})
-        self.note(si_6of12_window=f"{mo.fmt(am - win)}–{mo.fmt(am - 1)}", si_6of12_months=mo.spans(six),
+        self.note(si_6of12_window=_window(am, win), si_6of12_months=mo.spans(six),
                   si_6of12_missing=max(0, self.p["six_of_twelve"]["min_months"] - len(six)),
                   backpay_months=mo.spans(backpay), double_city_months=mo.spans(double),
                   double_city_cities="、".join(cities),
                   si_valid_months=self.si_valid_months(), title_base_months=mo.spans(self.title_base_month_list),
-                  title_base_window=f"{mo.fmt(am - title_win)}–{mo.fmt(am - 1)}",
+                  title_base_window=_window(am, title_win),
                   ev_backpay=[f"social_insurance[{self.si[m].row}]" for m in backpay],
-                  ev_app_month=[f"social_insurance[{app_rec.row}]"] if app_rec else ["social_insurance"],
+                  ev_app_month=[_si_path(app_rec.row)] if app_rec else ["social_insurance"],
                   ev_double=sorted({f"social_insurance[{self.si[m].row}]" for m in double}) + ["other_social_insurance"])
         self.note(**self._six_cure(self.counted_months))
         self.note_en(double_city_cities=", ".join(reference.place_en(c) for c in cities))
@@ -214,24 +254,33 @@ class SocialInsuranceMeasures(MeasurerBase):
         need = self.p["six_of_twelve"]["min_months"]
         win = self.p["six_of_twelve"]["window_months"]
         am = self.app_month
+        # The window before `target` = am + ahead holds the months from am on (paid from now on:
+        # min(ahead, win) of them) and the paid months of [target - win, am): those of today's window
+        # from its `ahead`-th month on, counted down as the window moves.
+        paid = [m in valid for m in range(am - win, am)]
+        earlier = sum(paid)
         for ahead in range(0, win + 2):
-            target = am + ahead
-            # The paid months, the application month and those up to `target` (paid from now on),
-            # counted over the window before `target`.
-            if sum(1 for m in range(target - win, target) if m in valid or am <= m < target) >= need:
-                return {"si_6of12_cure_month": mo.fmt(target), "si_6of12_wait": ahead}
+            if min(ahead, win) + earlier >= need:
+                return {"si_6of12_cure_month": mo.fmt(am + ahead), "si_6of12_wait": ahead}
+            if ahead < win:
+                earlier -= paid[ahead]
         return {"si_6of12_cure_month": "—", "si_6of12_wait": "—"}
 
-    @cached_property
+    @once
     def band_scan(self) -> BandScan:
         """Each month of the widest band window, once: excluded (and why), or usable with the number
         of bands its base misses; and which wage it was compared with."""
         bands = self.p["si_base_bands"]
         lowest = min(b["multiple"] for b in bands)
         scan = BandScan({"backpay": [], "transferred": [], "inconsistent": [], "tax": []}, {}, [], [], [])
+        excluded, usable, provisional, unverified, practice = (scan.excluded, scan.usable, scan.provisional,
+                                                               scan.unverified, scan.practice)
         memo, classes = _month_memo(self.wages, self.p)
         wages, si, tax, unit = self.wages, self.si, self.tax, self.contract_uscc
-        needs, (start, end) = self._tax_needs, self.contract_months
+        start, end = self.contract_months
+        known: _Verdict = (None, 0, None, False)  # that of the month before (its record, class, … below)
+        rec_of_ceiling, ceiling, ratio = None, 0, self.p["tax_match"]["min_ratio"]
+        last_rec = last_class = last_withholder = last_matches = last_inside = None
         for m in range(self.app_month - max(b["window_months"] for b in bands), self.app_month):
             rec = si.get(m)
             if rec is None:
@@ -245,25 +294,45 @@ class SocialInsuranceMeasures(MeasurerBase):
             if t is None:
                 withholder, matches = None, False
             else:
-                withholder = t[1]
-                matches = dec(t[0]) >= (needs.get(rec.base) or self._tax_need(rec.base))
-            key = (classes.get(m) or _wage_class(wages, classes, m), rec.base, rec.payer, rec.back_payment,
-                   rec.transferred, withholder, matches, start <= m <= end, unit)
-            known = memo.get(key)
-            if known is None:
-                known = memo[key] = self._judge_month(m, rec, bands, lowest)
-            reason, missed, wage_kind, practice = known
+                withholder, income = t[1], t[0]
+                if type(income) is float and income.is_integer():  # nearly all: see `_income_reaches`
+                    if rec is not rec_of_ceiling:
+                        rec_of_ceiling, ceiling = rec, _ceiling(ratio, rec.base)
+                    matches = income >= ceiling
+                else:
+                    matches = self._income_reaches(income, rec.base)
+            wage_class, inside = classes.get(m) or _wage_class(wages, classes, m), start <= m <= end
+            # Mostly the previous month's verdict: the same record (one row of a range), wage class,
+            # withholder, match and contract give the same key, so the memo would answer the same.
+            if (rec is not last_rec or wage_class is not last_class or matches is not last_matches
+                    or inside is not last_inside or withholder != last_withholder):
+                last_rec, last_class, last_withholder, last_matches, last_inside = (rec, wage_class, withholder,
+                                                                                    matches, inside)
+                key = (wage_class, rec.base, rec.payer, rec.back_payment, rec.transferred, withholder, matches,
+                       inside, unit)
+                known = memo.get(key) or memo.setdefault(key, self._judge_month(m, rec, bands, lowest))
+            reason, missed, wage_kind, practised = known
             if reason:
-                scan.excluded[reason].append(m)
+                excluded[reason].append(m)
                 continue
-            scan.usable[m] = missed
+            usable[m] = missed
             if wage_kind == "provisional":
-                scan.provisional.append(m)
+                provisional.append(m)
             elif wage_kind == "unverified":
-                scan.unverified.append(m)
-            if practice:
-                scan.practice.append(m)
+                unverified.append(m)
+            if practised:
+                practice.append(m)
         return scan
+
+    def _income_reaches(self, income: float, base: float) -> bool:
+        """`tax_matches` for a month with a tax row: income ≥ min_ratio × base, exactly. A whole-number
+        income (nearly all) is compared with the whole-number ceiling of the product: for an integer n,
+        n ≥ x exactly when n ≥ ⌈x⌉ (and Python compares an int with a float exactly). Any other income
+        goes through its decimal, as `tax_matches` does: dec() of a new income every month was half
+        of band_scan's time, as incomes differ month by month and person by person."""
+        if type(income) is float and income.is_integer() or type(income) is int:
+            return income >= _ceiling(self.p["tax_match"]["min_ratio"], base)
+        return dec(income) >= (self._tax_needs.get(base) or self._tax_need(base))
 
     def _judge_month(self, m: int, rec: SiMonth, bands: list[dict[str, Any]],
                      lowest: float) -> tuple[str | None, int, str | None, bool]:
@@ -289,7 +358,7 @@ class SocialInsuranceMeasures(MeasurerBase):
         return _band_months(self.p["si_base_bands"], {m: r for m, r in usable.items() if m not in self.others},
                             self.app_month)
 
-    @cached_property
+    @once
     def _band_months_all(self) -> list[int]:
         return _band_months(self.p["si_base_bands"], self.band_scan.usable, self.app_month)
 
@@ -314,17 +383,16 @@ class SocialInsuranceMeasures(MeasurerBase):
         am, bands, scan = self.app_month, self.p["si_base_bands"], self.band_scan
         widest = max(b["window_months"] for b in bands)
         unverified, excluded = scan.unverified, scan.excluded
-        counts = [f"近{b['window_months']}个月≥{b['multiple']:g}倍 {n} 个月（需 {b['min_months']}）"
-                  for b, n in zip(bands, months, strict=True)]
-        counts_en = [f"≥{b['multiple']:g}× the average wage in the last {b['window_months']} months: {n} months "
-                     f"({b['min_months']} needed)" for b, n in zip(bands, months, strict=True)]
+        texts = [_band_count(b["window_months"], b["multiple"], b["min_months"], n)
+                 for b, n in zip(bands, months, strict=True)]
+        counts, counts_en = [zh for zh, _ in texts], [en for _, en in texts]
         self.note(band_counts=counts, band_summary="；".join(counts), band_months=months,
                   tax_mismatch_months=mo.spans(excluded["tax"]), inconsistent_months=mo.spans(excluded["inconsistent"]),
                   provisional_months=mo.spans(scan.provisional), unverified_wage_months=mo.spans(unverified),
                   unverified_wage=(self.wages.at(unverified[0]) if unverified else "—"),
                   unverified_wage_source=(self.wages.source(unverified[0]) if unverified else "—"),
                   practice_wage_months=mo.spans(scan.practice),
-                  provisional_wage=self.wages.at(am), base_window=f"{mo.fmt(am - widest)}–{mo.fmt(am - 1)}",
+                  provisional_wage=self.wages.at(am), base_window=_window(am, widest),
                   ev_tax=sorted({f"social_insurance[{self.si[m].row}]" for m in excluded["tax"]}) + ["income_tax"],
                   ev_inconsistent=sorted({f"social_insurance[{self.si[m].row}]" for m in excluded["inconsistent"]})
                   + ["contract.employer_uscc", "income_tax"])
