@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from pathlib import Path
 from typing import Any
 
 from jifen_check import rulebook
@@ -293,5 +294,12 @@ def _finding(f: dict[str, Any]) -> Finding:
 def _checklist(book: rulebook.Rulebook, app: Applicant, lines: list[ScoreLine], findings: list[Finding],
                day: dt.date) -> list[Any]:
     """The ruleset's own document catalogue; a ruleset without one lists no documents."""
+    catalogue = _catalogue(book)
+    return build_checklist(app, lines, findings, day, catalogue=catalogue) if catalogue is not None else []
+
+
+@lru_cache(maxsize=16)  # by the rulebook's identity, as _rule_order: a path and a stat per judgement before
+def _catalogue(book: rulebook.Rulebook) -> Path | None:
+    """The ruleset's documents.yaml, None where it has none (looked for once, as the rulebook is read once)."""
     catalogue = book.root / "documents.yaml"
-    return build_checklist(app, lines, findings, day, catalogue=catalogue) if catalogue.exists() else []
+    return catalogue if catalogue.exists() else None
