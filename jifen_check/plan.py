@@ -815,7 +815,12 @@ def _hopeless(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, fl
     new = {waits: max((_title_points(ctx.book, kind, level, d0, last) for kind, level in added
                        if held_back(ctx.book, kind, level) == waits), default=0) for waits in (False, True)}
     basis = basis or _Basis(app, ctx.as_of, d0, raise_to)
-    bound = gain_bound(ctx.book, basis.get(), x, rx, [], counted=True, horizon=hi,
+    # Without a raise, from today, the basis is project(app, today, d0): rows continued to d0, which
+    # gain_bound continues on from today in the same months with the same bases and incomes, and
+    # the rest it reads (the person, the family, the bonuses) project leaves alone. So `app` gives
+    # the same bound without building the basis (tests/test_earliest_bound.py compares the two).
+    source = app if raise_to is None and x == ctx.as_of else basis.get()
+    bound = gain_bound(ctx.book, source, x, rx, [], counted=True, horizon=hi,
                        new_title=new[False], new_title_waiting=new[True])
     short = min(_in_force(ctx.book, "pass_mark", d0, last)) - rx.score.total
     basis.falls_short = lambda day: bound(mo.of_date(day) - mo.of_date(x)) < short
