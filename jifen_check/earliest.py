@@ -169,9 +169,14 @@ def gain_bound(book: Rulebook, app: Applicant, as_of: dt.date, result: Result,
         fixed += sum(ln.points if ln.status == "at_risk" else ln.at_risk_points for ln in lines
                      if (ln.rule not in _BOUNDED or ln.rule == "BON-REMOTE-AREA") and ln.status != "not_counted")
 
+    memo: dict[int, int] = {}  # a search asks for most months more than once (all of them, then its dates)
+
     def bound(ahead: int) -> int:
-        return (si_years(ahead) + bands(ahead) + age(ahead) + edu_title(ahead) + spouse(ahead)
-                + years_bonus * (ahead // 12 + 1) + fixed)
+        value = memo.get(ahead)
+        if value is None:
+            value = memo[ahead] = (si_years(ahead) + bands(ahead) + age(ahead) + edu_title(ahead) + spouse(ahead)
+                                   + years_bonus * (ahead // 12 + 1) + fixed)
+        return value
 
     return bound
 
@@ -375,8 +380,8 @@ def earliest_eligible(book: Rulebook, app: Applicant, as_of: dt.date, result: Re
     reach = result.score.total + result.score.at_risk
     short = result.score.pass_mark - reach
     bound = gain_bound(book, app, as_of, result, band_months) if short > 0 else None
-    # Not monotone (a window slides past old months): the best of every horizon decides.
-    if bound is not None and max(bound(a) for a in range(HORIZON_MONTHS + 1)) < short:
+    # Not monotone (a window slides past old months): every horizon falling short decides.
+    if bound is not None and all(bound(a) < short for a in range(HORIZON_MONTHS + 1)):
         return None
     engine = engine_for_process(ruleset_id)
     for day in candidates(book, app, result, as_of):

@@ -586,15 +586,24 @@ def _triggered(a: Action, result: Result) -> bool:
                for f in result.findings)
 
 
-def candidate_steps(ctx: Context, longer: bool = False) -> list[Step]:
-    """The triggered steps; the long ones (new certificates) only when `longer`."""
+def candidate_steps(ctx: Context, longer: bool = False, made: dict[str, list[Step]] | None = None) -> list[Step]:
+    """The triggered steps; the long ones (new certificates) only when `longer`.
+
+    `made`: each action's steps by its ID, kept and handed out again (plan_routes' second search,
+    with the long steps, has the first's other steps: the same applicant, day and result make the
+    same steps, and no one changes a Step once made)."""
     steps: list[Step] = []
     for a in ctx.data.actions:
         if a.longer and not longer:
             continue
         if a.apply not in ROUTE_ADDED and not a.urgent or (a.urgent and a.always):
             if _triggered(a, ctx.result):
-                steps.extend(APPLIERS[a.apply](ctx, a))
+                if made is None:
+                    steps.extend(APPLIERS[a.apply](ctx, a))
+                    continue
+                if a.id not in made:
+                    made[a.id] = APPLIERS[a.apply](ctx, a)
+                steps.extend(made[a.id])
     return steps
 
 
@@ -806,7 +815,12 @@ def _hopeless(ctx: Context, app: Applicant, d0: dt.date, raise_to: tuple[int, fl
     new = {waits: max((_title_points(ctx.book, kind, level, d0, last) for kind, level in added
                        if held_back(ctx.book, kind, level) == waits), default=0) for waits in (False, True)}
     basis = basis or _Basis(app, ctx.as_of, d0, raise_to)
-    bound = gain_bound(ctx.book, basis.get(), x, rx, [], counted=True, horizon=hi,
+    # Without a raise, from today, the basis is project(app, today, d0): rows continued to d0, which
+    # gain_bound continues on from today in the same months with the same bases and incomes, and
+    # the rest it reads (the person, the family, the bonuses) project leaves alone. So `app` gives
+    # the same bound without building the basis (tests/test_earliest_bound.py compares the two).
+    source = app if raise_to is None and x == ctx.as_of else basis.get()
+    bound = gain_bound(ctx.book, source, x, rx, [], counted=True, horizon=hi,
                        new_title=new[False], new_title_waiting=new[True])
     short = min(_in_force(ctx.book, "pass_mark", d0, last)) - rx.score.total
     basis.falls_short = lambda day: bound(mo.of_date(day) - mo.of_date(x)) < short
@@ -925,7 +939,9 @@ def _blockers_covered(ctx: Context, steps: list[Step]) -> bool:
                if f.rule in ctx.book.rules and not ctx.book.rules[f.rule].time_cures)
 
 
-def combinations(ctx: Context, steps: list[Step], max_steps: int) -> list[list[Step]]:
+def combinations(ctx: Context, steps: list[Step], max_steps: int, longer: bool = False) -> list[list[Step]]:
+    """The step sets that may work, in the order searched; with `longer`, only those with a long step
+    (the rest were searched without the long steps)."""
     must = [s for s in steps if s.action.always]
     optional = [s for s in steps if not s.action.always]
     out: list[list[Step]] = []
@@ -933,6 +949,8 @@ def combinations(ctx: Context, steps: list[Step], max_steps: int) -> list[list[S
         for combo in itertools.combinations(optional, k):
             if sum(s.raise_to is not None for s in combo) > 1 or sum(s.action.longer for s in combo) > 1:
                 continue  # one base at a time, one new certificate at a time
+            if longer and not any(s.action.longer for s in must) and not any(s.action.longer for s in combo):
+                continue
             chosen = must + list(combo)
             if _blockers_covered(ctx, chosen):
                 out.append(chosen)
@@ -1064,12 +1082,12 @@ def _outdone(tried: list[tuple[float, dt.date]], base: float, stop: dt.date) -> 
 def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: Result,
                ruleset_id: str = rulebook.DEFAULT_RULESET, *, band_months: list[int] | None = None,
                exhaustive: bool = False, longer: bool = False, prune: bool = True,
-               verify: Verify) -> list[Route]:
+               verify: Verify, made: dict[str, list[Step]] | None = None) -> list[Route]:
     """The sets of steps that reach eligibility within the horizon, each with its first date, ranked.
 
     Unless `exhaustive` (the completeness test), the search stops where no route could be shown:
     at "as things are" (a route no sooner than `earliest_eligible` is no route), and, once `show`
-    routes are found, at the latest of them.
+    routes are found, at the latest of them. `made`: see candidate_steps.
     """
     data = plan_data(ruleset_id)
     ctx = Context(book, data, app, as_of, result, ruleset_id, verify)
@@ -1082,7 +1100,7 @@ def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: 
     failed: dict[frozenset[int], list[tuple[float, dt.date]]] = {}  # raise routes that found nothing
     judged: dict[frozenset[int], tuple[dt.date, Result]] = {}  # step sets without a raise: judged on d0
     opened: dict[tuple[frozenset[int], dt.date], tuple[Result, list[int]]] = {}  # see _opening
-    for steps in combinations(ctx, candidate_steps(ctx, longer), search["max_steps"]):
+    for steps in combinations(ctx, candidate_steps(ctx, longer, made), search["max_steps"], longer):
         if longer and not any(s.action.longer for s in steps):
             continue  # tried already without the long steps
         if not steps and result.earliest_eligible and not exhaustive:
@@ -1127,10 +1145,12 @@ def plan_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result:
     `prune=False` (tests only) searches every base raise, as a check on `_outdone` and `_hopeless`."""
     if result.verdict not in ("not_eligible", "needs_review"):
         return []
-    found = all_routes(book, app, as_of, result, ruleset_id, band_months=band_months, prune=prune, verify=verify)
+    made: dict[str, list[Step]] = {}  # the first search's steps, for the second
+    found = all_routes(book, app, as_of, result, ruleset_id, band_months=band_months, prune=prune, verify=verify,
+                       made=made)
     if not found:  # longer routes (a new certificate or title) only when nothing shorter reaches 120
         found = all_routes(book, app, as_of, result, ruleset_id, band_months=band_months, longer=True, prune=prune,
-                           verify=verify)
+                           verify=verify, made=made)
     kept: list[Route] = []
     for r in found:
         if not _dominated(r, kept):

@@ -277,3 +277,29 @@ def test_the_age_bound_falls_after_43() -> None:
     assert age(0) == 0 and age(1) == 0  # 45 until 2027-01-10
     assert age(2) == 0  # January 2027 holds days at 45 and at 46: the better counts
     assert age(3) == table_points(p["age_points"], 46) - now  # 46 all February
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(applicants(), st.integers(0, 14), st.integers(0, 27), st.booleans(), st.sampled_from([0, 60, 100]))
+def test_the_bound_from_today_is_the_same_from_a_projection(doc: dict[str, Any], months: int, day: int,
+                                                              back_paid: bool, new_title: int) -> None:
+    """plan._hopeless bounds a route without a raise from the changed applicant itself, not from its
+    projection to the route's first date d0 (`project(app, today, d0)`): from today, gain_bound
+    reads the same months with the same bases and incomes from both, ahead by ahead. With a back-paid
+    row after the last paid one too (project continues the paid rows)."""
+    from jifen_check.applicant import SocialInsuranceRow
+
+    judged = judge_full(doc)
+    result, app = judged.result, judged.applicant
+    if app is None or result.verdict == "invalid_input":
+        return
+    if back_paid:
+        app = app.model_copy(update={"social_insurance": [
+            *app.social_insurance, SocialInsuranceRow(month="2026-12..2027-01", base=WAGE, back_payment=True)]})
+    book = load()
+    d0 = max(AS_OF, mo.first_day(mo.of_date(AS_OF) + months) + dt.timedelta(days=day))
+    horizon = mo.of_date(d0) - mo.of_date(AS_OF) + earliest.HORIZON_MONTHS
+    kw: dict[str, Any] = {"counted": True, "horizon": horizon, "new_title": new_title}
+    direct = earliest.gain_bound(book, app, AS_OF, result, [], **kw)
+    projected = earliest.gain_bound(book, earliest.project(app, AS_OF, d0), AS_OF, result, [], **kw)
+    assert [direct(a) for a in range(horizon + 1)] == [projected(a) for a in range(horizon + 1)]

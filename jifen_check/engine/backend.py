@@ -203,6 +203,7 @@ class Engine:
         self._rulesets: dict[dt.date, _Compiled] = {}
         self._sids = itertools.count(1)
         self._order = list(book.rules)
+        self._rank = {rule: i for i, rule in enumerate(self._order)}
 
     def ruleset_for(self, as_of: dt.date) -> tuple[str, dict[str, Any]]:
         compiled = self._compiled(as_of)
@@ -222,7 +223,7 @@ class Engine:
     def run(self, obs: Observation) -> Ledger:
         compiled = self._compiled(obs.as_of)
         sid = compiled.sid
-        ledger = Ledger(obs, compiled.params, rule_order=self._order)
+        ledger = Ledger(obs, compiled.params, rule_order=self._order, rule_rank=self._rank)
         session = _Session(compiled.handle, sid, ledger)
         stages = [{"sid": sid, "t": "stage", "name": stage} for stage in self.book.header.stages]
         emptied = False

@@ -53,8 +53,27 @@ class Ledger:
     # Values rules decided about an item, by (fact type, index): its score lines carry them.
     recorded: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
     rule_order: list[str] = field(default_factory=list)  # lines are listed in ruleset order
+    rule_rank: dict[str, int] | None = None  # each rule's place in rule_order (made from it if not given)
+    # Ledger.context's last context per fact type and index: (the fact, the total, the context).
+    _contexts: dict[tuple[Any, Any], tuple[dict[str, Any], Any, dict[str, Any]]] = field(
+        default_factory=dict, init=False, repr=False)
 
     def context(self, fact: dict[str, Any]) -> dict[str, Any]:
+        """What messages quote for a firing of `fact`: the details, the entry's own details, the fact,
+        then the total once there is one. Most firings of a run quote the same profile fact (each its
+        own copy, backend._firing): a context is made once per fact and total and handed out again to
+        firings of an equal fact, as no one changes a context (effects.py reads it; an English text
+        keeps it to fill later). Facts of one type and index are one text in a run (a profile, an
+        entry, the total), or differ in their sequence number `n` (the blocks)."""
+        key = (fact.get("t"), fact.get("idx"))
+        hit = self._contexts.get(key)
+        if hit is not None and hit[1] is self.total and hit[0] == fact:
+            return hit[2]
+        ctx = self._context(fact)
+        self._contexts[key] = (fact, self.total, ctx)
+        return ctx
+
+    def _context(self, fact: dict[str, Any]) -> dict[str, Any]:
         ctx = dict(self.obs.details)
         kind = fact.get("t")
         if kind == "degree":

@@ -40,7 +40,8 @@ def choose_best(ledger: Ledger, rules: list[str], chooser: str) -> None:
         _note_passed_over(ledger, line)
         if winner is not None and rule in rules and line is not winner and line.status != "not_counted" and line.points:
             _pass_over(line, winner, chooser, counted, mark)
-    ledger.lines = {r: best[r] for r in sorted(best, key=ledger.rule_order.index)}
+    rank = ledger.rule_rank if ledger.rule_rank is not None else {r: i for i, r in enumerate(ledger.rule_order)}
+    ledger.lines = {r: best[r] for r in sorted(best, key=rank.__getitem__)}
 
 
 def total(ledger: Ledger, chooser: str) -> dict[str, Any]:
