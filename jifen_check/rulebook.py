@@ -445,6 +445,9 @@ class Case(Strict):
     when: When
     then: Then = Then(finding=True)
     severity: Severity | None = None
+    # A case whose finding rests on a weaker footing than the rule as a whole (an unverified value, a
+    # practice threshold) says so here; its finding carries this confidence instead of the rule's.
+    confidence: Confidence | None = None
     message: str = ""
     remedy: str = ""
     message_en: str = ""  # English beside the Chinese (--lang en); a test requires one for every text

@@ -245,6 +245,9 @@ false_dates | str | 虚假材料日期 | 日期列表 | DED-FALSE-MATERIAL
 detention_dates | str | 行政拘留日期 | 日期列表 | DED-DETENTION
 crime_dates | str | 刑事犯罪日期 | 日期列表 | DED-CRIME
 false_bar_until | str | 不得申请至 | 日期 | DED-FALSE-MATERIAL
+false_lapse | str | 虚假材料减分止于 | 最近一次记录满 3 年的次日 | DED-FALSE-MATERIAL
+detention_lapse | str | 行政拘留减分止于 | 最近一次记录满 5 年的次日 | DED-DETENTION
+crime_lapse | str | 刑事犯罪减分止于 | 最近一次记录满 5 年的次日 | DED-CRIME
 marriage_date | str | 结婚日期 | 日期或“未填” | BON-SPOUSE-HUKOU
 spouse_years | int | 结婚满年数 | 同 profile.spouse_years | BON-SPOUSE-HUKOU
 remote_area | str | 重点区域 | 申报的区域名 | BON-REMOTE-AREA

@@ -11,6 +11,7 @@ that ran, so "fires" is read from what a case expects the result to show:
 |-----------------------------------------|----------------------------|------------------------|
 | `findings_include` / `findings_exclude` | each rule listed           | each rule listed       |
 | `severity: {RULE: s}`                   | RULE (its finding is `s`)  |                        |
+| `confidence: {RULE: c}`                 | RULE (a finding of it is `c`) |                     |
 | `lines: {RULE: points}`                 | RULE (line counted/at risk)|                        |
 | `line_status: {RULE: status}`           | RULE if counted / at_risk  | RULE if not_counted    |
 | `not_counted`, `lines_absent_or_zero`   |                            | each rule listed       |
@@ -54,7 +55,7 @@ VERDICT_RULES = {"eligible": "VERDICT-ELIGIBLE", "needs_review": "VERDICT-NEEDS-
 SHARED_KEYS = {"verdict", "total", "lines", "not_counted", "lines_absent_or_zero", "message_contains",
                "findings_include", "findings_exclude", "checklist_include", "checklist_exclude",
                "earliest_eligible_prefix"}
-OWN_KEYS = {"severity", "line_status", "line_reasons", "reasons_exclude", "at_risk"}
+OWN_KEYS = {"severity", "confidence", "line_status", "line_reasons", "reasons_exclude", "at_risk"}
 CASE_KEYS = {"name", "change", "expect", "xfail_reason"}
 
 
@@ -84,6 +85,12 @@ def own_problems(expect: dict[str, Any], r: dict[str, Any]) -> list[str]:
     for rule, severity in expect.get("severity", {}).items():
         if severity not in by_rule.get(rule, set()):
             bad.append(f"finding {rule} severities {sorted(by_rule.get(rule, set()))} lack {severity}")
+    confidences: dict[str, set[str]] = {}
+    for f in r["findings"]:
+        confidences.setdefault(f["rule"], set()).add(f["confidence"])
+    for rule, confidence in expect.get("confidence", {}).items():
+        if confidence not in confidences.get(rule, set()):
+            bad.append(f"finding {rule} confidences {sorted(confidences.get(rule, set()))} lack {confidence}")
     lines = {x["rule"]: x for x in r["score"]["lines"]}
     for rule, status in expect.get("line_status", {}).items():
         got = lines.get(rule, {}).get("status")
@@ -123,7 +130,7 @@ def test_policy_case(case: dict[str, Any]) -> None:
 
 def fires(expect: dict[str, Any]) -> tuple[set[str], set[str]]:
     """The rules a case shows firing, and those it shows not firing (see the module docstring)."""
-    yes = set(expect.get("findings_include", [])) | set(expect.get("severity", {}))
+    yes = set(expect.get("findings_include", [])) | set(expect.get("severity", {})) | set(expect.get("confidence", {}))
     yes |= set(expect.get("lines", {})) | set(expect.get("line_reasons", {}).values())
     no = set(expect.get("findings_exclude", [])) | set(expect.get("not_counted", []))
     no |= set(expect.get("lines_absent_or_zero", [])) | set(expect.get("reasons_exclude", []))

@@ -507,7 +507,9 @@ def test_DED_FALSE_MATERIAL_within_3_years():
     ln = assert_line(r, "DED-FALSE-MATERIAL", -150)
     assert "2025-03-01" in ln.detail
     assert r.score.total == BASE_TOTAL - 150
-    assert findings(r, "DED-FALSE-MATERIAL") == []  # not serious: a deduction, not a bar
+    # Not serious: a deduction, not a bar. Its one finding is an info saying when it stops counting.
+    (f,) = findings(r, "DED-FALSE-MATERIAL")
+    assert f.severity == "info" and "2028-03-02 起全部不再扣分" in f.message
     assert r.verdict == "not_eligible"
 
 

@@ -122,7 +122,7 @@ class Effects:
             else:
                 evidence.append(self.text(e))
         self.ledger.findings.append({
-            "rule": rule.id, "severity": case.severity or rule.severity, "confidence": rule.confidence,
+            "rule": rule.id, "severity": case.severity or rule.severity, "confidence": case.confidence or rule.confidence,
             "title": rule.title, "message": self.text(case.message), "evidence": list(dict.fromkeys(evidence)),
             "remedy": self.text(case.remedy), "source": rule.source,
             "facts": {k: self.ctx[k] for k in rule.facts if k in self.ctx},

@@ -33,4 +33,11 @@ class RecordMeasures(MeasurerBase):
         bar = self.p["deductions"]["false_material"]["years"]
         self.note(false_dates="、".join(map(str, false_recent)), detention_dates="、".join(map(str, detentions)),
                   crime_dates="、".join(map(str, crimes)),
-                  false_bar_until=(expiry(max(false_recent), bar).isoformat() if false_recent else "—"))
+                  false_bar_until=(expiry(max(false_recent), bar).isoformat() if false_recent else "—"),
+                  false_lapse=self.lapse(false_recent, "false_material"),
+                  detention_lapse=self.lapse(detentions, "detention"), crime_lapse=self.lapse(crimes, "crime"))
+
+    def lapse(self, records: list[dt.date], kind: str) -> str:
+        """false_lapse, detention_lapse, crime_lapse: the first date on which none of the recent records of
+        `kind` is within its window any more, so the deduction is gone ("—" without one)."""
+        return expiry(max(records), self.p["deductions"][kind]["years"]).isoformat() if records else "—"

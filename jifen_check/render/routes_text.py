@@ -37,6 +37,11 @@ ROUTE_PHRASES: Phrases = {
     "none": ("  未找到 4 年内可达标的途径（已考虑：补办证件、续订合同、更正个税、确认职称、提高基数等）",
              "  No route reaches eligibility within 4 years (tried: renewing papers, renewing the contract, "
              "correcting income tax, confirming the title, raising the base, and more)"),
+    # When waiting alone gets there (the "as things are" line below names the date), "no route" would read
+    # as "hopeless": say that nothing is quicker than waiting instead.
+    "none_but_wait": ("  除按现状等待外，未找到更早达标的途径（已考虑：补办证件、续订合同、更正个税、确认职称、提高基数等）",
+                      "  Nothing reaches eligibility sooner than waiting (tried: renewing papers, renewing the contract, "
+                      "correcting income tax, confirming the title, raising the base, and more)"),
     "urgent_head": ("申请前须办（否则到受理时可能不再符合）",
                     "Before applying (otherwise you may no longer qualify at the window)"),
     # The checklist PDF's route box.
@@ -141,7 +146,7 @@ def routes_section(r: Result, lang: Lang = "zh") -> list[str]:
         out += ["", w.t("head")]
         out += [line for k, route in enumerate(r.routes, 1) for line in route_lines(k, route, w)]
         if not r.routes:
-            out.append(w.t("none"))
+            out.append(w.t("none_but_wait" if r.earliest_eligible else "none"))
         out.append(as_things_are(r, w))
     if r.urgent:
         out += ["", w.t("urgent_head")]
