@@ -112,6 +112,9 @@ class Lead(Strict):
 class Trigger(Strict):
     findings: list[str]
     severity: list[str] | None = None
+    # Also when the counted points alone fall short of the pass mark: a needs-review applicant who reaches
+    # it only with points at risk has no PRE-SCORE finding, yet a route that needs no risky item exists.
+    counted_short: bool = False
 
 
 class Action(Strict):
@@ -582,6 +585,8 @@ APPLIERS = {"add_skill": _add_skill, "add_title": _add_title, "add_bachelor": _a
 
 
 def _triggered(a: Action, result: Result) -> bool:
+    if a.when.counted_short and result.verdict == "needs_review" and result.score.total < result.score.pass_mark:
+        return True
     return any(f.rule in a.when.findings and (a.when.severity is None or f.severity in a.when.severity)
                for f in result.findings)
 
