@@ -25,7 +25,11 @@ from jifen_check.identifiers import id_birth_date
 from jifen_check.result import Result
 from jifen_check.rulebook import Rulebook
 
-HORIZON_MONTHS = 36
+# How far ahead the earliest date is looked for. 60 months cover every deduction's window (DED-CRIME and
+# DED-DETENTION: 5 years), so a record that stops counting is always found as the day time cures it
+# (formats.md: earliest_eligible is null only where time does not cure); with 36 a detention 3-5 years
+# old gave null (QA D2). Dates after 2027-12-31 carry earliest_eligible_note (the rules after are unknown).
+HORIZON_MONTHS = 60
 
 
 def curable(book: Rulebook, result: Result) -> bool:

@@ -1,6 +1,6 @@
 """The earliest-date search never misses a date (issue 13): on random applicants, the pruned search
 (`earliest.gain_bound` skipping hopeless dates) finds the same `earliest_eligible` as an unpruned
-month-by-month search that runs the engine on every candidate date for 36 months.
+month-by-month search that runs the engine on every candidate date up to the horizon (HORIZON_MONTHS).
 
 The applicants vary what time changes: social-insurance gaps and raises (6-of-12, SI years, base
 bands), income tax that lags or does not match the base, titles whose base months are filling up,
@@ -102,7 +102,7 @@ def applicants(draw: Any) -> dict[str, Any]:
 
 
 def unpruned_search(app: Any, result: Any) -> str | None:
-    """Every 1st of the month for 36 months, every date a finding names, every record's expiry: the
+    """Every 1st of the month up to the horizon, every date a finding names, every record's expiry: the
     engine judges each in order, nothing skipped."""
     book = load()
     days = {mo.first_day(mo.of_date(AS_OF) + k) for k in range(1, earliest.HORIZON_MONTHS + 1)}

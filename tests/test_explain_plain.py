@@ -73,11 +73,11 @@ def test_explain_in_english() -> None:
 
 
 def test_as_things_are_says_how_far_it_looked() -> None:
-    """Sample 09: 'as things are' names the 36 months projected, as the earliest-date line does,
+    """Sample 09: 'as things are' names the 60 months projected, as the earliest-date line does,
     instead of claiming eligibility is never reached (its remedy mentions waiting for SI years)."""
     text = run_cli("check", str(ROOT / "samples" / "09-fails-three-places.yaml")).stdout.decode()
-    assert "现状：什么都不改、按当前缴费持续，36 个月内不会自行达到申请条件" in text
-    assert "不会自行达到申请条件" not in text.replace("36 个月内不会自行达到申请条件", "")
+    assert "现状：什么都不改、按当前缴费持续，60 个月内不会自行达到申请条件" in text
+    assert "不会自行达到申请条件" not in text.replace("60 个月内不会自行达到申请条件", "")
 
 
 

@@ -41,10 +41,10 @@ PHRASES: Phrases = {
     "earliest_late": ("。注意：该日期晚于 {end}，沪府规〔2022〕21号 届时到期，此后的规则未知，按现行规则推算",
                       ". Note: this date is after {end}, when the points rules (沪府规〔2022〕21号) expire; the rules "
                       "after that are unknown, and the date is reckoned on the current rules"),
-    "earliest_none": ("最早可申请日期：按当前缴费推算，未来 36 个月内仅靠时间积累达不到申请条件；"
+    "earliest_none": ("最早可申请日期：按当前缴费推算，未来 {months} 个月内仅靠时间积累达不到申请条件；"
                       "请按上面的办法提高积分或解决阻断项",
                       "Earliest application date: at the current contributions, time alone does not reach "
-                      "eligibility within the next 36 months; follow the steps above to raise the points or "
+                      "eligibility within the next {months} months; follow the steps above to raise the points or "
                       "clear the blockers"),
 }
 

@@ -109,7 +109,9 @@ class TextReport:
         if r.earliest_eligible:
             late = self.t("earliest_late", end=_rules_end(r)) if r.earliest_eligible_note else ""
             return ["", self.t("earliest", date=r.earliest_eligible) + late]
-        return ["", self.t("earliest_none")]
+        from jifen_check.earliest import HORIZON_MONTHS  # how far the earliest-date search looks
+
+        return ["", self.t("earliest_none", months=HORIZON_MONTHS)]
 
     def render(self) -> str:
         from jifen_check.render.routes_text import routes_section  # 达标途径 (issue 10), after the verdict
