@@ -147,7 +147,7 @@ def _judge_full(doc: Any, *, as_of: dt.date | None, source: str | None, show_id:
         app, found = doc, []
     else:
         app, found = (None, list(problems)) if problems else to_applicant(doc)
-    day = as_of or (app.as_of if app and app.as_of else None) or dt.date.today()
+    day = as_of or (app.as_of if app and app.as_of else None) or _doc_as_of(doc, app) or dt.date.today()
     ref = _applicant_ref(doc, app, source, show_id)
     if app is None:
         return Judgement(_invalid(book, day, ref, found, doc), None, None)
@@ -223,6 +223,22 @@ def _in_period(book: rulebook.Rulebook, day: dt.date) -> dt.date:
     """A day the ruleset has parameter values for: an as-of date before the ruleset's start (a
     DATA-DATES error) is reported against the values in force on its first day, never a crash."""
     return max(day, book.header.in_force["from"])
+
+
+def _doc_as_of(doc: Any, app: Applicant | None) -> dt.date | None:
+    """The file's own application date when the file as a whole did not parse (another field is wrong):
+    HR fixing that field must see the date they gave, not today (QA D8)."""
+    if app is not None or not isinstance(doc, dict):
+        return None
+    value = doc.get("as_of")
+    if isinstance(value, dt.datetime):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
 
 
 def _ruleset_ref(book: rulebook.Rulebook, day: dt.date) -> RulesetRef:
