@@ -92,6 +92,7 @@ inconsistent_count | int | 单位不一致月数 | Months with mismatched employ
 inconsistent_app_month | bool | 申请当月单位不一致 | Mismatched employers in the application month | 申请当月合同、社保、个税单位不一致 | PIT-EMPLOYER-CONSISTENT
 provisional_count | int | 暂定社平工资月数 | Months on a provisional average wage | 可计档次、但该月社平工资在申请日尚未公布的月数 | PIT-PARAM-PROVISIONAL
 unverified_wage_count | int | 未核实社平工资月数 | Months on an unverified average wage | 可计档次、且按未经核实的社平工资比较的月数 | PIT-PARAM-PROVISIONAL
+practice_wage_count | int | 按受理实践口径比较的月数 | Months compared with the review's practice wage | 可计档次、且按积分审核沿用的社平工资（非申报口径）比较的月数 | BON-SI-BASE
 public_service_years | int | 公共服务年限 | Public service years | 从事公共服务领域（环卫）工作的满年数 | BON-PUBLIC-SERVICE
 public_service_points | int | 公共服务加分 | Public service points | 每满 1 年 4 分 | BON-PUBLIC-SERVICE
 serious_crime | bool | 严重刑事犯罪 | Serious criminal record | 有严重刑事犯罪记录 | VETO-SERIOUS-CRIME
@@ -238,6 +239,8 @@ unverified_wage_months | str | 未核实社平工资月份 | 月份列表 | PIT-
 unverified_wage | any | 未核实的社平工资 | 元/月 | PIT-PARAM-PROVISIONAL
 unverified_wage_source | str | 未核实社平工资出处 | 参数出处 | PIT-PARAM-PROVISIONAL
 practice_wage_months | str | 按受理实践口径比较的月份 | 2019-05..2019-10 按 7832 元 | BON-SI-BASE
+practice_wage | any | 受理实践口径的社平工资 | 元/月（如 7832） | BON-SI-BASE
+practice_declared_wage | any | 同期申报口径的社平工资 | 元/月（如 8211） | BON-SI-BASE
 base_window | str | 基数窗口 | 起止月 | BON-SI-BASE
 ev_tax | list | 个税不对应证据 | 字段路径 | PIT-SI-TAX-MISMATCH
 ev_inconsistent | list | 单位不一致证据 | 字段路径 | PIT-EMPLOYER-CONSISTENT

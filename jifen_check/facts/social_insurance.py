@@ -374,7 +374,8 @@ class SocialInsuranceMeasures(MeasurerBase):
                  si_base_best_months=max(months),
                  tax_mismatch_count=len(scan.excluded["tax"]), inconsistent_count=len(scan.excluded["inconsistent"]),
                  inconsistent_app_month=self.inconsistent_app_month(),
-                 provisional_count=len(scan.provisional), unverified_wage_count=len(scan.unverified))
+                 provisional_count=len(scan.provisional), unverified_wage_count=len(scan.unverified),
+                 practice_wage_count=len(scan.practice))
         self._band_details(months)
 
     def _band_details(self, months: list[int]) -> None:
@@ -392,6 +393,8 @@ class SocialInsuranceMeasures(MeasurerBase):
                   unverified_wage=(self.wages.at(unverified[0]) if unverified else "—"),
                   unverified_wage_source=(self.wages.source(unverified[0]) if unverified else "—"),
                   practice_wage_months=mo.spans(scan.practice),
+                  practice_wage=(self.wages.at(scan.practice[0]) if scan.practice else "—"),
+                  practice_declared_wage=(self.wages.declared(scan.practice[0]) if scan.practice else "—"),
                   provisional_wage=self.wages.at(am), base_window=_window(am, widest),
                   ev_tax=sorted({f"social_insurance[{self.si[m].row}]" for m in excluded["tax"]}) + ["income_tax"],
                   ev_inconsistent=sorted({f"social_insurance[{self.si[m].row}]" for m in excluded["inconsistent"]})
