@@ -140,6 +140,20 @@ def test_summary_xlsx_content_and_formula_escaping(broken_book: Path, tmp_path: 
     assert unmatched[0][:3] == ("社保!8", "未匹配的行", "E999")
 
 
+def test_summary_keeps_a_text_that_reads_like_an_error_code_as_text(tmp_path: Path) -> None:
+    # A name "#N/A" (from a CSV or JSON input): openpyxl on its own would store an error value.
+    from openpyxl import Workbook
+
+    from jifen_check.batch.summary_xlsx import _sheet, text_cell
+
+    wb = Workbook(write_only=True)
+    ws = _sheet(wb, "s", {})
+    ws.append([text_cell(ws, "#N/A"), text_cell(ws, "#REF!"), text_cell(ws, "张三")])
+    wb.save(tmp_path / "t.xlsx")
+    row = load_workbook(tmp_path / "t.xlsx")["s"][1]
+    assert [(c.value, c.data_type) for c in row] == [("#N/A", "s"), ("#REF!", "s"), ("张三", "s")]
+
+
 def test_pdfs_and_summary_pdf(tmp_path: Path) -> None:
     sheets = staff(3)
     sheets["社保"][1]["月份"] = "2026-06..2026-11"  # E002: 6-of-12 fails today, cured by time

@@ -25,7 +25,6 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
@@ -137,8 +136,9 @@ def text_cell(ws: CellSheet, value: object, *, wrap: bool = False,
         value = xlsx_safe(value)
         if value.startswith(FORMULA_START):
             return SheetCell(ws, value[:MAX_TEXT], "s", _style(ws, WRAP if wrap else TOP, quote=True, fill=fill))
-        return SheetCell(ws, value[:MAX_TEXT], "e" if value in ERROR_CODES else "s",
-                         _style(ws, WRAP if wrap else TOP, fill=fill))
+        # A text that reads like an Excel error code (a name "#N/A" in the 人员 sheet) stays the text HR
+        # typed: openpyxl would store it as an error value, which Excel shows as a failed formula.
+        return SheetCell(ws, value[:MAX_TEXT], "s", _style(ws, WRAP if wrap else TOP, fill=fill))
     if value is None or type(value) is int:
         return SheetCell(ws, value, "n", _style(ws, WRAP if wrap else TOP, fill=fill))
     return Cell(ws, 1, 1, value, style_array=_style(ws, WRAP if wrap else TOP, fill=fill))
@@ -180,8 +180,8 @@ class SheetCell(Cell):
     openpyxl's own cell checks the value's type and characters and copies its formats for every
     cell (about 4 µs each; 23 cells per person), and finds each cell's index in the workbook's
     formats by hashing them as it is written. The value here is what openpyxl would store (the
-    characters were replaced by `xlsx_safe`; a text is cut to Excel's 32,767 characters; a text
-    that is an error code such as #N/A is an error cell, as openpyxl makes it), and the index of
+    characters were replaced by `xlsx_safe`; a text is cut to Excel's 32,767 characters), except
+    that a text reading like an error code such as #N/A stays text, and the index of
     the formats is looked up once per combination, when it is first written, as openpyxl does:
     the workbook's style tables come out the same."""
 
