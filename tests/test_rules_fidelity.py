@@ -289,7 +289,10 @@ def test_2019_05_to_10_compared_with_7832_in_points_reviews():
     """BON-SI-BASE: 8000 is ≥ 7832 (the practice reference for 2019-04..10) but < 8211: in the window
     2019-03..2023-02, 2019-03 (7132), 2019-04 (7832) and 2019-05..10 (7832, practice) reach 1×."""
     r = run(_in_2019(8000))
-    assert "近48个月≥1倍 8 个月" in finding(r, "BON-SI-BASE").message
+    bands, practice = sorted(findings(r, "BON-SI-BASE"), key=lambda f: "7832" in f.message)
+    assert "近48个月≥1倍 8 个月" in bands.message
+    # policy.md: compare 2019-05..2019-10 with 7832 "and mark it practice" (its own info finding).
+    assert practice.confidence == "practice" and "2019-05–2019-10" in practice.message and "8211" in practice.message
 
 
 def test_2019_04_floor_is_4699():
