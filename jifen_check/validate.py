@@ -369,7 +369,8 @@ def describe(err: dict[str, Any]) -> str:
         text = _PYTHON_ERRORS.get(text, text)
     else:
         text = _MESSAGES.get(kind, err["msg"])
-    return f"{text}（实际为 {shown}）" if shown else text
+    # A message that already quotes the value (a reversed month range) does not quote it twice.
+    return f"{text}（实际为 {shown}）" if shown and shown not in text else text
 
 
 def _choices(expected: str) -> str:

@@ -30,11 +30,10 @@ class RecordMeasures(MeasurerBase):
                  false_points=self.deduction(false_recent, "false_material"),
                  detention_recent=len(detentions), detention_points=self.deduction(detentions, "detention"),
                  crime_recent=len(crimes), crime_points=self.deduction(crimes, "crime"))
-        bar = self.p["deductions"]["false_material"]["years"]
+        # A serious case bars applying for the same years the record counts: one date for both facts.
+        false_lapse = self.lapse(false_recent, "false_material")
         self.note(false_dates="、".join(map(str, false_recent)), detention_dates="、".join(map(str, detentions)),
-                  crime_dates="、".join(map(str, crimes)),
-                  false_bar_until=(expiry(max(false_recent), bar).isoformat() if false_recent else "—"),
-                  false_lapse=self.lapse(false_recent, "false_material"),
+                  crime_dates="、".join(map(str, crimes)), false_bar_until=false_lapse, false_lapse=false_lapse,
                   detention_lapse=self.lapse(detentions, "detention"), crime_lapse=self.lapse(crimes, "crime"))
 
     def lapse(self, records: list[dt.date], kind: str) -> str:
