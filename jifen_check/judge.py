@@ -16,6 +16,7 @@ from typing import Any
 from jifen_check import rulebook
 from jifen_check.applicant import Applicant
 from jifen_check.checklist import build_checklist
+from jifen_check.dates import parse_day
 from jifen_check.earliest import earliest_eligible
 from jifen_check.engine.backend import engine_for_process
 from jifen_check.engine.ledger import Ledger
@@ -228,15 +229,10 @@ def _in_period(book: rulebook.Rulebook, day: dt.date) -> dt.date:
 def _doc_as_of(doc: Any, app: Applicant | None) -> dt.date | None:
     """The file's own application date when the file as a whole did not parse (another field is wrong):
     HR fixing that field must see the date they gave, not today (QA D8)."""
-    if app is not None or not isinstance(doc, dict):
+    if app is not None or not isinstance(doc, dict) or doc.get("as_of") is None:
         return None
-    value = doc.get("as_of")
-    if isinstance(value, dt.datetime):
-        return None
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+        return parse_day(doc["as_of"])  # as the applicant model reads it (applicant.Day)
     except ValueError:
         return None
 
