@@ -39,7 +39,7 @@ from jifen_check.facts import expand_si, expand_tax
 from jifen_check.labels import CONFIDENCE_EN, CONFIDENCE_ZH
 from jifen_check.result import Result, Route, RouteCost, RouteStep, RouteVerified
 from jifen_check.validate import check
-from jifen_check.workdays import add_working_days
+from jifen_check.workdays import add_working_days, uncovered_years
 
 Confidence = Literal["official", "practice", "unverified"]
 CONFIDENCE_RANK = {"official": 0, "practice": 1, "unverified": 2}
@@ -61,6 +61,9 @@ FILLS: dict[str, frozenset[str]] = {
     "confirm_title": frozenset({"title"}), "raise_base": frozenset({"date", "base", "multiple", "income"}),
     "keep_paying": frozenset({"until"}), "claim_education": frozenset({"points"}),
 }
+
+
+RAISE = "ACT-BASE-RAISE"  # its variants (0.8×, 1×, 2×, 3×) are one choice in `_dominated`
 
 
 class PlanDataError(rulebook.RulesetError):
@@ -1005,6 +1008,12 @@ def _route(ctx: Context, steps: list[Step], day: dt.date, judgement: Any, app: A
             if zh not in assumptions:
                 assumptions.append(zh)
                 assumptions_en.append(en)
+    if any(s.action.lead.working_days for s in shown) and (years := uncovered_years(ctx.as_of, day)):
+        # holidays.md: a year without its holiday notice counts Monday to Friday, and the result says so.
+        named = "、".join(str(y) for y in years)
+        assumptions.append(f"{named} 年的节假日安排尚未收录，其中的工作日按周一至周五计算，实际日期可能稍晚")
+        assumptions_en.append(f"The public holidays of {', '.join(str(y) for y in years)} are not in the table yet: "
+                              "working days there are counted Monday to Friday, so the real date may be later")
     end = ctx.data.dated("policy_end", ctx.as_of)
     end_day = ctx.data.value("policy_end", ctx.as_of)["date"]
     if day > end_day:
@@ -1029,19 +1038,26 @@ def _route(ctx: Context, steps: list[Step], day: dt.date, judgement: Any, app: A
     return route
 
 
+def _cost(r: Route) -> float:
+    return sum(s.cost.employer_monthly + s.cost.employee_monthly for s in r.steps)
+
+
 def _rank(r: Route, effort_of: dict[str, int]) -> tuple[Any, ...]:
     """Date reached, then cost, then effort (the action's `effort` in the ruleset's actions.yaml)."""
-    cost = sum(s.cost.employer_monthly + s.cost.employee_monthly for s in r.steps)
     effort = sum(effort_of.get(s.id or "", 1) for s in r.steps)
-    return (r.eligible_on, cost, effort, len(r.steps))
+    return (r.eligible_on, _cost(r), effort, len(r.steps))
 
 
 def _dominated(r: Route, kept: list[Route]) -> bool:
-    """A route that adds steps to a kept one (or repeats its steps) without reaching sooner."""
-    def keys(x: Route) -> set[str]:
-        return {s.action for s in x.steps if s.id != "ACT-KEEP-PAYING"}  # a raise's variants differ in text
+    """A route that adds steps to a kept one (or repeats its steps) without reaching sooner; or that
+    differs from one only in a higher raise, reaching no sooner and costing no less (a raise's
+    variants differ in text: shown side by side only where the dearer one reaches sooner)."""
+    def keys(x: Route, raise_as_one: bool) -> set[str]:
+        return {s.id if raise_as_one and s.id == RAISE else s.action for s in x.steps if s.id != "ACT-KEEP-PAYING"}
 
-    return any(keys(k) <= keys(r) and k.eligible_on <= r.eligible_on for k in kept)
+    return any(keys(k, False) <= keys(r, False) and k.eligible_on <= r.eligible_on
+               or keys(k, True) <= keys(r, True) and k.eligible_on <= r.eligible_on and _cost(k) <= _cost(r)
+               for k in kept)
 
 
 def _opening(others: frozenset[int], d0: dt.date,
@@ -1087,12 +1103,14 @@ def _outdone(tried: list[tuple[float, dt.date]], base: float, stop: dt.date) -> 
 def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: Result,
                ruleset_id: str = rulebook.DEFAULT_RULESET, *, band_months: list[int] | None = None,
                exhaustive: bool = False, longer: bool = False, prune: bool = True,
-               verify: Verify, made: dict[str, list[Step]] | None = None) -> list[Route]:
+               verify: Verify, made: dict[str, list[Step]] | None = None,
+               before: dt.date | None = None) -> list[Route]:
     """The sets of steps that reach eligibility within the horizon, each with its first date, ranked.
 
     Unless `exhaustive` (the completeness test), the search stops where no route could be shown:
-    at "as things are" (a route no sooner than `earliest_eligible` is no route), and, once `show`
-    routes are found, at the latest of them. `made`: see candidate_steps.
+    at "as things are" (a route no sooner than `earliest_eligible` is no route), at the day before
+    `before` (the long steps' search: only what beats the best short route), and, once `show` routes
+    are found, at the latest of them. `made`: see candidate_steps.
     """
     data = plan_data(ruleset_id)
     ctx = Context(book, data, app, as_of, result, ruleset_id, verify)
@@ -1100,6 +1118,8 @@ def all_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result: 
     end = mo.first_day(mo.of_date(as_of) + search["horizon_months"])
     if result.earliest_eligible and not exhaustive:
         end = min(end, dt.date.fromisoformat(result.earliest_eligible) - dt.timedelta(days=1))
+    if before is not None and not exhaustive:
+        end = min(end, before - dt.timedelta(days=1))
     found: list[Route] = []
     reached: list[tuple[frozenset[int], dt.date]] = []  # step sets that worked, and from when
     failed: dict[frozenset[int], list[tuple[float, dt.date]]] = {}  # raise routes that found nothing
@@ -1153,9 +1173,14 @@ def plan_routes(book: rulebook.Rulebook, app: Applicant, as_of: dt.date, result:
     made: dict[str, list[Step]] = {}  # the first search's steps, for the second
     found = all_routes(book, app, as_of, result, ruleset_id, band_months=band_months, prune=prune, verify=verify,
                        made=made)
-    if not found:  # longer routes (a new certificate or title) only when nothing shorter reaches 120
-        found = all_routes(book, app, as_of, result, ruleset_id, band_months=band_months, longer=True, prune=prune,
-                           verify=verify, made=made)
+    # Longer routes (a new certificate or title) only where they reach 120 sooner than every shorter one:
+    # a title exam with a raise can beat a raise alone by years (QA round 2, samples/09).
+    best = min((dt.date.fromisoformat(r.eligible_on) for r in found), default=None)
+    longer = all_routes(book, app, as_of, result, ruleset_id, band_months=band_months, longer=True, prune=prune,
+                        verify=verify, made=made, before=best)
+    if longer:
+        effort_of = {a.id: a.effort for a in plan_data(ruleset_id).actions}
+        found = sorted(found + longer, key=lambda r: _rank(r, effort_of))
     kept: list[Route] = []
     for r in found:
         if not _dominated(r, kept):

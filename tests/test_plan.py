@@ -148,16 +148,25 @@ def test_base_raise_starts_in_july_with_costs_and_salary() -> None:
 def test_lower_raises_are_skipped_only_where_a_higher_one_found_nothing(monkeypatch: Any) -> None:
     """117 points, 3 short until the next 12-month block completes (2027-08): no raise from July 2027
     can fill a band before then, so after the highest raise fails the lower ones are not searched;
-    where a raise does work (short_history), every variant is still searched."""
+    where a raise does work (short_history), every variant of the short search is still searched (the
+    long steps' search after it, bounded by the best short route, may skip raises that found nothing)."""
     def searched(doc: dict[str, Any], prune: bool) -> tuple[list[Any], int]:
-        calls: list[Any] = []
-        real = plan.first_eligible
-        monkeypatch.setattr(plan, "first_eligible", lambda *a, **k: calls.append(a[3]) or real(*a, **k))
+        calls: list[tuple[bool, Any]] = []
+        real, real_all = plan.first_eligible, plan.all_routes
+        longer = [False]
+
+        def all_routes(*a: Any, **k: Any) -> Any:
+            longer[0] = k.get("longer", False)
+            return real_all(*a, **k)
+
+        monkeypatch.setattr(plan, "all_routes", all_routes)
+        monkeypatch.setattr(plan, "first_eligible", lambda *a, **k: calls.append((longer[0], a[3])) or real(*a, **k))
         j = judge_full(doc)
         routes = plan.plan_routes(plan.rulebook.load(), j.applicant, TODAY, j.result, prune=prune,
                                   verify=route_verifier())
         monkeypatch.setattr(plan, "first_eligible", real)
-        return routes, sum(1 for raise_to in calls if raise_to)
+        monkeypatch.setattr(plan, "all_routes", real_all)
+        return routes, sum(1 for in_long, raise_to in calls if raise_to and not in_long)
 
     stuck = base_applicant(social_insurance=[si_row("2022-09..2026-11", 11000)], education=[degree("junior_college")],
                            income_tax=[tax_row("2022-09..2026-10", 12100)])
@@ -168,8 +177,9 @@ def test_lower_raises_are_skipped_only_where_a_higher_one_found_nothing(monkeypa
     assert [r.eligible_on for r in pruned] == [r.eligible_on for r in full]
     assert 0 < n_pruned < n_full
     helped, n_helped = searched(short_history(8000), True)
-    _, n_all = searched(short_history(8000), False)
+    every, n_all = searched(short_history(8000), False)
     assert any(s.id == "ACT-BASE-RAISE" for r in helped for s in r.steps) and n_helped == n_all
+    assert [(r.eligible_on, r.points_then) for r in helped] == [(r.eligible_on, r.points_then) for r in every]
 
 
 def _searched_with_hopeless(monkeypatch: Any, doc: dict[str, Any],
@@ -578,3 +588,48 @@ def test_raises_are_not_judged_where_their_first_day_is_known(monkeypatch: Any) 
     first = dt.date(2027, 7, 1)
     assert len({base for base, day in runs_all if day == first}) > 1  # unpruned: every raise judged on d0
     assert not any(day == first for _, day in runs) and len(runs) < len(runs_all)
+
+
+def test_a_longer_route_is_shown_where_it_beats_every_shorter_one() -> None:
+    """QA round 2: 本科 without a degree (60), base 9000. A raise alone reaches 120 only in 2029-07 (3×);
+    a raise to 1× from 2027-07 plus the intermediate title exam (which needs 6 of 12 months at 1×) reaches
+    it on 2028-01-01, so that route comes first. The dearer raises with the exam reach the same day and
+    are not shown beside it; a raise alone stays, as the way without an exam."""
+    doc = base_applicant(social_insurance=[si_row("2023-11..2026-11", 9000)],
+                         income_tax=[tax_row("2023-11..2026-10", 9500)],
+                         education=[degree("bachelor", degree=False)])
+    r = judge(doc, with_routes=True)
+    assert r.verdict == "not_eligible"
+    first = r.routes[0]
+    assert first.eligible_on == "2028-01-01" and {"ACT-BASE-RAISE", "ACT-TITLE-EXAM"} <= route_ids(r)[0]
+    assert "12577 元（1 倍社平工资）" in next(s.action for s in first.steps if s.id == "ACT-BASE-RAISE")
+    assert sum(1 for ids in route_ids(r) if "ACT-TITLE-EXAM" in ids) == 1  # not the 2× and 3× variants too
+    assert any(ids == {"ACT-BASE-RAISE", "ACT-KEEP-PAYING"} for ids in route_ids(r))
+    assert_verified(doc)
+
+
+def test_no_longer_route_where_a_shorter_one_is_as_soon() -> None:
+    """Sample 10: correcting two tax months reaches 120 on 2026-12-18, before any new certificate could
+    count, so no long step is shown (the long steps' search stops at the best short route's day)."""
+    r = judge(sample("10"), with_routes=True)
+    assert r.routes and r.routes[0].eligible_on == "2026-12-18"
+    assert not any(proposed(r, a) for a in ("ACT-TITLE-EXAM", "ACT-SKILL-CERT", "ACT-DEGREE-BACHELOR",
+                                             "ACT-DEGREE-MASTER"))
+
+
+def test_a_route_counting_working_days_in_2027_says_the_year_has_no_holiday_calendar() -> None:
+    """holidays.md: 2027 is counted Monday to Friday until its notice is in the data, "say so in the result".
+    From 2026-11-18 the renewal's 15 working days and the 3-day wait end in 2026: nothing to say; from
+    2026-12-21 they run into 2027 (New Year's Day counted as a working day)."""
+    doc = tweak(base_applicant(), residence_permit__status="expired", residence_permit__valid_until="2026-10-31")
+    now = judge(doc, with_routes=True)
+    assert now.routes and now.routes[0].eligible_on < "2027-01-01"
+    assert not any("节假日安排尚未收录" in a for r in now.routes for a in r.assumptions)
+    later = judge(dict(doc, as_of="2026-12-21"), with_routes=True)
+    route = next(r for r in later.routes if proposed_in(r, "ACT-PERMIT-RENEW"))
+    assert route.eligible_on > "2027-01-01"
+    assert "2027 年的节假日安排尚未收录，其中的工作日按周一至周五计算，实际日期可能稍晚" in route.assumptions
+
+
+def proposed_in(route: Any, action: str) -> bool:
+    return any(s.id == action for s in route.steps)
