@@ -54,17 +54,18 @@ def id_birth_date(s: str) -> dt.date | None:
     return _parse_birth(_birth_text(s)) if len(s) == _ID_LENGTH else None
 
 
-def check_id_number(s: str, today: dt.date | None = None) -> list[str]:
-    """Problems with a resident ID number (empty list = valid). `today` bounds the birth date."""
-    return list(_id_number_problems(s, today or dt.date.today()))
+def check_id_number(s: str, today: dt.date | None = None, day_name: str = "今天") -> list[str]:
+    """Problems with a resident ID number (empty list = valid). `today` bounds the birth date; the
+    message calls it `day_name` (the judgement's as-of date is the 申请日期, not always today)."""
+    return list(_id_number_problems(s, today or dt.date.today(), day_name))
 
 
 @lru_cache(maxsize=4096)  # bounded; a route's projected applicants have their ID checked again
-def _id_number_problems(s: str, today: dt.date) -> tuple[str, ...]:
-    return tuple(_check_id_number(s, today))
+def _id_number_problems(s: str, today: dt.date, day_name: str) -> tuple[str, ...]:
+    return tuple(_check_id_number(s, today, day_name))
 
 
-def _check_id_number(s: str, today: dt.date) -> list[str]:
+def _check_id_number(s: str, today: dt.date, day_name: str = "今天") -> list[str]:
     s = normalize_id(s)
     if len(s) != _ID_LENGTH:
         return [f"身份证号码应为 18 位，实际为 {len(s)} 位"]
@@ -72,7 +73,7 @@ def _check_id_number(s: str, today: dt.date) -> list[str]:
         # Never quote the digits: a message must not show more of an ID than its mask.
         bad = next(i for i, c in enumerate(s[:17]) if not (c.isascii() and c.isdigit()))
         return [f"身份证号码前 17 位应全为数字，第 {bad + 1} 位不是数字"]
-    problems = _id_area_problems(s) + _id_birth_problems(s, today)
+    problems = _id_area_problems(s) + _id_birth_problems(s, today, day_name)
     problems += _id_check_problems(s)
     return problems
 
@@ -83,7 +84,7 @@ def _id_area_problems(s: str) -> list[str]:
     return [f"身份证号码前两位应为省级行政区划代码（如 31 上海、32 江苏），实际为 {s[:2]}"]
 
 
-def _id_birth_problems(s: str, today: dt.date) -> list[str]:
+def _id_birth_problems(s: str, today: dt.date, day_name: str) -> list[str]:
     text = _birth_text(s)
     birth = _parse_birth(text)
     # The birth date is the part the mask hides: say what is wrong without quoting it.
@@ -92,7 +93,7 @@ def _id_birth_problems(s: str, today: dt.date) -> list[str]:
     if birth.year < _MIN_BIRTH_YEAR:
         return [f"身份证号码中的出生年份应不早于 {_MIN_BIRTH_YEAR}"]
     if birth > today:
-        return [f"身份证号码中的出生日期晚于今天 {today.isoformat()}"]
+        return [f"身份证号码中的出生日期晚于{day_name} {today.isoformat()}"]
     return []
 
 

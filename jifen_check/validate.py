@@ -448,7 +448,7 @@ class Checker:
 
     def ids(self) -> None:
         person = self.app.person
-        for msg in check_id_number(person.id_number, today=self.as_of):
+        for msg in check_id_number(person.id_number, today=self.as_of, day_name="申请日期"):
             self.add("DATA-ID-NUMBER", "person.id_number", msg)
         born = id_birth_date(person.id_number)
         if person.birth_date and born and person.birth_date != born:
@@ -456,7 +456,7 @@ class Checker:
             self.add("DATA-ID-NUMBER", "person.birth_date", "出生日期与身份证号码中的出生日期不一致")
         spouse = self.app.family.spouse
         if spouse and spouse.id_number:
-            for msg in check_id_number(spouse.id_number, today=self.as_of):
+            for msg in check_id_number(spouse.id_number, today=self.as_of, day_name="申请日期"):
                 self.add("DATA-ID-NUMBER", "family.spouse.id_number", msg)
 
     def usccs(self) -> None:

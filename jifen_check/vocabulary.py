@@ -91,7 +91,7 @@ tax_mismatch_count | int | 个税不对应月数 | Months tax does not match | �
 inconsistent_count | int | 单位不一致月数 | Months with mismatched employers | 基数窗口内合同单位、社保缴纳单位、个税扣缴单位不一致的月数 | PIT-EMPLOYER-CONSISTENT
 inconsistent_app_month | bool | 申请当月单位不一致 | Mismatched employers in the application month | 申请当月合同、社保、个税单位不一致 | PIT-EMPLOYER-CONSISTENT
 provisional_count | int | 暂定社平工资月数 | Months on a provisional average wage | 可计档次、但该月社平工资在申请日尚未公布的月数 | PIT-PARAM-PROVISIONAL
-unverified_wage_count | int | 未核实社平工资月数 | Months on an unverified average wage | 可计档次、且按未经核实的社平工资比较的月数 | PIT-PARAM-PROVISIONAL
+unverified_wage_count | int | 未核实社平工资月数 | Months on an unverified average wage | 按未经核实的社平工资比较、且可计档次（或仅因该数值而不计档次）的月数 | PIT-PARAM-PROVISIONAL
 practice_wage_count | int | 按受理实践口径比较的月数 | Months compared with the review's practice wage | 可计档次、且按积分审核沿用的社平工资（非申报口径）比较的月数 | BON-SI-BASE
 public_service_years | int | 公共服务年限 | Public service years | 从事公共服务领域（环卫）工作的满年数 | BON-PUBLIC-SERVICE
 public_service_points | int | 公共服务加分 | Public service points | 每满 1 年 4 分 | BON-PUBLIC-SERVICE

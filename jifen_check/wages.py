@@ -87,6 +87,14 @@ class Wages:
         """The value in force for this month is known but not verified (a single source)."""
         return not self.provisional(mi) and self.confidence[self._index(mi)] == "unverified"
 
+    def before_unverified(self, mi: int) -> Decimal | None:
+        """For a month compared with an unverified value: the declared value in force before it (the
+        comparison had the unverified value been wrong); None for any other month."""
+        if not self.unverified(mi) or self.practice_reference(mi):
+            return None
+        i = self._index(mi)
+        return dec(self.values[i - 1]) if i > 0 else None
+
     def source(self, mi: int) -> str:
         return self.sources[self._index(mi)]
 

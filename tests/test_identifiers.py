@@ -344,3 +344,17 @@ def test_may_hold_id_fires_on_a_quoted_id_and_not_on_a_mask() -> None:
     from jifen_check.identifiers import may_hold_id
 
     assert may_hold_id("身份证号 11010519491231002Y 校验位不符") and not may_hold_id("110105********0021，2026-11-18")
+
+
+def test_a_judgement_calls_its_as_of_date_the_application_date() -> None:
+    """QA D11: judged on an as-of date, a birth after it is 「晚于申请日期」, not 「晚于今天」 (the web form's
+    live check, with no as-of date, keeps 今天)."""
+    from builders import base_applicant, tweak
+
+    from jifen_check.judge import judge
+
+    number = make_id_number("320102", dt.date(2026, 11, 20), "123")
+    r = judge(tweak(base_applicant(), person__id_number=number))
+    messages = [f.message for f in r.findings if f.rule == "DATA-ID-NUMBER"]
+    assert r.verdict == "invalid_input" and any("出生日期晚于申请日期 2026-11-18" in m for m in messages)
+    assert not any("今天" in m for m in messages)

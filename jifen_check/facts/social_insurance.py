@@ -341,8 +341,9 @@ class SocialInsuranceMeasures(MeasurerBase):
         if reason:
             return reason, 0, None, False
         missed = self._bands_missed(bands, rec.base, m)
-        # The wage used only matters where the month could reach a band.
-        if missed >= len(bands):
+        # The wage used only matters where the month could reach a band: with it, or, for an unverified
+        # value, with the value before it (then the unverified value alone makes the month miss every band).
+        if missed >= len(bands) and not self._unverified_decides(rec.base, m, lowest):
             return None, missed, None, False
         kind = "provisional" if self.wages.provisional(m) else "unverified" if self.wages.unverified(m) else None
         return None, missed, kind, self.wages.practice_reference(m)
@@ -413,6 +414,12 @@ class SocialInsuranceMeasures(MeasurerBase):
         if dec(rec.base) >= self.wages.thresholds(m, (lowest,))[0] and not self.tax_matches(m, rec.base):
             return "tax"
         return None
+
+    def _unverified_decides(self, base: float, m: int, lowest: float) -> bool:
+        """Month `m` misses every band against an unverified wage but reaches the lowest against the value
+        in force before it (QA round 2: 12577 against 12434 turned 124 points into 99, unannounced)."""
+        earlier = self.wages.before_unverified(m)
+        return earlier is not None and dec(base) >= dec(lowest) * earlier
 
     def _bands_missed(self, bands: list[dict[str, Any]], base: float, m: int) -> int:
         """How many bands, highest multiple first, month `m`'s base does not reach (exactly)."""

@@ -45,6 +45,7 @@ FORMS: tuple[tuple[str, str], ...] = (
      "Digits 7–14 of the ID number must be the date of birth YYYYMMDD; they are not a valid date"),
     (rf"身份证号码中的出生年份应不早于 {N}", "The year of birth in the ID number must not be before {n}"),
     (rf"身份证号码中的出生日期晚于今天 {N}", "The date of birth in the ID number is after today, {n}"),
+    (rf"身份证号码中的出生日期晚于申请日期 {N}", "The date of birth in the ID number is after the application date, {n}"),
     (rf"身份证号码校验位应为 {N}，实际为 {V}", "The check character of the ID number should be {n}, not {v}"),
     (rf"统一社会信用代码应为 18 位，实际为 {N} 位", "The unified social credit code must have 18 characters, not {n}"),
     (rf"统一社会信用代码校验位应为 {N}，实际为 {V}",
