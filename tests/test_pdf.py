@@ -390,3 +390,21 @@ def test_cli_without_the_cjk_font_says_what_to_install(tmp_path: Path) -> None:
     assert p.returncode == 1 and "Traceback" not in stderr
     assert "未找到中文字体 Noto Sans CJK SC" in stderr and "sudo apt-get install fonts-noto-cjk" in stderr
     assert not (tmp_path / "c.pdf").exists()
+
+
+def test_font_shortcuts_give_weasyprints_own_bytes(tmp_path: Path) -> None:
+    # render/weasy_fonts.py: one copy of each font file and one subsetting pass, the same PDF.
+    from jifen_check.render import weasy_fonts
+
+    if not weasy_fonts.applicable():
+        pytest.skip("another WeasyPrint: its own font code runs")
+    cases = [(eligible_result(), "zh"), (needs_review_result(), "zh"), (not_eligible_result(), "en")]
+    try:
+        for i, (result, lang) in enumerate(cases):
+            assert weasy_fonts.install()
+            pdf.render_checklist_pdf(result, tmp_path / f"ours{i}.pdf", lang)  # type: ignore[arg-type]
+            weasy_fonts.uninstall()
+            pdf.render_checklist_pdf(result, tmp_path / f"stock{i}.pdf", lang)  # type: ignore[arg-type]
+            assert (tmp_path / f"ours{i}.pdf").read_bytes() == (tmp_path / f"stock{i}.pdf").read_bytes()
+    finally:
+        weasy_fonts.install()

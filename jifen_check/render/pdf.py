@@ -34,6 +34,11 @@ from weasyprint import CSS, HTML  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
+from jifen_check.render import weasy_fonts  # noqa: E402
+
+# The same PDF bytes with less work per checklist (one copy of each font file, one subsetting pass).
+weasy_fonts.install()
+
 TEMPLATES_DIR = templates_dir()
 
 
