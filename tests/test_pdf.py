@@ -408,3 +408,38 @@ def test_font_shortcuts_give_weasyprints_own_bytes(tmp_path: Path) -> None:
             assert (tmp_path / f"ours{i}.pdf").read_bytes() == (tmp_path / f"stock{i}.pdf").read_bytes()
     finally:
         weasy_fonts.install()
+
+
+def _decoded_objects(path: Path) -> list[tuple[int, str, bytes | None]]:
+    """Every object but the cross-reference stream (byte offsets), streams decompressed."""
+    reader = PdfReader(path)
+    out = []
+    for num in range(1, len(reader.xref_objStm) + 1000):
+        try:
+            obj = reader.get_object(num)
+        except Exception:  # noqa: BLE001 - pypdf raises for a number with no object
+            continue
+        if obj is None or (hasattr(obj, "get") and obj.get("/Type") == "/XRef"):
+            continue
+        data = obj.get_data() if hasattr(obj, "get_data") else None
+        described = {k: v for k, v in obj.items() if k != "/Length"} if hasattr(obj, "items") else obj
+        out.append((num, re.sub(r", \d+\)", ")", repr(described)), data))  # IndirectObject's reader id
+    return out
+
+
+def test_deflate_level_changes_only_the_compressed_bytes(tmp_path: Path) -> None:
+    # render/pdf_deflate.py: level 6 instead of pydyf's 9; every object decompresses to the same data.
+    from jifen_check.render import pdf_deflate
+
+    if not pdf_deflate.applicable():
+        pytest.skip("another pydyf: its own compression runs")
+    try:
+        pdf_deflate.uninstall()
+        pdf.render_checklist_pdf(needs_review_result(), tmp_path / "level9.pdf")
+        assert pdf_deflate.install()
+        pdf.render_checklist_pdf(needs_review_result(), tmp_path / "level6.pdf")
+    finally:
+        pdf_deflate.install()
+    level9, level6 = _decoded_objects(tmp_path / "level9.pdf"), _decoded_objects(tmp_path / "level6.pdf")
+    assert len(level9) > 10 and level9 == level6
+    assert (tmp_path / "level9.pdf").read_bytes() != (tmp_path / "level6.pdf").read_bytes()
