@@ -1,7 +1,10 @@
 """Cold start: `jifen-check check FILE --format json` as a new process, 10 runs.
 
 check_cold_s is the minimum wall time of the runs (what a quiet machine gives: slower runs measure
-other people's work); check_cold_cpu_s the minimum CPU time (user + system) of the process.
+other people's work); check_cold_cpu_s the minimum CPU time (user + system) of the process. Both with
+the disk cache (jifen_check/diskcache.py) as a user has it from the second run on, in a private
+folder the warm-up run fills; check_cold_nocache_s / check_cold_nocache_cpu_s are the same runs with
+the cache switched off (a first run, or JIFEN_CHECK_NO_CACHE=1).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,10 +28,10 @@ RUNS = 10
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def one() -> tuple[float, float]:
+def one(env: dict[str, str]) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run([str(CLI), "check", str(SAMPLE), "--format", "json"], capture_output=True, env=ENV)
+    done = subprocess.run([str(CLI), "check", str(SAMPLE), "--format", "json"], capture_output=True, env=env)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 3, 4):
@@ -35,20 +39,32 @@ def one() -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def report(key: str, runs: list[tuple[float, float]], population: str) -> None:
+    walls, cpus = [w for w, _ in runs], [c for _, c in runs]
+    print(f"{key}_s={min(walls):.3f}")
+    print(f"{key}_s.median={statistics.median(walls):.3f}")
+    print(f"{key}_s.max={max(walls):.3f}")
+    print(f"{key}_s.population={population}")
+    print(f"{key}_cpu_s={min(cpus):.3f}")
+    print(f"{key}_cpu_s.median={statistics.median(cpus):.3f}")
+    print(f"{key}_cpu_s.population={population}", flush=True)
+
+
 def main() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "jifen_check")], check=True,
                    stdout=subprocess.DEVNULL)
-    one()  # warm the page cache
-    runs = [one() for _ in range(RUNS)]
-    walls, cpus = [w for w, _ in runs], [c for _, c in runs]
+    with tempfile.TemporaryDirectory() as cache:
+        cached = {**ENV, "JIFEN_CHECK_CACHE_DIR": cache}
+        cached.pop("JIFEN_CHECK_NO_CACHE", None)
+        uncached = {**ENV, "JIFEN_CHECK_NO_CACHE": "1"}
+        one(cached)  # warm the page cache; fills the disk cache
+        runs: dict[str, list[tuple[float, float]]] = {"cached": [], "uncached": []}
+        for _ in range(RUNS):  # alternating, so that both meet the same load
+            runs["cached"].append(one(cached))
+            runs["uncached"].append(one(uncached))
     population = f"samples/{SAMPLE.name}, {RUNS} runs, min"
-    print(f"check_cold_s={min(walls):.3f}")
-    print(f"check_cold_s.median={statistics.median(walls):.3f}")
-    print(f"check_cold_s.max={max(walls):.3f}")
-    print(f"check_cold_s.population={population}")
-    print(f"check_cold_cpu_s={min(cpus):.3f}")
-    print(f"check_cold_cpu_s.median={statistics.median(cpus):.3f}")
-    print(f"check_cold_cpu_s.population={population}")
+    report("check_cold", runs["cached"], population)
+    report("check_cold_nocache", runs["uncached"], population + ", disk cache off")
 
 
 if __name__ == "__main__":

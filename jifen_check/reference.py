@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from jifen_check import yamlio
+from jifen_check import diskcache
 from jifen_check.resources import rulesets_dir
 
 REFERENCE_DIR = rulesets_dir() / "reference"
@@ -205,7 +205,7 @@ def _in_year(year: int, key: str, spec: str) -> list[dt.date]:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yamlio.load(path.read_text(encoding="utf-8"))
+        return diskcache.load_yaml_file(path)
     except FileNotFoundError:
         raise ReferenceDataError(f"{path}: 参考数据文件不存在") from None
     except yaml.YAMLError as exc:

@@ -390,3 +390,56 @@ def test_cli_without_the_cjk_font_says_what_to_install(tmp_path: Path) -> None:
     assert p.returncode == 1 and "Traceback" not in stderr
     assert "未找到中文字体 Noto Sans CJK SC" in stderr and "sudo apt-get install fonts-noto-cjk" in stderr
     assert not (tmp_path / "c.pdf").exists()
+
+
+def test_font_shortcuts_give_weasyprints_own_bytes(tmp_path: Path) -> None:
+    # render/weasy_fonts.py: one copy of each font file and one subsetting pass, the same PDF.
+    from jifen_check.render import weasy_fonts
+
+    if not weasy_fonts.applicable():
+        pytest.skip("another WeasyPrint: its own font code runs")
+    cases = [(eligible_result(), "zh"), (needs_review_result(), "zh"), (not_eligible_result(), "en")]
+    try:
+        for i, (result, lang) in enumerate(cases):
+            assert weasy_fonts.install()
+            pdf.render_checklist_pdf(result, tmp_path / f"ours{i}.pdf", lang)  # type: ignore[arg-type]
+            weasy_fonts.uninstall()
+            pdf.render_checklist_pdf(result, tmp_path / f"stock{i}.pdf", lang)  # type: ignore[arg-type]
+            assert (tmp_path / f"ours{i}.pdf").read_bytes() == (tmp_path / f"stock{i}.pdf").read_bytes()
+    finally:
+        weasy_fonts.install()
+
+
+def _decoded_objects(path: Path) -> list[tuple[int, str, bytes | None]]:
+    """Every object but the cross-reference stream (byte offsets), streams decompressed."""
+    reader = PdfReader(path)
+    out = []
+    for num in range(1, len(reader.xref_objStm) + 1000):
+        try:
+            obj = reader.get_object(num)
+        except Exception:  # noqa: BLE001 - pypdf raises for a number with no object
+            continue
+        if obj is None or (hasattr(obj, "get") and obj.get("/Type") == "/XRef"):
+            continue
+        data = obj.get_data() if hasattr(obj, "get_data") else None
+        described = {k: v for k, v in obj.items() if k != "/Length"} if hasattr(obj, "items") else obj
+        out.append((num, re.sub(r", \d+\)", ")", repr(described)), data))  # IndirectObject's reader id
+    return out
+
+
+def test_deflate_level_changes_only_the_compressed_bytes(tmp_path: Path) -> None:
+    # render/pdf_deflate.py: level 6 instead of pydyf's 9; every object decompresses to the same data.
+    from jifen_check.render import pdf_deflate
+
+    if not pdf_deflate.applicable():
+        pytest.skip("another pydyf: its own compression runs")
+    try:
+        pdf_deflate.uninstall()
+        pdf.render_checklist_pdf(needs_review_result(), tmp_path / "level9.pdf")
+        assert pdf_deflate.install()
+        pdf.render_checklist_pdf(needs_review_result(), tmp_path / "level6.pdf")
+    finally:
+        pdf_deflate.install()
+    level9, level6 = _decoded_objects(tmp_path / "level9.pdf"), _decoded_objects(tmp_path / "level6.pdf")
+    assert len(level9) > 10 and level9 == level6
+    assert (tmp_path / "level9.pdf").read_bytes() != (tmp_path / "level6.pdf").read_bytes()

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 
-from jifen_check import rulebook, yamlio
+from jifen_check import diskcache, rulebook
 from jifen_check.render.i18n import document_texts, finding_texts, line_texts, pdf_phrases, source_text
 from jifen_check.render.plain import Lang, Words, book_for, ruleset_phrase
 from jifen_check.render.routes_text import pdf_routes_box
@@ -54,7 +54,7 @@ class Submission(_Strict):
 @cache
 def submission(ruleset_id: str = rulebook.DEFAULT_RULESET) -> Submission:
     path = rulebook.ruleset_file(ruleset_id, "submission.yaml")
-    return Submission.model_validate(yamlio.load(path.read_text(encoding="utf-8")))
+    return Submission.model_validate(diskcache.load_yaml_file(path))
 
 
 class Handover:

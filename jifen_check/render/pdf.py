@@ -34,6 +34,13 @@ from weasyprint import CSS, HTML  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
+from jifen_check.render import pdf_deflate, weasy_fonts  # noqa: E402
+
+# The same PDF bytes with less work per checklist (one copy of each font file, one subsetting pass).
+weasy_fonts.install()
+# Streams deflated at level 6, not 9: other compressed bytes, the same PDF once decompressed.
+pdf_deflate.install()
+
 TEMPLATES_DIR = templates_dir()
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-from jifen_check import rulebook, yamlio
+from jifen_check import diskcache, rulebook
 from jifen_check.result import Finding, Result
 
 Lang = Literal["zh", "en"]
@@ -53,7 +53,7 @@ _SEGMENT_RE = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
 def labels(ruleset_id: str = rulebook.DEFAULT_RULESET) -> dict[str, Any]:
     """The ruleset's labels.yaml (codes and field paths → [中文, English])."""
     path = rulebook.ruleset_file(ruleset_id, "labels.yaml")
-    data = yamlio.load(path.read_text(encoding="utf-8"))
+    data = diskcache.load_yaml_file(path)
     return data if isinstance(data, dict) else {}
 
 
