@@ -282,11 +282,8 @@ class Engine:
 def _firing(text: str, session: _Session) -> tuple[str, dict[str, Any]]:
     """The rule and the facts of one firing, `{"RULE":{"as":FACT,...}}`. durable-rules writes each fact
     as the very text it was given, so a fact is looked up by its text and read once per run (the
-    profile fact is quoted by most firings), and every firing of it gets that one dict: no firing
-    changes a fact it is given (effects.py, scoring.py and explain.py only read them; a fact an
-    action asserts is a new dict), so a copy per firing only cost a copy of the ~50-field profile
-    per firing, and Ledger.context's check that the fact is the same is then an identity check.
-    Anything else is parsed whole."""
+    profile fact is quoted by most firings); a fresh copy per firing, as parsing gave. Anything else
+    is parsed whole."""
     head = text.find('":{"')
     rule, p, facts = text[2:head], head + 3, {}
     while 0 < p < len(text) and text[p] == '"':
@@ -298,7 +295,7 @@ def _firing(text: str, session: _Session) -> tuple[str, dict[str, Any]]:
         fact = session.parsed[fact_text]
         if fact is None:
             fact = session.parsed[fact_text] = orjson.loads(fact_text)
-        facts[text[p + 1:q]] = fact
+        facts[text[p + 1:q]] = dict(fact)
         if text[end] == "}":
             if end + 2 == len(text) and text[end + 1] == "}":
                 return rule, facts

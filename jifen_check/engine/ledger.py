@@ -60,14 +60,14 @@ class Ledger:
 
     def context(self, fact: dict[str, Any]) -> dict[str, Any]:
         """What messages quote for a firing of `fact`: the details, the entry's own details, the fact,
-        then the total once there is one. Most firings of a run quote the same profile fact (one dict,
-        backend._firing): a context is made once per fact and total and handed out again to
-        firings of the same or an equal fact, as no one changes a context (effects.py reads it; an English text
+        then the total once there is one. Most firings of a run quote the same profile fact (each its
+        own copy, backend._firing): a context is made once per fact and total and handed out again to
+        firings of an equal fact, as no one changes a context (effects.py reads it; an English text
         keeps it to fill later). Facts of one type and index are one text in a run (a profile, an
         entry, the total), or differ in their sequence number `n` (the blocks)."""
         key = (fact.get("t"), fact.get("idx"))
         hit = self._contexts.get(key)
-        if hit is not None and hit[1] is self.total and (hit[0] is fact or hit[0] == fact):
+        if hit is not None and hit[1] is self.total and hit[0] == fact:
             return hit[2]
         ctx = self._context(fact)
         self._contexts[key] = (fact, self.total, ctx)
