@@ -11,8 +11,10 @@ reaches the pass mark (counted + at risk) is the answer; `None` if none within t
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from itertools import accumulate
 from typing import Any
 
@@ -57,7 +59,7 @@ def blocked_until(result: Result) -> dt.date | None:
 
 def candidates(book: Rulebook, app: Applicant, result: Result, as_of: dt.date) -> list[dt.date]:
     """The 1st of each coming month, the permit-sync date, and each day a record leaves its window."""
-    days = {mo.first_day(mo.of_date(as_of) + k) for k in range(1, HORIZON_MONTHS + 1)}
+    days = set(_month_starts(mo.of_date(as_of)))
     for f in result.findings:
         if f.rule == "PRE-PERMIT-SYNC" and f.deadline:
             days.add(dt.date.fromisoformat(f.deadline))
@@ -68,8 +70,16 @@ def candidates(book: Rulebook, app: Applicant, result: Result, as_of: dt.date) -
         days.update(expiry(d, windows[key]["years"]) for d in dates)
     start = lower_bound(result, as_of)
     end = mo.first_day(mo.of_date(as_of) + HORIZON_MONTHS)
-    too_old = _too_old(book, app, as_of)
-    return sorted(d for d in days if start <= d <= end and not too_old(d))
+    ordered = sorted(d for d in days if start <= d <= end)
+    # Past the age limit is for good (age only grows with the date): the dates before the first
+    # such date are kept, found by bisection instead of an age for every date.
+    return ordered[:bisect.bisect_left(ordered, True, key=_too_old(book, app, as_of))]
+
+
+@lru_cache(maxsize=64)  # a batch shares a few as-of months
+def _month_starts(month: int) -> tuple[dt.date, ...]:
+    """The 1st of each of the HORIZON_MONTHS months after `month`."""
+    return tuple(mo.first_day(month + k) for k in range(1, HORIZON_MONTHS + 1))
 
 
 def _too_old(book: Rulebook, app: Applicant, as_of: dt.date) -> Callable[[dt.date], bool]:
@@ -202,12 +212,15 @@ def _band_gain(p: dict[str, Any], si: dict[int, Any], tax: dict[int, Any], wages
     min_ratio = p["tax_match"]["min_ratio"]
     first = start - widest
     ratios = []  # per month from `first`: its base as a multiple of its wage, 0 if it cannot count
-    si_get, tax_get, wage_at, append = si.get, tax.get, wages.at, ratios.append
-    for m in range(first, start + horizon + 1):
-        rec, t = si_get(m), tax_get(m)
-        ok = rec is not None and not rec.back_payment and not rec.transferred and t is not None \
-            and t[0] >= min_ratio * rec.base
-        append(rec.base / wage_at(m) if ok else 0.0)
+    si_get, tax_get, append = si.get, tax.get, ratios.append
+    months = range(first, start + horizon + 1)
+    for m, wage in zip(months, _wages_from(wages, first, start + horizon), strict=True):
+        rec = si_get(m)
+        if rec is None or rec.back_payment or rec.transferred:
+            append(0.0)
+            continue
+        t = tax_get(m)
+        append(rec.base / wage if t is not None and t[0] >= min_ratio * rec.base else 0.0)
     # Per band, running counts of months reaching its multiple: a window's count is one subtraction.
     running = [(b["window_months"], b["min_months"], b["points"], _running([r >= b["multiple"] - 1e-9 for r in ratios]))
                for b in bands]
@@ -223,6 +236,22 @@ def _band_gain(p: dict[str, Any], si: dict[int, Any], tax: dict[int, Any], wages
     return gain
 
 
+_WAGE_SPANS: dict[tuple[int, int, int], tuple[Any, tuple[int, ...]]] = {}
+
+
+def _wages_from(wages: Any, first: int, last: int) -> tuple[int, ...]:
+    """`wages.at(m)` for the months `first`..`last`, made once per span (a batch shares its as-of
+    dates, so gain_bound asks for a few spans again and again). The entry keeps `wages` alive, so
+    its id names it."""
+    key = (id(wages), first, last)
+    hit = _WAGE_SPANS.get(key)
+    if hit is None or hit[0] is not wages:
+        if len(_WAGE_SPANS) >= 256:
+            _WAGE_SPANS.clear()
+        hit = _WAGE_SPANS[key] = (wages, tuple(wages.at(m) for m in range(first, last + 1)))
+    return hit[1]
+
+
 def _running(flags: list[bool]) -> list[int]:
     """counts[i] = how many of flags[:i] are true."""
     return list(accumulate(flags, initial=0))
@@ -234,15 +263,28 @@ def _age_gain(p: dict[str, Any], app: Applicant, as_of: dt.date, now: int) -> Ca
         return lambda ahead: 0
     start = mo.of_date(as_of)
     table = p["age_points"]
+    born, birthday = birth.year, (birth.month, birth.day)
+    points: dict[int, int] = {}  # by age: a few ages over the horizon
+
+    def age_on_first(month: int) -> int:
+        """age_on(birth, mo.first_day(month)), without making the date."""
+        year, m = divmod(month, 12)
+        return year - born - ((m + 1, 1) < birthday)
+
+    def points_at(age: int) -> int:
+        value = points.get(age)
+        if value is None:
+            value = points[age] = table_points(table, age)
+        return value
 
     def gain(ahead: int) -> int:
         # A date `ahead` months on lies in month start + ahead (today, for ahead 0): the ages it can
         # have run from the age on the month's first day (or today) to the age on the next month's.
-        first = as_of if ahead == 0 else mo.first_day(start + ahead)
-        young, old = age_on(birth, first), age_on(birth, mo.first_day(start + ahead + 1))
+        young = age_on(birth, as_of) if ahead == 0 else age_on_first(start + ahead)
+        old = age_on_first(start + ahead + 1)
         if young == old:  # most months: one age
-            return table_points(table, young) - now
-        return max(table_points(table, a) for a in range(young, old + 1)) - now
+            return points_at(young) - now
+        return max(points_at(a) for a in range(young, old + 1)) - now
 
     return gain
 
@@ -266,8 +308,10 @@ def _edu_title_gain(p: dict[str, Any], app: Applicant, lines: list[Any], si: dic
     tb = p["title_si_base"]
     # Months (from `first`) whose base, real or projected, reaches the title's multiple of the wage.
     first = start - tb["window_months"]
-    counts = _running([rec is not None and not rec.back_payment and rec.base >= tb["multiple"] * wages.at(m) - 1e-6
-                       for m in range(first, start + horizon + 1) for rec in (si.get(m),)])
+    multiple, si_get = tb["multiple"], si.get
+    wage_of = zip(range(first, start + horizon + 1), _wages_from(wages, first, start + horizon), strict=True)
+    counts = _running([rec is not None and not rec.back_payment and rec.base >= multiple * wage - 1e-6
+                       for m, wage in wage_of for rec in (si_get(m),)])
 
     def gain(ahead: int) -> int:
         end = start + ahead - first
@@ -339,11 +383,11 @@ def _continued(app: Applicant, as_of: dt.date, day: dt.date) -> tuple[
     month after). None where nothing is added."""
     start, end = mo.of_date(as_of), mo.of_date(day)
     si_more = tax_more = None
-    if end > start and (last := latest(r for r in app.social_insurance if not r.back_payment)) is not None:
+    if end > start and (last := _latest_of(app.social_insurance, True)) is not None:
         first = max(mo.spec_bounds(last.month)[1] + 1, start + 1)
         if first <= end:
             si_more = (first, end, last)
-    if (last_t := latest(app.income_tax)) is not None:
+    if (last_t := _latest_of(app.income_tax, False)) is not None:
         first_t = mo.spec_bounds(last_t.month)[1] + 1
         if first_t <= end - 1:
             tax_more = (first_t, end - 1, last_t)
@@ -359,6 +403,25 @@ def latest(rows: Iterable[Any]) -> Any:
         if best is None or end > best_end:
             best, best_end = r, end
     return best
+
+
+_LATEST: dict[tuple[int, bool], tuple[list[Any], int, Any]] = {}
+
+
+def _latest_of(rows: list[Any], paid: bool) -> Any:
+    """`latest(rows)` (`paid`: of the rows not paid in arrears), remembered per list: the earliest
+    date and route searches project one applicant's rows again for every date and step set, and a
+    projected or changed applicant shares the rows list it did not change (model_copy). Rows lists
+    are never changed in place; the entry keeps the list alive (its id names it) and its length."""
+    key = (id(rows), paid)
+    hit = _LATEST.get(key)
+    if hit is not None and hit[0] is rows and hit[1] == len(rows):
+        return hit[2]
+    value = latest(r for r in rows if not r.back_payment) if paid else latest(rows)
+    if len(_LATEST) >= 256:
+        _LATEST.clear()
+    _LATEST[key] = (rows, len(rows), value)
+    return value
 
 
 def _kept_valid_permit(app: Applicant, day: dt.date) -> ResidencePermit:

@@ -48,6 +48,7 @@ def _parse_birth(text: str) -> dt.date | None:
         return None
 
 
+@lru_cache(maxsize=4096)  # bounded; asked ~6 times a person (validation, age, the earliest and route bounds)
 def id_birth_date(s: str) -> dt.date | None:
     """The birth date encoded in an 18-character ID number, or None when there is none."""
     s = normalize_id(s)

@@ -36,6 +36,11 @@ def spans(months: list[int]) -> str:
     """Compact Chinese-readable list of months: 2024-01–2024-06、2025-02."""
     if not months:
         return "无"
+    return _spans(tuple(months))
+
+
+@lru_cache(maxsize=1 << 12)  # ~10 lists a judgement; the same lists recur across a batch's people and projections
+def _spans(months: tuple[int, ...]) -> str:
     parts: list[str] = []
     ordered = sorted(set(months))
     start = prev = ordered[0]

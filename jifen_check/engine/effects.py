@@ -103,7 +103,8 @@ class Effects:
                     detail_en.add(f"; {at_risk_points} more points at risk because of {blk['reason']}")
             elif keep is None or keep < points:
                 status, reasons = blk["status"], [blk["reason"]]
-        facts = {k: self.ctx[k] for k in eff.facts if k in self.ctx}
+        ctx = self.ctx
+        facts = {k: ctx[k] for k in eff.facts if k in ctx}
         kind, idx = self.fact.get("t"), self.fact.get("idx", 0)
         if kind == "degree":
             facts["education_index"] = idx
@@ -114,18 +115,18 @@ class Effects:
                                                 reasons, detail, facts, at_risk_points, detail_en))
 
     def finding(self) -> None:
-        rule, case = self.rule, self.case
+        rule, case, ctx = self.rule, self.case, self.ctx
         evidence: list[str] = []
         for e in rule.evidence:
             if e.startswith("*"):
-                evidence.extend(self.ctx.get(e[1:], []))
+                evidence.extend(ctx.get(e[1:], []))
             else:
                 evidence.append(self.text(e))
         self.ledger.findings.append({
             "rule": rule.id, "severity": case.severity or rule.severity, "confidence": case.confidence or rule.confidence,
             "title": rule.title, "message": self.text(case.message), "evidence": list(dict.fromkeys(evidence)),
             "remedy": self.text(case.remedy), "source": rule.source,
-            "facts": {k: self.ctx[k] for k in rule.facts if k in self.ctx},
+            "facts": {k: ctx[k] for k in rule.facts if k in ctx},
             "deadline": self.text(case.deadline) if case.deadline else None,
             "_en": (self.en(case.message_en), self.en(case.remedy_en)),
         })

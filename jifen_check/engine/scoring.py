@@ -32,12 +32,14 @@ def choose_best(ledger: Ledger, rules: list[str], chooser: str) -> None:
     pool = [c for c in ledger.candidates.values() if c.rule in rules and c.points > 0 and c.status != "not_counted"]
     winner = max(pool, key=outcome) if pool else None
     best: dict[str, LineCandidate] = {}
+    of_rule: dict[str, list[LineCandidate]] = {}  # each rule's candidates, in the ledger's order
     for cand in ledger.candidates.values():
+        of_rule.setdefault(cand.rule, []).append(cand)
         cur = best.get(cand.rule)
         if cur is None or cand is winner or (cur is not winner and _rank(cand) > _rank(cur)):
             best[cand.rule] = cand
     for rule, line in best.items():
-        _note_passed_over(ledger, line)
+        _note_passed_over(of_rule[rule], line)
         if winner is not None and rule in rules and line is not winner and line.status != "not_counted" and line.points:
             _pass_over(line, winner, chooser, counted, mark)
     rank = ledger.rule_rank if ledger.rule_rank is not None else {r: i for i, r in enumerate(ledger.rule_order)}
@@ -78,10 +80,11 @@ def _pass_over(line: LineCandidate, winner: LineCandidate, chooser: str, others_
     line.status, line.reasons = "not_counted", [chooser]
 
 
-def _note_passed_over(ledger: Ledger, line: LineCandidate) -> None:
-    """Names the higher claims of the same indicator that were not counted, and why."""
-    for cand in ledger.candidates.values():
-        if cand.rule == line.rule and cand is not line and cand.points > line.points and cand.reasons:
+def _note_passed_over(candidates: list[LineCandidate], line: LineCandidate) -> None:
+    """Names the higher claims of the same indicator (`candidates`: the ledger's candidates for the
+    line's rule, in its order) that were not counted, and why."""
+    for cand in candidates:
+        if cand is not line and cand.points > line.points and cand.reasons:
             if cand.reasons == [cand.rule]:  # failed its own condition: its detail says why
                 line.detail += f"；另有 {cand.points} 分的认定未计（{cand.detail}）"
                 if line.detail_en is not None:

@@ -10,7 +10,6 @@ decided by BON-SI-BASE; the SI-years points by PTS-SI-YEARS."""
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -90,10 +89,12 @@ def _band_months(bands: list[dict[str, Any]], missed: dict[int, int], am: int) -
     counts toward the lower bands. Which band is reached, and its points, BON-SI-BASE decides."""
     if not missed:
         return [0] * len(bands)
-    earliest, reaching = min(missed), Counter(missed.values())  # reaching[r]: months missing r bands
+    # list.count per band rather than a Counter: a few bands, and a Counter's set-up cost more than
+    # counting the ~48 months again for each.
+    earliest, missing = min(missed), list(missed.values())
     out, reached = [], 0
     for k, b in enumerate(bands):
-        reached += reaching[k]  # months reaching band k: those missing at most k bands
+        reached += missing.count(k)  # months reaching band k: those missing at most k bands
         first = am - b["window_months"]
         # A window holding every month (the widest, usually) needs no month-by-month count.
         out.append(reached if first <= earliest else sum(1 for m, r in missed.items() if m >= first and r <= k))
