@@ -21,6 +21,7 @@ import gc
 import json
 import multiprocessing
 import os
+import pickle
 import re
 import signal
 import tempfile
@@ -195,13 +196,49 @@ WATCH_SECONDS = 1.0
 _PR_SET_PDEATHSIG = 1
 
 
-def _init_worker(layouts: dict[str, Layout], options: Options, parent: int) -> None:
+def _init_worker(options: Options, parent: int, warm: bool = False) -> None:
     # Ctrl-C is the parent's to handle: workers must not each print a KeyboardInterrupt.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with(parent)
     if options.scratch is not None:
         tempfile.tempdir = str(options.scratch)
-    _STATE.update(layouts=layouts, options=options)
+    _STATE.update(options=options)
+    if warm:
+        _warm_up(options)
+
+
+# A throw-away applicant judged once by each worker while the parent still reads the input: the
+# rulebook, the engine's state, the modules and caches a first judgement builds are ready when the
+# first people arrive (~0.3 CPU-s per worker, which otherwise came after the reading).
+_WARM_DOC: dict[str, object] = {  # samples/01-bachelor-degree.yaml: eligible, one engine run, routes looked at
+    "format": "jifen-check/applicant@1",
+    "person": {"name": "陈思远", "id_number": "320102199704160314", "hukou_province": "江苏",
+               "personnel_archive": "ok"},
+    "residence_permit": {"status": "valid", "valid_until": "2027-06-30", "issued_or_renewed_on": "2026-07-01"},
+    "employer": {"name": "上海澄岳信息科技有限公司", "uscc": "91310115MA1H7K2R52", "kind": "enterprise"},
+    "contract": {"employer_uscc": "91310115MA1H7K2R52", "start": "2025-06-01", "end": None},
+    "social_insurance": [{"month": "2025-06..2026-11", "base": 10000, "payer_uscc": "91310115MA1H7K2R52"}],
+    "income_tax": [{"month": "2025-06..2026-10", "income": 11000, "withholder_uscc": "91310115MA1H7K2R52"}],
+    "education": [{"level": "bachelor", "mode": "full_time", "diploma": True, "degree": True, "school": "南京理工大学",
+                   "major": "计算机科学与技术", "major_code": "080901", "start": "2015-09", "end": "2019-06",
+                   "study_city": "南京", "chsi_verifiable": True}],
+    "family": {"marital_status": "single"},
+}
+
+
+def _warm_up(options: Options) -> None:
+    """Judges _WARM_DOC once as it is (eligible) and once with a junior-college education (not
+    eligible: the earliest date and routes are searched too), and forgets both results; a failure
+    here is no failure of the batch."""
+    short = {**_WARM_DOC, "education": [{**_WARM_DOC["education"][0], "level": "junior_college",  # type: ignore[index]
+                                         "degree": False}]}
+    for doc in (_WARM_DOC, short):
+        with contextlib.suppress(Exception):
+            judge(doc, as_of=options.as_of, source="warm-up", ruleset_id=options.ruleset, with_routes=True)
+
+
+def _ready() -> None:
+    """A task that only makes the pool start a worker (they are started one per task submitted)."""
 
 
 def _die_with(parent: int) -> None:
@@ -235,9 +272,13 @@ def process_alive(pid: int) -> bool:
     return stat.rpartition(")")[2].split()[0] not in ("Z", "X")
 
 
-def _work(chunk: list[tuple[Item, str | None]]) -> list[Outcome]:
-    layouts, options = _STATE["layouts"], _STATE["options"]
-    out = [process_item(item, layouts, options, name) for item, name in chunk]  # type: ignore[arg-type]
+def _work(chunk: list[tuple[Item, str | None]], layouts: bytes) -> list[Outcome]:
+    options = _STATE["options"]
+    # The layouts come pickled with every chunk (the pool starts before the input's sheets are read);
+    # unpickled once per run: the same objects keep the plans assemble caches by identity.
+    if _STATE.get("layouts_blob") != layouts:
+        _STATE.update(layouts=pickle.loads(layouts), layouts_blob=layouts)
+    out = [process_item(item, _STATE["layouts"], options, name) for item, name in chunk]  # type: ignore[arg-type]
     if "frozen" not in _STATE:
         # After the first chunk the rulebook, the engine and the caches are built and live for the whole
         # run: moved out of the collector's generations, full collections stop scanning them again and
@@ -281,22 +322,72 @@ def run_items(
     jobs: int | None = None,
     start_method: str | None = None,
     load: Callable[[Item], Item] = lambda item: item,
+    workers: Workers | None = None,
 ) -> Iterator[Outcome]:
     """Outcomes in input order, one per item, computed by `jobs` worker processes.
 
-    `load` gives an item its detail rows just before it is judged (BatchInput.load).
+    `load` gives an item its detail rows just before it is judged (BatchInput.load). `workers`: a
+    pool started while the input was read (`Workers.start`), used when it fits this run.
     """
     names: list[str | None] = list(pdf_names(items)) if options.pdf else [None] * len(items)
     work = list(zip(items, names, strict=True))
-    if jobs is None and not options.pdf and len(work) < SERIAL_BELOW:
-        jobs = 1  # starting worker processes would take longer than judging a few applicants
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    if jobs == 1 or len(work) <= 1:
+    jobs = worker_count(len(work), jobs, options)
+    if jobs == 1:
         for item, name in work:
             yield process_item(load(item), layouts, options, name)
             _release(item)
         return
-    yield from _Pool(layouts, options, jobs, start_method or default_start_method(), load).run(work)
+    pool = workers.take(options, jobs) if workers is not None else None
+    pool = pool or _Pool(options, jobs, start_method or default_start_method())
+    yield from pool.run(work, layouts, load)
+
+
+def worker_count(n: int, jobs: int | None, options: Options) -> int:
+    """How many worker processes judge `n` applicants; 1: judged in this process, without a pool."""
+    if jobs is None and not options.pdf and n < SERIAL_BELOW:
+        return 1  # starting worker processes would take longer than judging a few applicants
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    return 1 if n <= 1 else jobs
+
+
+class Workers:
+    """The worker pool of a batch, started as soon as the reader knows how many people there are.
+
+    Reading a big workbook takes seconds during which the workers would otherwise not exist: started
+    then, each imports the judge and judges a throw-away applicant (`_warm_up`) on the core the
+    reader leaves idle, and the first people are judged at full speed. A batch small enough to be
+    judged in this process starts no pool. Use as a context manager: a pool not taken by `run_items`
+    (the input was refused, the run interrupted) is stopped on leaving.
+    """
+
+    def __init__(self, options: Options, jobs: int | None = None, start_method: str | None = None) -> None:
+        self.options, self.jobs, self.start_method = options, jobs, start_method
+        self.pool: _Pool | None = None
+        self.count = 0
+
+    def start(self, n: int) -> None:
+        """`n` applicants are coming: start the pool now if they will be judged in workers."""
+        count = worker_count(n, self.jobs, self.options)
+        if self.pool is None and count > 1:
+            self.pool = _Pool(self.options, count, self.start_method or default_start_method(), warm=True)
+            self.count = count
+            self.pool.spawn()
+
+    def take(self, options: Options, jobs: int) -> _Pool | None:
+        """The started pool, if it was started for these options and as many workers; else None."""
+        pool, self.pool = self.pool, None
+        if pool is not None and (options != self.options or jobs != self.count):
+            pool.stop()
+            return None
+        return pool
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.stop()
+            self.pool = None
 
 
 Work = list[tuple[Item, str | None]]
@@ -326,9 +417,10 @@ class _Pool:
     gets an ERR-INTERNAL result, and every other person still gets a real one.
     """
 
-    def __init__(self, layouts: dict[str, Layout], options: Options, jobs: int, start_method: str,
-                 load: Callable[[Item], Item]) -> None:
-        self.layouts, self.options, self.jobs, self.load = layouts, options, jobs, load
+    def __init__(self, options: Options, jobs: int, start_method: str, *, warm: bool = False) -> None:
+        self.options, self.jobs, self.warm = options, jobs, warm
+        self.layouts = b""  # pickled, sent with every chunk (`run`)
+        self.load: Callable[[Item], Item] = lambda item: item
         self.context = multiprocessing.get_context(start_method)
         if start_method == "forkserver":
             # Workers fork from the fork server with the judge already imported (~4 s each on a
@@ -336,13 +428,40 @@ class _Pool:
             self.context.set_forkserver_preload(["jifen_check.batch.runner", "jifen_check.judge"])
         self.executor = self._new_executor(jobs)
         self.solo: ProcessPoolExecutor | None = None
+        self.spawning: threading.Thread | None = None
         self.progress = time.monotonic()  # when a chunk last finished
 
     def _new_executor(self, workers: int) -> ProcessPoolExecutor:
+        # Only the pool's own workers warm up: the one-person pool of `_alone` judges one person each.
         return ProcessPoolExecutor(workers, mp_context=self.context, initializer=_init_worker,
-                                   initargs=(self.layouts, self.options, os.getpid()))
+                                   initargs=(self.options, os.getpid(), self.warm and workers == self.jobs))
 
-    def run(self, work: Work) -> Iterator[Outcome]:
+    def spawn(self) -> None:
+        """Starts every worker now, from a thread: the first start waits for the fork server to
+        import the judge (~0.5-2 s), which the reader spends reading instead. The executor starts
+        one worker per task submitted, when it is submitted."""
+        self.spawning = threading.Thread(target=self._spawn, name="jifen-pool-start", daemon=True)
+        self.spawning.start()
+
+    def _spawn(self) -> None:
+        with contextlib.suppress(BrokenProcessPool, RuntimeError):  # `run` finds a broken pool and restarts it
+            for _ in range(self.jobs):
+                self.executor.submit(_ready)
+
+    def started(self) -> None:
+        """Waits until `spawn` has started the workers (they may still be warming up)."""
+        if self.spawning is not None:
+            self.spawning.join()
+            self.spawning = None
+
+    def stop(self) -> None:
+        """Stops a pool that judged nothing: its workers are killed and reaped."""
+        self.started()
+        _stop(self.executor, kill=True, reap_s=5.0)
+
+    def run(self, work: Work, layouts: dict[str, Layout], load: Callable[[Item], Item]) -> Iterator[Outcome]:
+        self.started()
+        self.layouts, self.load = pickle.dumps(layouts, protocol=pickle.HIGHEST_PROTOCOL), load
         size = _chunk_size(len(work), self.jobs, self.options.pdf)
         chunks = (work[i : i + size] for i in range(0, len(work), size))
         pending: deque[tuple[Future[list[Outcome]] | None, Work]] = deque()
@@ -369,11 +488,11 @@ class _Pool:
         for item, _ in chunk:
             self.load(item)
         try:
-            return self.executor.submit(_work, chunk)
+            return self.executor.submit(_work, chunk, self.layouts)
         except (BrokenProcessPool, RuntimeError):
             self._restart()
             try:
-                return self.executor.submit(_work, chunk)
+                return self.executor.submit(_work, chunk, self.layouts)
             except (BrokenProcessPool, RuntimeError):
                 return None  # judged one by one when its turn comes
 
@@ -397,7 +516,7 @@ class _Pool:
             if self.solo is None:
                 self.solo = self._new_executor(1)
             try:
-                return self._result(self.solo.submit(_work, [(item, name)]), self.solo)[0]
+                return self._result(self.solo.submit(_work, [(item, name)], self.layouts), self.solo)[0]
             except (BrokenProcessPool, CancelledError) as exc:
                 _stop(self.solo, kill=isinstance(exc, PoolStalled))
                 self.solo = None
