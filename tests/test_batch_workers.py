@@ -58,3 +58,12 @@ def test_an_unused_pool_is_stopped_on_leaving(tmp_path: Path) -> None:
         processes = runner._workers(pool.executor)
     assert workers.pool is None
     assert processes and all(not p.is_alive() for p in processes)
+
+
+def test_chunks_keep_every_person_once_in_order_and_end_small() -> None:
+    for n in (0, 1, 7, 100, 450, 10_001):
+        size = runner._chunk_size(n, 2, pdf=False)
+        chunks = list(runner._chunks(list(range(n)), size, 2))
+        assert [i for chunk in chunks for i in chunk] == list(range(n))
+        assert all(0 < len(chunk) <= size for chunk in chunks)
+        assert all(len(chunk) <= max(1, size // 5) for chunk in chunks[-4:])

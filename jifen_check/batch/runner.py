@@ -462,8 +462,7 @@ class _Pool:
     def run(self, work: Work, layouts: dict[str, Layout], load: Callable[[Item], Item]) -> Iterator[Outcome]:
         self.started()
         self.layouts, self.load = pickle.dumps(layouts, protocol=pickle.HIGHEST_PROTOCOL), load
-        size = _chunk_size(len(work), self.jobs, self.options.pdf)
-        chunks = (work[i : i + size] for i in range(0, len(work), size))
+        chunks = _chunks(work, _chunk_size(len(work), self.jobs, self.options.pdf), self.jobs)
         pending: deque[tuple[Future[list[Outcome]] | None, Work]] = deque()
         try:
             for chunk in chunks:
@@ -611,6 +610,18 @@ def _release(item: Item) -> None:
     """Drops a judged applicant's raw rows: the parent's memory shrinks as results stream out."""
     if isinstance(item, SheetPerson):
         item.details = {}
+
+
+def _chunks(work: Work, size: int, jobs: int) -> Iterator[Work]:
+    """The work in chunks of `size`, the last people (two chunks per worker) in chunks a fifth as
+    big: at the end of the run a worker waits for the other's last chunk, up to the time of one
+    chunk, with the other core idle (a chunk of 50 mixed people takes ~0.3-0.6 s)."""
+    small = max(1, size // 5)
+    head = max(0, len(work) - jobs * 2 * size)
+    for i in range(0, head, size):
+        yield work[i : min(i + size, head)]
+    for i in range(head, len(work), small):
+        yield work[i : i + small]
 
 
 def _chunk_size(n: int, jobs: int, pdf: bool) -> int:
