@@ -196,45 +196,13 @@ WATCH_SECONDS = 1.0
 _PR_SET_PDEATHSIG = 1
 
 
-def _init_worker(options: Options, parent: int, warm: bool = False) -> None:
+def _init_worker(options: Options, parent: int) -> None:
     # Ctrl-C is the parent's to handle: workers must not each print a KeyboardInterrupt.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with(parent)
     if options.scratch is not None:
         tempfile.tempdir = str(options.scratch)
     _STATE.update(options=options)
-    if warm:
-        _warm_up(options)
-
-
-# A throw-away applicant judged once by each worker while the parent still reads the input: the
-# rulebook, the engine's state, the modules and caches a first judgement builds are ready when the
-# first people arrive (~0.3 CPU-s per worker, which otherwise came after the reading).
-_WARM_DOC: dict[str, object] = {  # samples/01-bachelor-degree.yaml: eligible, one engine run, routes looked at
-    "format": "jifen-check/applicant@1",
-    "person": {"name": "陈思远", "id_number": "320102199704160314", "hukou_province": "江苏",
-               "personnel_archive": "ok"},
-    "residence_permit": {"status": "valid", "valid_until": "2027-06-30", "issued_or_renewed_on": "2026-07-01"},
-    "employer": {"name": "上海澄岳信息科技有限公司", "uscc": "91310115MA1H7K2R52", "kind": "enterprise"},
-    "contract": {"employer_uscc": "91310115MA1H7K2R52", "start": "2025-06-01", "end": None},
-    "social_insurance": [{"month": "2025-06..2026-11", "base": 10000, "payer_uscc": "91310115MA1H7K2R52"}],
-    "income_tax": [{"month": "2025-06..2026-10", "income": 11000, "withholder_uscc": "91310115MA1H7K2R52"}],
-    "education": [{"level": "bachelor", "mode": "full_time", "diploma": True, "degree": True, "school": "南京理工大学",
-                   "major": "计算机科学与技术", "major_code": "080901", "start": "2015-09", "end": "2019-06",
-                   "study_city": "南京", "chsi_verifiable": True}],
-    "family": {"marital_status": "single"},
-}
-
-
-def _warm_up(options: Options) -> None:
-    """Judges _WARM_DOC once as it is (eligible) and once with a junior-college education (not
-    eligible: the earliest date and routes are searched too), and forgets both results; a failure
-    here is no failure of the batch."""
-    short = {**_WARM_DOC, "education": [{**_WARM_DOC["education"][0], "level": "junior_college",  # type: ignore[index]
-                                         "degree": False}]}
-    for doc in (_WARM_DOC, short):
-        with contextlib.suppress(Exception):
-            judge(doc, as_of=options.as_of, source="warm-up", ruleset_id=options.ruleset, with_routes=True)
 
 
 def _ready() -> None:
@@ -354,9 +322,10 @@ class Workers:
     """The worker pool of a batch, started as soon as the reader knows how many people there are.
 
     Reading a big workbook takes seconds during which the workers would otherwise not exist: started
-    then, each imports the judge and judges a throw-away applicant (`_warm_up`) on the core the
-    reader leaves idle, and the first people are judged at full speed. A batch small enough to be
-    judged in this process starts no pool. Use as a context manager: a pool not taken by `run_items`
+    then, the fork server's import of the judge and the workers' start happen on the core the reader
+    leaves idle. (Each worker also judging throw-away applicants to build the rulebook and engine
+    was tried: ~1 CPU-s more per batch, no wall gain that pairs on the shared machine could show.)
+    A batch small enough to be judged in this process starts no pool. Use as a context manager: a pool not taken by `run_items`
     (the input was refused, the run interrupted) is stopped on leaving.
     """
 
@@ -369,7 +338,7 @@ class Workers:
         """`n` applicants are coming: start the pool now if they will be judged in workers."""
         count = worker_count(n, self.jobs, self.options)
         if self.pool is None and count > 1:
-            self.pool = _Pool(self.options, count, self.start_method or default_start_method(), warm=True)
+            self.pool = _Pool(self.options, count, self.start_method or default_start_method())
             self.count = count
             self.pool.spawn()
 
@@ -417,8 +386,8 @@ class _Pool:
     gets an ERR-INTERNAL result, and every other person still gets a real one.
     """
 
-    def __init__(self, options: Options, jobs: int, start_method: str, *, warm: bool = False) -> None:
-        self.options, self.jobs, self.warm = options, jobs, warm
+    def __init__(self, options: Options, jobs: int, start_method: str) -> None:
+        self.options, self.jobs = options, jobs
         self.layouts = b""  # pickled, sent with every chunk (`run`)
         self.load: Callable[[Item], Item] = lambda item: item
         self.context = multiprocessing.get_context(start_method)
@@ -432,9 +401,8 @@ class _Pool:
         self.progress = time.monotonic()  # when a chunk last finished
 
     def _new_executor(self, workers: int) -> ProcessPoolExecutor:
-        # Only the pool's own workers warm up: the one-person pool of `_alone` judges one person each.
         return ProcessPoolExecutor(workers, mp_context=self.context, initializer=_init_worker,
-                                   initargs=(self.options, os.getpid(), self.warm and workers == self.jobs))
+                                   initargs=(self.options, os.getpid()))
 
     def spawn(self) -> None:
         """Starts every worker now, from a thread: the first start waits for the fork server to
@@ -449,7 +417,7 @@ class _Pool:
                 self.executor.submit(_ready)
 
     def started(self) -> None:
-        """Waits until `spawn` has started the workers (they may still be warming up)."""
+        """Waits until `spawn` has started the workers."""
         if self.spawning is not None:
             self.spawning.join()
             self.spawning = None
