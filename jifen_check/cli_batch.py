@@ -139,7 +139,7 @@ def batch_command(input_path: Path, out_dir: Path, as_of: dt.datetime | None, jo
     from jifen_check.batch.outdir import OutDirError, open_out_dir
     from jifen_check.batch.pipeline import scratch_tempdir
     from jifen_check.batch.readers import read_input
-    from jifen_check.batch.runner import Options
+    from jifen_check.batch.runner import Options, Workers
     from jifen_check.batch.tables import InputError
 
     console = Console(stderr=True)
@@ -155,13 +155,16 @@ def batch_command(input_path: Path, out_dir: Path, as_of: dt.datetime | None, jo
         held = open_out_dir(out_dir, overwrite)
     except OutDirError as exc:
         raise OutDirRefused(str(exc), exc.code) from None
-    options = Options(out_dir, as_of.date() if as_of else None, show_id, pdf, lang, ruleset=ruleset)
+    options = Options(out_dir, as_of.date() if as_of else None, show_id, pdf, lang, scratch=held.scratch,
+                      ruleset=ruleset)
     previous = _exit_on_sigterm()
     try:
-        with scratch_tempdir(held.scratch):
+        # The workers start (and warm up) while the workbook is still being read: runner.Workers.
+        with scratch_tempdir(held.scratch), Workers(options, jobs) as workers:
             with console.status(say("reading", lang)):
-                batch = read_input(input_path, Limits(max_unzipped_mb=max_unzipped_mb, max_cells=max_cells))
-            report = _run(console, batch, options, input_path.name, jobs, held, lang)
+                batch = read_input(input_path, Limits(max_unzipped_mb=max_unzipped_mb, max_cells=max_cells),
+                                   on_persons=workers.start)
+            report = _run(console, batch, options, input_path.name, jobs, held, lang, workers)
     except InputError as exc:
         held.release(drop_if_new=True)
         raise InputRefused(_in_lang(str(exc), lang)) from None
@@ -203,7 +206,7 @@ def _in_lang(message: str, lang: str) -> str:
 
 
 def _run(console: Console, batch: object, options: object, label: str, jobs: int | None, held: object,
-         lang: str) -> object:
+         lang: str, workers: object = None) -> object:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -220,7 +223,8 @@ def _run(console: Console, batch: object, options: object, label: str, jobs: int
     with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
         task = progress.add_task("batch", total=len(batch.items))  # type: ignore[attr-defined]
         return run_batch(batch, options, label=label, jobs=jobs,  # type: ignore[arg-type]
-                         on_result=lambda _: progress.advance(task), outdir=held)  # type: ignore[arg-type]
+                         on_result=lambda _: progress.advance(task), outdir=held,  # type: ignore[arg-type]
+                         workers=workers)  # type: ignore[arg-type]
 
 
 def _rate_column(lang: str) -> object:

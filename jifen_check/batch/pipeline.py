@@ -31,7 +31,7 @@ from jifen_check.batch.outdir import (
     open_out_dir,
 )
 from jifen_check.batch.readers import BatchInput, Notice
-from jifen_check.batch.runner import Options, Outcome, pdf_names, run_items
+from jifen_check.batch.runner import Options, Outcome, Workers, pdf_names, run_items
 from jifen_check.batch.summary import Tally
 from jifen_check.batch.summary_pdf import write_summary_pdf
 from jifen_check.batch.summary_xlsx import SummaryWorkbook
@@ -122,11 +122,13 @@ def run_batch(
     on_result: Callable[[Outcome], None] | None = None,
     start_method: str | None = None,
     outdir: OutDir | None = None,
+    workers: Workers | None = None,
 ) -> BatchReport:
     """Judges every applicant of `batch` into options.out_dir.
 
     `outdir` is the folder as opened (locked) by the caller; without it the folder is opened here
-    (it must be empty or hold only this tool's files).
+    (it must be empty or hold only this tool's files). `workers`: a pool started while the input
+    was read (runner.Workers), for `options` with the scratch folder of `outdir`.
     """
     own = outdir is None
     held = open_out_dir(options.out_dir, overwrite=True) if outdir is None else outdir
@@ -134,7 +136,7 @@ def run_batch(
         held.scratch.mkdir(exist_ok=True)
         with scratch_tempdir(held.scratch):
             return _run(batch, replace(options, scratch=held.scratch), held, label, jobs, on_result,
-                        start_method)
+                        start_method, workers)
     finally:
         batch.close()
         if own:
@@ -142,7 +144,8 @@ def run_batch(
 
 
 def _run(batch: BatchInput, options: Options, held: OutDir, label: str, jobs: int | None,
-         on_result: Callable[[Outcome], None] | None, start_method: str | None) -> BatchReport:
+         on_result: Callable[[Outcome], None] | None, start_method: str | None,
+         workers: Workers | None = None) -> BatchReport:
     out = options.out_dir
     if options.pdf:
         held.subdir(CHECKLIST_DIR)
@@ -156,7 +159,7 @@ def _run(batch: BatchInput, options: Options, held: OutDir, label: str, jobs: in
     # closing(): an interruption (Ctrl-C, SIGTERM, a failed write) stops the workers now, before the
     # scratch folder they write in is removed, not whenever the suspended generator is collected.
     outcomes = contextlib.closing(run_items(batch.items, batch.layouts, options, jobs=jobs,
-                                            start_method=start_method, load=batch.load))
+                                            start_method=start_method, load=batch.load, workers=workers))
     try:
         with outcomes as stream:
             for outcome in stream:

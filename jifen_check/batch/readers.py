@@ -339,13 +339,17 @@ class Assembled:
 # ---------------------------------------------------------------- stage 1: read and group
 
 
-def read_input(path: Path, limits: Limits | None = None) -> BatchInput:
-    """A workbook, a folder of CSV files or a folder of applicant files; raises InputError."""
+def read_input(path: Path, limits: Limits | None = None,
+               on_persons: Callable[[int], None] | None = None) -> BatchInput:
+    """A workbook, a folder of CSV files or a folder of applicant files; raises InputError.
+
+    `on_persons(n)` is called once the number of applicants is known, before the detail sheets are
+    read (the batch starts its worker processes then: runner.Workers)."""
     limits = limits or Limits()
     if path.is_dir():
         if has_csv_sheets(path):
             with open_csv_folder(path) as tables:
-                return _group_tables(tables, path.name, limits)
+                return _group_tables(tables, path.name, limits, on_persons)
         return _file_items(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         early = _EarlyParse(path, limits)
@@ -355,7 +359,7 @@ def read_input(path: Path, limits: Limits | None = None) -> BatchInput:
                 if _too_many_persons(name, scan, limits):
                     raise InputError(_too_many(path.name, scan.max_row - 1, limits))
             with open_xlsx(path, {name: scan.uncached for name, scan in scans.items()}, early.book) as tables:
-                return _group_tables(tables, path.name, limits)
+                return _group_tables(tables, path.name, limits, on_persons)
         finally:
             early.close()
     raise InputError(f"不支持的输入 {path.name}：应为 .xlsx 工作簿、CSV 文件夹或申请人 YAML/JSON 文件夹")
@@ -418,7 +422,8 @@ def _too_many(label: str, rows: int, limits: Limits) -> str:
     return f"{label} 的「人员」表有 {rows:,} 行，超过上限 {limits.max_persons:,} 人；请分批运行"
 
 
-def _group_tables(tables: dict[str, Table], label: str, limits: Limits) -> BatchInput:
+def _group_tables(tables: dict[str, Table], label: str, limits: Limits,
+                  on_persons: Callable[[int], None] | None = None) -> BatchInput:
     notices: list[Notice] = []
     found = _known_tables(tables, notices)
     if PERSONS.key not in found:
@@ -434,6 +439,8 @@ def _group_tables(tables: dict[str, Table], label: str, limits: Limits) -> Batch
     people = _read_persons(layouts[PERSONS.key], persons_table, notices, limits.max_persons)
     if len(people) > limits.max_persons:
         raise InputError(_too_many(label, len(people), limits))
+    if on_persons is not None:
+        on_persons(len(people))
     index = _PersonIndex(people, layouts[PERSONS.key].index_of("person.id_number"), layouts[PERSONS.key])
     store = DetailStore()
     try:

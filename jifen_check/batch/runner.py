@@ -21,6 +21,7 @@ import gc
 import json
 import multiprocessing
 import os
+import pickle
 import re
 import signal
 import tempfile
@@ -195,13 +196,17 @@ WATCH_SECONDS = 1.0
 _PR_SET_PDEATHSIG = 1
 
 
-def _init_worker(layouts: dict[str, Layout], options: Options, parent: int) -> None:
+def _init_worker(options: Options, parent: int) -> None:
     # Ctrl-C is the parent's to handle: workers must not each print a KeyboardInterrupt.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with(parent)
     if options.scratch is not None:
         tempfile.tempdir = str(options.scratch)
-    _STATE.update(layouts=layouts, options=options)
+    _STATE.update(options=options)
+
+
+def _ready() -> None:
+    """A task that only makes the pool start a worker (they are started one per task submitted)."""
 
 
 def _die_with(parent: int) -> None:
@@ -235,9 +240,13 @@ def process_alive(pid: int) -> bool:
     return stat.rpartition(")")[2].split()[0] not in ("Z", "X")
 
 
-def _work(chunk: list[tuple[Item, str | None]]) -> list[Outcome]:
-    layouts, options = _STATE["layouts"], _STATE["options"]
-    out = [process_item(item, layouts, options, name) for item, name in chunk]  # type: ignore[arg-type]
+def _work(chunk: list[tuple[Item, str | None]], layouts: bytes) -> list[Outcome]:
+    options = _STATE["options"]
+    # The layouts come pickled with every chunk (the pool starts before the input's sheets are read);
+    # unpickled once per run: the same objects keep the plans assemble caches by identity.
+    if _STATE.get("layouts_blob") != layouts:
+        _STATE.update(layouts=pickle.loads(layouts), layouts_blob=layouts)
+    out = [process_item(item, _STATE["layouts"], options, name) for item, name in chunk]  # type: ignore[arg-type]
     if "frozen" not in _STATE:
         # After the first chunk the rulebook, the engine and the caches are built and live for the whole
         # run: moved out of the collector's generations, full collections stop scanning them again and
@@ -281,22 +290,73 @@ def run_items(
     jobs: int | None = None,
     start_method: str | None = None,
     load: Callable[[Item], Item] = lambda item: item,
+    workers: Workers | None = None,
 ) -> Iterator[Outcome]:
     """Outcomes in input order, one per item, computed by `jobs` worker processes.
 
-    `load` gives an item its detail rows just before it is judged (BatchInput.load).
+    `load` gives an item its detail rows just before it is judged (BatchInput.load). `workers`: a
+    pool started while the input was read (`Workers.start`), used when it fits this run.
     """
     names: list[str | None] = list(pdf_names(items)) if options.pdf else [None] * len(items)
     work = list(zip(items, names, strict=True))
-    if jobs is None and not options.pdf and len(work) < SERIAL_BELOW:
-        jobs = 1  # starting worker processes would take longer than judging a few applicants
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    if jobs == 1 or len(work) <= 1:
+    jobs = worker_count(len(work), jobs, options)
+    if jobs == 1:
         for item, name in work:
             yield process_item(load(item), layouts, options, name)
             _release(item)
         return
-    yield from _Pool(layouts, options, jobs, start_method or default_start_method(), load).run(work)
+    pool = workers.take(options, jobs) if workers is not None else None
+    pool = pool or _Pool(options, jobs, start_method or default_start_method())
+    yield from pool.run(work, layouts, load)
+
+
+def worker_count(n: int, jobs: int | None, options: Options) -> int:
+    """How many worker processes judge `n` applicants; 1: judged in this process, without a pool."""
+    if jobs is None and not options.pdf and n < SERIAL_BELOW:
+        return 1  # starting worker processes would take longer than judging a few applicants
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    return 1 if n <= 1 else jobs
+
+
+class Workers:
+    """The worker pool of a batch, started as soon as the reader knows how many people there are.
+
+    Reading a big workbook takes seconds during which the workers would otherwise not exist: started
+    then, the fork server's import of the judge and the workers' start happen on the core the reader
+    leaves idle. (Each worker also judging throw-away applicants to build the rulebook and engine
+    was tried: ~1 CPU-s more per batch, no wall gain that pairs on the shared machine could show.)
+    A batch small enough to be judged in this process starts no pool. Use as a context manager: a pool not taken by `run_items`
+    (the input was refused, the run interrupted) is stopped on leaving.
+    """
+
+    def __init__(self, options: Options, jobs: int | None = None, start_method: str | None = None) -> None:
+        self.options, self.jobs, self.start_method = options, jobs, start_method
+        self.pool: _Pool | None = None
+        self.count = 0
+
+    def start(self, n: int) -> None:
+        """`n` applicants are coming: start the pool now if they will be judged in workers."""
+        count = worker_count(n, self.jobs, self.options)
+        if self.pool is None and count > 1:
+            self.pool = _Pool(self.options, count, self.start_method or default_start_method())
+            self.count = count
+            self.pool.spawn()
+
+    def take(self, options: Options, jobs: int) -> _Pool | None:
+        """The started pool, if it was started for these options and as many workers; else None."""
+        pool, self.pool = self.pool, None
+        if pool is not None and (options != self.options or jobs != self.count):
+            pool.stop()
+            return None
+        return pool
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.stop()
+            self.pool = None
 
 
 Work = list[tuple[Item, str | None]]
@@ -326,9 +386,10 @@ class _Pool:
     gets an ERR-INTERNAL result, and every other person still gets a real one.
     """
 
-    def __init__(self, layouts: dict[str, Layout], options: Options, jobs: int, start_method: str,
-                 load: Callable[[Item], Item]) -> None:
-        self.layouts, self.options, self.jobs, self.load = layouts, options, jobs, load
+    def __init__(self, options: Options, jobs: int, start_method: str) -> None:
+        self.options, self.jobs = options, jobs
+        self.layouts = b""  # pickled, sent with every chunk (`run`)
+        self.load: Callable[[Item], Item] = lambda item: item
         self.context = multiprocessing.get_context(start_method)
         if start_method == "forkserver":
             # Workers fork from the fork server with the judge already imported (~4 s each on a
@@ -336,15 +397,40 @@ class _Pool:
             self.context.set_forkserver_preload(["jifen_check.batch.runner", "jifen_check.judge"])
         self.executor = self._new_executor(jobs)
         self.solo: ProcessPoolExecutor | None = None
+        self.spawning: threading.Thread | None = None
         self.progress = time.monotonic()  # when a chunk last finished
 
     def _new_executor(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(workers, mp_context=self.context, initializer=_init_worker,
-                                   initargs=(self.layouts, self.options, os.getpid()))
+                                   initargs=(self.options, os.getpid()))
 
-    def run(self, work: Work) -> Iterator[Outcome]:
-        size = _chunk_size(len(work), self.jobs, self.options.pdf)
-        chunks = (work[i : i + size] for i in range(0, len(work), size))
+    def spawn(self) -> None:
+        """Starts every worker now, from a thread: the first start waits for the fork server to
+        import the judge (~0.5-2 s), which the reader spends reading instead. The executor starts
+        one worker per task submitted, when it is submitted."""
+        self.spawning = threading.Thread(target=self._spawn, name="jifen-pool-start", daemon=True)
+        self.spawning.start()
+
+    def _spawn(self) -> None:
+        with contextlib.suppress(BrokenProcessPool, RuntimeError):  # `run` finds a broken pool and restarts it
+            for _ in range(self.jobs):
+                self.executor.submit(_ready)
+
+    def started(self) -> None:
+        """Waits until `spawn` has started the workers."""
+        if self.spawning is not None:
+            self.spawning.join()
+            self.spawning = None
+
+    def stop(self) -> None:
+        """Stops a pool that judged nothing: its workers are killed and reaped."""
+        self.started()
+        _stop(self.executor, kill=True, reap_s=5.0)
+
+    def run(self, work: Work, layouts: dict[str, Layout], load: Callable[[Item], Item]) -> Iterator[Outcome]:
+        self.started()
+        self.layouts, self.load = pickle.dumps(layouts, protocol=pickle.HIGHEST_PROTOCOL), load
+        chunks = _chunks(work, _chunk_size(len(work), self.jobs, self.options.pdf), self.jobs)
         pending: deque[tuple[Future[list[Outcome]] | None, Work]] = deque()
         try:
             for chunk in chunks:
@@ -369,11 +455,11 @@ class _Pool:
         for item, _ in chunk:
             self.load(item)
         try:
-            return self.executor.submit(_work, chunk)
+            return self.executor.submit(_work, chunk, self.layouts)
         except (BrokenProcessPool, RuntimeError):
             self._restart()
             try:
-                return self.executor.submit(_work, chunk)
+                return self.executor.submit(_work, chunk, self.layouts)
             except (BrokenProcessPool, RuntimeError):
                 return None  # judged one by one when its turn comes
 
@@ -397,7 +483,7 @@ class _Pool:
             if self.solo is None:
                 self.solo = self._new_executor(1)
             try:
-                return self._result(self.solo.submit(_work, [(item, name)]), self.solo)[0]
+                return self._result(self.solo.submit(_work, [(item, name)], self.layouts), self.solo)[0]
             except (BrokenProcessPool, CancelledError) as exc:
                 _stop(self.solo, kill=isinstance(exc, PoolStalled))
                 self.solo = None
@@ -492,6 +578,18 @@ def _release(item: Item) -> None:
     """Drops a judged applicant's raw rows: the parent's memory shrinks as results stream out."""
     if isinstance(item, SheetPerson):
         item.details = {}
+
+
+def _chunks(work: Work, size: int, jobs: int) -> Iterator[Work]:
+    """The work in chunks of `size`, the last people (two chunks per worker) in chunks a fifth as
+    big: at the end of the run a worker waits for the other's last chunk, up to the time of one
+    chunk, with the other core idle (a chunk of 50 mixed people takes ~0.3-0.6 s)."""
+    small = max(1, size // 5)
+    head = max(0, len(work) - jobs * 2 * size)
+    for i in range(0, head, size):
+        yield work[i : min(i + size, head)]
+    for i in range(head, len(work), small):
+        yield work[i : i + small]
 
 
 def _chunk_size(n: int, jobs: int, pdf: bool) -> int:
