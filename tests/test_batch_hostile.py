@@ -236,6 +236,15 @@ def test_two_people_sharing_an_employee_number_are_never_merged(tmp_path: Path) 
     first, second = errors(results[0])[0], errors(results[1])[0]
     assert first.startswith("人员!A2") and "人员!3" in first
     assert second.startswith("人员!A3") and "人员!2" in second
+    # Not judged, as formats.md and policy.md have invalid_input (QA round 2: a repeated 工号 showed 30
+    # points, PRE-* blockers and routes from the person judged without detail rows).
+    for r in results[:2]:
+        assert {f["severity"] for f in r["findings"]} == {"error"}
+        assert all(f["rule"].startswith("DATA-") for f in r["findings"])
+        assert r["score"]["total"] == r["score"]["at_risk"] == 0 and r["score"]["lines"] == []
+        assert not r.get("routes") and not r.get("urgent") and not r.get("checklist")
+        assert r.get("earliest_eligible") is None
+    assert results[2]["score"]["total"] > 0 and results[2]["checklist"]
 
 
 def test_a_shared_employee_number_is_joined_on_the_id_number_when_every_row_has_one(tmp_path: Path) -> None:

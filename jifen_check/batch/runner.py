@@ -136,11 +136,24 @@ def _judge_item(item: Item, layouts: dict[str, Layout], options: Options) -> Res
     # --as-of (when given) is a what-if date for the whole batch: it overrides each row's 申请日期.
     result = judge(assembled.doc, as_of=options.as_of, source=item.source, show_id=options.show_id,
                    ruleset_id=options.ruleset, with_routes=True)
+    if assembled.problems:  # the reader's own errors (a repeated 工号, a cell it cannot use): not judged
+        result = _unjudged(result)
     result = _with_ref(annotate(result, assembled.cells, assembled.problems), item, assembled.extra)
     # The reader's own messages quote cells (an ID typed into the wrong column): mask them too.
     if options.show_id or not assembled.problems:
         return result
     return mask_result(result, partial(id_candidates, assembled.doc))
+
+
+def _unjudged(result: Result) -> Result:
+    """An applicant the reader found errors in is `invalid_input` (policy.md: errors that prevent
+    judging), shaped as the judge shapes one: its data findings only; no points, blockers, checklist,
+    earliest date or routes (formats.md: none for invalid_input). Judged as read, a person whose 工号
+    repeats an earlier row's, with no detail rows of its own, showed 30 points and three blockers."""
+    data = [f for f in result.findings if f.rule.startswith("DATA-")]
+    return result.model_copy(update={
+        "findings": data, "score": Score(pass_mark=result.score.pass_mark), "checklist": [],
+        "earliest_eligible": None, "earliest_eligible_note": None, "routes": [], "urgent": []})
 
 
 def _with_ref(result: Result, item: Item, extra: dict[str, str] | None = None) -> Result:
